@@ -1,0 +1,34 @@
+# Tandem: `make run` serves the demo programme, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= tandem.settings
+
+.PHONY: run test venv browser demo clean messages
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+run: venv
+	$(BIN)/python manage.py init_keys
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py demo_logins --port $(PORT)
+	TANDEM_DEBUG=$${TANDEM_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+browser:
+	@bash scripts/ensure-chromium.sh
+
+test: venv browser
+	bash scripts/run-tests.sh
+
+messages: venv
+	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=staticfiles && $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

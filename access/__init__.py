@@ -1,0 +1,97 @@
+"""The one access layer: every page, API call, export and job gets cases and clients through here.
+
+Rules: organisations never see each other's cases; practitioners and specialists see the cases
+they are currently assigned to; supervisors see their teams' cases; programme managers,
+evaluators and administrators see no case content. An exclusion from a client beats every rule.
+Outside need-to-know a case does not exist: callers raise 404, never 403.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Role
+from audit.models import Outcome
+from audit.services import audit_record
+from cases.models import Case, CaseAssignment, Client, ClientExclusion, ClientName
+from vault.crypto import blind_index
+
+CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.SPECIALIST, Role.SUPERVISOR})
+
+
+def sees_case_content(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.organisation_id
+                and user.role_codes() & CASEWORK_ROLES)
+
+
+def cases_for(user) -> QuerySet[Case]:
+    """Every case this user may see, and no other."""
+    if not sees_case_content(user):
+        return Case.objects.none()
+    today = timezone.localdate()
+    on_case = Exists(
+        CaseAssignment.objects.filter(case=OuterRef("pk"), staff=user).current(today)
+    )
+    visible = Q(on_case)
+    supervised = user.supervised_team_ids() if user.has_role(Role.SUPERVISOR) else []
+    if supervised:
+        visible |= Q(team_id__in=supervised)
+    excluded = Exists(ClientExclusion.objects.filter(client=OuterRef("client_id"), staff=user))
+    return (
+        Case.objects.filter(programme__organisation_id=user.organisation_id, client__erased_at__isnull=True)
+        .filter(visible)
+        .exclude(excluded)
+    )
+
+
+def _parse_id(value: object) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def get_case_for(user, case_id: object, *, write: bool = False, action: str | None = None) -> Case:
+    """The case, if this user may see it, with an audit entry for the access; else Http404 (also audited)."""
+    action = action or ("case.write" if write else "case.view")
+    parsed = _parse_id(case_id)
+    case = None
+    if parsed is not None:
+        case = cases_for(user).select_related("client", "programme", "team").filter(pk=parsed).first()
+    if case is None:
+        audit_record(action, object_type="case", object_id=str(case_id)[:64], outcome=Outcome.DENIED)
+        raise Http404("No such case.")
+    audit_record(action, case)
+    return case
+
+
+def audit_list(action: str, count: int, detail: str = "") -> None:
+    """Lists are case data too: record that one was read, and how many rows it showed."""
+    audit_record(action, object_type="case", detail=(f"{count} rows " + detail).strip())
+
+
+def lookup_cases_by_name(user, name: str) -> QuerySet[Case]:
+    """Exact-name lookup through the blind index, within this user's cases only."""
+    if not name.strip() or not sees_case_content(user):
+        return Case.objects.none()
+    digest = blind_index(user.organisation_id, name)
+    matching = ClientName.objects.filter(digest=digest).values("client_id")
+    audit_record("client.lookup", object_type="client", detail="exact-name lookup")
+    return cases_for(user).filter(client_id__in=matching)
+
+
+def staff_can_be_assigned(staff, client: Client) -> bool:
+    return (
+        staff.is_active
+        and staff.organisation_id == client.organisation_id
+        and bool(staff.role_codes() & {Role.PRACTITIONER, Role.SPECIALIST, Role.SUPERVISOR})
+        and not ClientExclusion.objects.filter(client=client, staff=staff).exists()
+    )
+
+
+def supervises(user, case: Case) -> bool:
+    return user.has_role(Role.SUPERVISOR) and case.team_id in user.supervised_team_ids()

@@ -1,0 +1,23 @@
+"""Sign-in events enter the audit log (the auth framework announces them through signals)."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .models import Outcome
+from .services import audit_record
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    audit_record("auth.login", object_type="user", object_id=str(user.pk), actor_id=user.pk)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record("auth.logout", object_type="user", object_id=str(user.pk), actor_id=user.pk)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    audit_record("auth.login_failed", object_type="user", outcome=Outcome.FAILED)

@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("cases.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("api/v1/", include("api.urls")),
+]

@@ -1,0 +1,109 @@
+"""SealedField: a model field whose value is encrypted under its client's data key on save."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+from django import forms
+from django.db import models
+
+from .classification import SEALED_CLASSES, DataClass
+from . import crypto
+
+
+class _Sealed:
+    """Ciphertext as read from the database, opened on first access."""
+
+    __slots__ = ("blob",)
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob
+
+
+class SealedDescriptor:
+    def __init__(self, field: "SealedField") -> None:
+        self.field = field
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__.get(self.field.attname)
+        if isinstance(value, _Sealed):
+            plain = crypto.open_text(
+                instance.vault_client_id(), instance._meta.label, instance.pk, self.field.attname, value.blob
+            )
+            instance.__dict__[self.field.attname] = plain
+            instance.__dict__[self.field.cipher_attr] = value.blob
+            return plain
+        return value
+
+    def __set__(self, instance, value) -> None:
+        if isinstance(value, memoryview):
+            value = bytes(value)
+        if isinstance(value, bytes):
+            instance.__dict__[self.field.attname] = _Sealed(value)
+            instance.__dict__[self.field.cipher_attr] = value
+        else:
+            instance.__dict__[self.field.attname] = value
+            instance.__dict__.pop(self.field.cipher_attr, None)
+
+
+class SealedField(models.BinaryField):
+    """Text encrypted at rest with AES-256-GCM, bound to model, record, field and client.
+
+    The model must have a UUID primary key set before save and a `vault_client_id()` method.
+    Values cannot be filtered on; use a blind index for exact lookups.
+    """
+
+    def __init__(self, *args, data_class: DataClass = DataClass.SPECIAL, **kwargs) -> None:
+        if data_class not in SEALED_CLASSES:
+            raise ValueError("SealedField is for identifying or special-category data")
+        self.data_class = data_class
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        kwargs["editable"] = True
+        super().__init__(*args, **kwargs)
+
+    @property
+    def cipher_attr(self) -> str:
+        return f"_{self.attname}_ciphertext"
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["data_class"] = self.data_class
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    def contribute_to_class(self, cls, name, private_only=False):
+        super().contribute_to_class(cls, name, private_only)
+        setattr(cls, self.attname, SealedDescriptor(self))
+
+    def pre_save(self, model_instance, add):
+        raw = model_instance.__dict__.get(self.attname)
+        if raw is None:
+            return None
+        if isinstance(raw, _Sealed):
+            return raw.blob
+        cached = model_instance.__dict__.get(self.cipher_attr)
+        if cached is not None:
+            return cached
+        if model_instance.pk is None:
+            raise ValueError(f"{model_instance._meta.label} needs its primary key before a sealed value is saved")
+        client_id = model_instance.vault_client_id()
+        if not isinstance(client_id, uuid.UUID):
+            client_id = uuid.UUID(str(client_id))
+        blob = crypto.seal_text(client_id, model_instance._meta.label, model_instance.pk, self.attname, str(raw))
+        model_instance.__dict__[self.cipher_attr] = blob
+        return blob
+
+    def value_to_string(self, obj) -> str:
+        # Serialised output (dumpdata) carries the ciphertext, never the clear text.
+        blob = self.pre_save(obj, add=False)
+        return "" if blob is None else base64.b64encode(blob).decode("ascii")
+
+    def to_python(self, value):
+        return value
+
+    def formfield(self, **kwargs):
+        return forms.CharField(required=not self.blank, widget=forms.Textarea, **{k: v for k, v in kwargs.items() if k in {"label", "help_text"}})
