@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
+import datetime as dt
 
 
 class KeyringError(ImproperlyConfigured):
@@ -45,7 +45,7 @@ class Keyring:
 
 
 def new_key_id() -> str:
-    return "mk-" + timezone.now().strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(3)
+    return "mk-" + dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(3)
 
 
 def generate() -> Keyring:
