@@ -184,7 +184,7 @@ STATICFILES_DIRS = [BASE_DIR / "tandem" / "static"]
 
 # Encryption keys live outside the database and outside git (see README, "The master key").
 TANDEM_KEYRING_FILE = Path(env_str("TANDEM_KEYRING_FILE", str(VAR_DIR / "keyring.json")))
-TANDEM_KEYRING = env_str("TANDEM_KEYRING")  # the keyring's JSON itself, for container deployments
+TANDEM_KEYRING = os.environ.get("TANDEM_KEYRING")  # the keyring JSON itself (not a file), for containers
 
 TANDEM_API_TOKEN_DAYS = env_int("TANDEM_API_TOKEN_DAYS", 90)
 TANDEM_CASELOAD_CONTACT_DAYS = env_int("TANDEM_CASELOAD_CONTACT_DAYS", 14)

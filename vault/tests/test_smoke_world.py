@@ -1,3 +1,0 @@
-def test_world_builds(world):
-    assert world.case.state == "active"
-    assert world.case.client.full_name == "Mira Okonkwo-Lindqvist"
