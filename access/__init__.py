@@ -63,15 +63,15 @@ def get_case_for(user, case_id: object, *, write: bool = False, action: str | No
     if parsed is not None:
         case = cases_for(user).select_related("client", "programme", "team").filter(pk=parsed).first()
     if case is None:
-        audit_record(action, object_type="case", object_id=str(case_id)[:64], outcome=Outcome.DENIED)
+        audit_record(action, object_type="case", object_id=str(case_id)[:64], outcome=Outcome.DENIED, actor=user)
         raise Http404("No such case.")
-    audit_record(action, case)
+    audit_record(action, case, actor=user)
     return case
 
 
-def audit_list(action: str, count: int, detail: str = "") -> None:
+def audit_list(action: str, count: int, detail: str = "", user=None) -> None:
     """Lists are case data too: record that one was read, and how many rows it showed."""
-    audit_record(action, object_type="case", detail=(f"{count} rows " + detail).strip())
+    audit_record(action, object_type="case", detail=(f"{count} rows " + detail).strip(), actor=user)
 
 
 def lookup_cases_by_name(user, name: str) -> QuerySet[Case]:
@@ -80,7 +80,7 @@ def lookup_cases_by_name(user, name: str) -> QuerySet[Case]:
         return Case.objects.none()
     digest = blind_index(user.organisation_id, name)
     matching = ClientName.objects.filter(digest=digest).values("client_id")
-    audit_record("client.lookup", object_type="client", detail="exact-name lookup")
+    audit_record("client.lookup", object_type="client", detail="exact-name lookup", actor=user)
     return cases_for(user).filter(client_id__in=matching)
 
 

@@ -28,12 +28,14 @@ def entry_hash(*, seq: int, at: datetime, actor_id: int | None, action: str, obj
 
 
 def audit_record(action: str, obj: object | None = None, *, object_type: str = "", object_id: str = "",
-                 outcome: str = Outcome.OK, detail: str = "", actor_id: int | None = None) -> AuditEntry:
+                 outcome: str = Outcome.OK, detail: str = "", actor_id: int | None = None, actor=None) -> AuditEntry:
     """Append one entry. Inside a caller's transaction it commits or rolls back with the write it records."""
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(obj.pk)
     ctx = current()
+    if actor_id is None and actor is not None and getattr(actor, "is_authenticated", False):
+        actor_id = actor.pk
     actor = actor_id if actor_id is not None else ctx.current_actor_id()
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)

@@ -58,7 +58,7 @@ def _validate_identity(values: dict[str, str]) -> None:
 
 
 @transaction.atomic
-def client_create(*, organisation_id: int, **identity: str) -> Client:
+def client_create(*, organisation_id: int, actor=None, **identity: str) -> Client:
     unknown = set(identity) - set(IDENTITY_FIELDS)
     if unknown:
         raise TypeError(f"unknown identity fields: {sorted(unknown)}")
@@ -73,7 +73,7 @@ def client_create(*, organisation_id: int, **identity: str) -> Client:
         client.pseudonym = Client._meta.get_field("pseudonym").default()
     client.save()
     _index_names(client)
-    audit_record("client.create", client)
+    audit_record("client.create", client, actor=actor)
     return client
 
 
@@ -88,7 +88,7 @@ def client_identity_update(*, actor, client: Client, **identity: str) -> Client:
         setattr(client, key, (value or "").strip())
     client.save(update_fields=list(identity))
     _index_names(client)
-    audit_record("client.update", client)
+    audit_record("client.update", client, actor=actor)
     return client
 
 
@@ -98,7 +98,7 @@ def client_erase(*, actor, client: Client) -> None:
     client_key_destroy(client_id=client.id)
     ClientName.objects.filter(client=client).delete()
     Client.objects.filter(pk=client.pk).update(erased_at=timezone.now())
-    audit_record("client.erase", client)
+    audit_record("client.erase", client, actor=actor)
 
 
 def _check_choice(value: str, choices, field: str) -> None:
@@ -130,14 +130,14 @@ def case_open(*, actor, client: Client, programme: Programme, team: Team, referr
         state_changed_at=now,
     )
     CaseTransition.objects.create(case=case, from_state="", to_state=State.SIGNAL, at=now, by=actor)
-    audit_record("case.create", case)
+    audit_record("case.create", case, actor=actor)
     return case
 
 
 @transaction.atomic
 def enquiry_create(*, actor, programme: Programme, team: Team, identity: dict[str, str], **case_fields) -> Case:
     """A new signal: the client (sealed identity) and their case, in one step."""
-    client = client_create(organisation_id=programme.organisation_id, **identity)
+    client = client_create(organisation_id=programme.organisation_id, actor=actor, **identity)
     return case_open(actor=actor, client=client, programme=programme, team=team, **case_fields)
 
 
@@ -172,7 +172,7 @@ def case_transition(*, actor, case: Case, to_state: str, closure_reason: str = "
     case.state, case.closure_reason, case.state_changed_at = to_state, closure_reason, at
     case.version += 1
     case.save(update_fields=["state", "closure_reason", "state_changed_at", "version"])
-    audit_record("case.transition", case, detail=f"{transition.from_state}->{to_state}")
+    audit_record("case.transition", case, detail=f"{transition.from_state}->{to_state}", actor=actor)
     return transition
 
 
@@ -197,7 +197,7 @@ def case_attributes_update(*, actor, case: Case, **changes) -> Case:
         setattr(case, name, value)
     case.version += 1
     case.save(update_fields=[*changes, "version"])
-    audit_record("case.update", case, detail=",".join(sorted(changes)))
+    audit_record("case.update", case, detail=",".join(sorted(changes)), actor=actor)
     return case
 
 
@@ -225,7 +225,7 @@ def assignment_add(*, actor, case: Case, staff, role: str, starts_on: dt.date | 
             old.save(update_fields=["ends_on"])
     assignment = CaseAssignment.objects.create(case=case, staff=staff, role=role, starts_on=starts_on,
                                                ends_on=ends_on, task=task)
-    audit_record("case.assign", case, detail=f"{role} user:{staff.pk}")
+    audit_record("case.assign", case, detail=f"{role} user:{staff.pk}", actor=actor)
     return assignment
 
 
@@ -236,7 +236,7 @@ def assignment_end(*, actor, assignment: CaseAssignment, ends_on: dt.date | None
         raise ValidationError({"ends_on": _("The end date must be on or after the start date.")})
     assignment.ends_on = ends_on
     assignment.save(update_fields=["ends_on"])
-    audit_record("case.unassign", assignment.case, detail=f"{assignment.role} user:{assignment.staff_id}")
+    audit_record("case.unassign", assignment.case, detail=f"{assignment.role} user:{assignment.staff_id}", actor=actor)
     return assignment
 
 
@@ -249,7 +249,7 @@ def client_exclusion_add(*, actor, client: Client, staff, reason: str = "") -> C
     for assignment in CaseAssignment.objects.current().filter(case__client=client, staff=staff):
         assignment.ends_on = max(yesterday, assignment.starts_on)
         assignment.save(update_fields=["ends_on"])
-    audit_record("client.exclude", client, detail=f"user:{staff.pk}")
+    audit_record("client.exclude", client, detail=f"user:{staff.pk}", actor=actor)
     return exclusion
 
 
@@ -294,5 +294,5 @@ def contact_record(*, actor, case: Case, occurred_at: dt.datetime, duration_minu
     latest = case.contacts.aggregate(m=Max("occurred_at"))["m"]
     Case.objects.filter(pk=case.pk).update(last_contact_at=latest)
     case.last_contact_at = latest
-    audit_record("contact.create", contact)
+    audit_record("contact.create", contact, actor=actor)
     return contact

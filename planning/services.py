@@ -63,7 +63,7 @@ def agreement_revise(*, actor, case: Case, objectives: str, commitments: str = "
     revision = AgreementRevision.objects.create(case=case, number=latest + 1, objectives=objectives.strip(),
                                                 commitments=commitments.strip(), agreed_on=agreed_on,
                                                 confirmation=confirmation, recorded_by=actor)
-    audit_record("agreement.revise", case, detail=f"revision {revision.number}")
+    audit_record("agreement.revise", case, detail=f"revision {revision.number}", actor=actor)
     return revision
 
 
@@ -76,7 +76,7 @@ def need_add(*, actor, case: Case, domain: str, description: str) -> Need:
     if errors:
         raise ValidationError(errors)
     need = Need.objects.create(case=case, domain=domain, description=description.strip())
-    audit_record("plan.need_add", case, detail=f"need:{need.pk}")
+    audit_record("plan.need_add", case, detail=f"need:{need.pk}", actor=actor)
     return need
 
 
@@ -88,7 +88,7 @@ def need_status_set(*, actor, need: Need, status: str) -> Need:
         raise ValidationError(errors)
     need.status = status
     need.save(update_fields=["status"])
-    audit_record("plan.need_update", need.case, detail=f"need:{need.pk} {status}")
+    audit_record("plan.need_update", need.case, detail=f"need:{need.pk} {status}", actor=actor)
     return need
 
 
@@ -102,7 +102,7 @@ def goal_add(*, actor, need: Need, description: str, owner: str = GoalOwner.CLIE
     if errors:
         raise ValidationError(errors)
     goal = Goal.objects.create(need=need, description=description.strip(), owner=owner, target_date=target_date)
-    audit_record("plan.goal_add", need.case, detail=f"goal:{goal.pk}")
+    audit_record("plan.goal_add", need.case, detail=f"goal:{goal.pk}", actor=actor)
     return goal
 
 
@@ -114,7 +114,7 @@ def goal_status_set(*, actor, goal: Goal, status: str) -> Goal:
         raise ValidationError(errors)
     goal.status = status
     goal.save(update_fields=["status"])
-    audit_record("plan.goal_update", goal.need.case, detail=f"goal:{goal.pk} {status}")
+    audit_record("plan.goal_update", goal.need.case, detail=f"goal:{goal.pk} {status}", actor=actor)
     return goal
 
 
@@ -133,7 +133,7 @@ def service_add(*, actor, goal: Goal, kind: str, name: str, provider: str = Prov
         raise ValidationError(errors)
     service = Service.objects.create(goal=goal, kind=kind, name=name.strip()[:120], provider=provider,
                                      provider_name=provider_name.strip()[:200], details=details.strip(), status=status)
-    audit_record("plan.service_add", goal.need.case, detail=f"service:{service.pk}")
+    audit_record("plan.service_add", goal.need.case, detail=f"service:{service.pk}", actor=actor)
     return service
 
 
@@ -145,5 +145,5 @@ def service_status_set(*, actor, service: Service, status: str) -> Service:
         raise ValidationError(errors)
     service.status = status
     service.save(update_fields=["status"])
-    audit_record("plan.service_update", service.goal.need.case, detail=f"service:{service.pk} {status}")
+    audit_record("plan.service_update", service.goal.need.case, detail=f"service:{service.pk} {status}", actor=actor)
     return service
