@@ -1,1 +1,26 @@
-urlpatterns = []
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
+
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("cases/", views.CaseListView.as_view(), name="case-list"),
+    path("cases/<str:case_id>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<str:case_id>/identity/", views.CaseIdentityView.as_view(), name="case-identity"),
+    path("cases/<str:case_id>/transitions/", views.TransitionListView.as_view(), name="case-transitions"),
+    path("cases/<str:case_id>/contacts/", views.ContactListView.as_view(), name="case-contacts"),
+    path("cases/<str:case_id>/agreement/", views.AgreementView.as_view(), name="case-agreement"),
+    path("cases/<str:case_id>/plan/", views.PlanView.as_view(), name="case-plan"),
+    path("cases/<str:case_id>/needs/", views.NeedListView.as_view(), name="case-needs"),
+    path("cases/<str:case_id>/needs/<str:need_id>/", views.NeedDetailView.as_view(), name="case-need"),
+    path("cases/<str:case_id>/needs/<str:need_id>/goals/", views.GoalListView.as_view(), name="case-need-goals"),
+    path("cases/<str:case_id>/goals/<str:goal_id>/", views.GoalDetailView.as_view(), name="case-goal"),
+    path("cases/<str:case_id>/goals/<str:goal_id>/services/", views.ServiceListView.as_view(), name="case-goal-services"),
+    path("cases/<str:case_id>/services/<str:service_id>/", views.ServiceDetailView.as_view(), name="case-service"),
+    path("clients/lookup/", views.ClientLookupView.as_view(), name="client-lookup"),
+    # The schema describes the API, not any case; it still needs a token so that the surface is not public.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
+]

@@ -1,0 +1,383 @@
+"""Input and output shapes of the API. Inputs validate at the edge; the services own every rule."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.lifecycle import ClosureReason, State
+from cases.models import (
+    AssignmentRole,
+    ContactKind,
+    LegalStatus,
+    Participant,
+    Participation,
+    ReferralSource,
+    RiskLevel,
+)
+from planning.models import (
+    ConfirmationMethod,
+    GoalOwner,
+    GoalStatus,
+    NeedDomain,
+    NeedStatus,
+    Provider,
+    ServiceKind,
+    ServiceStatus,
+)
+from programmes.models import Ideology, Setting
+
+MAX_ID = 2**63 - 1  # largest primary key the databases hold; larger numbers are refused, not overflowed
+EARLIEST_YEAR = 1900
+
+
+# --- Field types -----------------------------------------------------------------------------------
+
+class Text(serializers.CharField):
+    """A CharField that also refuses text which cannot be stored as UTF-8 (lone surrogates)."""
+
+    default_error_messages = {"encoding": _("The text contains characters that cannot be stored.")}
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail("encoding")
+        return value
+
+
+class Moment(serializers.DateTimeField):
+    default_error_messages = {"too_early": _("Enter a date after %(year)s.") % {"year": EARLIEST_YEAR}}
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if parsed.year <= EARLIEST_YEAR:
+            self.fail("too_early")
+        return parsed
+
+
+class Day(serializers.DateField):
+    default_error_messages = {"too_early": _("Enter a date after %(year)s.") % {"year": EARLIEST_YEAR}}
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if parsed.year <= EARLIEST_YEAR:
+            self.fail("too_early")
+        return parsed
+
+
+def record_id(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class Input(serializers.Serializer):
+    """Base for request bodies: unknown keys are an error, not silently dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: [_("Unknown field.")] for key in unknown})
+        return super().to_internal_value(data)
+
+
+# --- Shared output pieces --------------------------------------------------------------------------
+
+class StaffOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class NamedOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TandemOut(serializers.Serializer):
+    case_manager = StaffOut(allow_null=True)
+    co_worker = StaffOut(allow_null=True)
+
+
+# --- Cases -----------------------------------------------------------------------------------------
+
+class CaseListOut(serializers.Serializer):
+    """A case as lists show it: pseudonym and case attributes, never identity."""
+
+    id = serializers.UUIDField()
+    pseudonym = serializers.CharField(source="client.pseudonym")
+    programme = NamedOut()
+    team = NamedOut()
+    state = serializers.ChoiceField(choices=State.choices)
+    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, allow_blank=True)
+    setting = serializers.ChoiceField(choices=Setting.choices)
+    participation = serializers.ChoiceField(choices=Participation.choices)
+    ideology = serializers.ChoiceField(choices=Ideology.choices)
+    legal_status = serializers.ChoiceField(choices=LegalStatus.choices)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
+    security_relevant = serializers.BooleanField()
+    opened_on = serializers.DateField()
+    last_contact_at = serializers.DateTimeField(allow_null=True)
+    tandem = serializers.SerializerMethodField()
+
+    @extend_schema_field(TandemOut)
+    def get_tandem(self, case) -> dict:
+        # `current_tandem` is prefetched by the view (see api.views.with_tandem).
+        by_role = {a.role: a.staff for a in case.current_tandem}
+
+        def person(role: str) -> dict | None:
+            staff = by_role.get(role)
+            return None if staff is None else {"id": staff.pk, "display_name": staff.display_name}
+
+        return {"case_manager": person(AssignmentRole.CASE_MANAGER), "co_worker": person(AssignmentRole.CO_WORKER)}
+
+
+class AssignmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    staff = StaffOut()
+    role = serializers.ChoiceField(choices=AssignmentRole.choices)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True)
+    task = serializers.CharField()
+
+
+class CaseDetailOut(CaseListOut):
+    referral_source = serializers.ChoiceField(choices=ReferralSource.choices)
+    state_changed_at = serializers.DateTimeField()
+    version = serializers.IntegerField()
+    assignments = AssignmentOut(many=True, source="all_assignments")
+
+
+class CaseFilterIn(serializers.Serializer):
+    """Query parameters of the case list (other parameters, such as `page`, are left to the paginator)."""
+
+    state = serializers.ChoiceField(choices=State.choices, required=False)
+    setting = serializers.ChoiceField(choices=Setting.choices, required=False)
+    ideology = serializers.ChoiceField(choices=Ideology.choices, required=False)
+    worker = record_id(required=False, help_text="Only cases this staff member (user id) currently works on.")
+    q = Text(required=False, max_length=12, help_text="Pseudonym prefix, any letter case.")
+
+
+class IdentityIn(Input):
+    given_name = Text(required=False, allow_blank=True, max_length=200, default="")
+    family_name = Text(required=False, allow_blank=True, max_length=200, default="")
+    aliases = serializers.ListField(child=Text(max_length=200), required=False, default=list, max_length=20)
+    date_of_birth = Day(required=False, allow_null=True, default=None)
+    phone = Text(required=False, allow_blank=True, max_length=50, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254, default="")
+    address = Text(required=False, allow_blank=True, max_length=500, default="")
+
+    def validate_aliases(self, value: list[str]) -> list[str]:
+        return [" ".join(alias.split()) for alias in value if alias.strip()]
+
+    def validate(self, attrs: dict) -> dict:
+        if not (attrs["given_name"].strip() or attrs["family_name"].strip() or attrs["aliases"]):
+            raise serializers.ValidationError({"given_name": _("Enter at least a name or an alias.")})
+        return attrs
+
+
+class EnquiryIn(Input):
+    team = record_id(help_text="Id of a team you work in; the case belongs to that team's programme.")
+    identity = IdentityIn()
+    referral_source = serializers.ChoiceField(choices=ReferralSource.choices)
+    setting = serializers.ChoiceField(choices=Setting.choices)
+    participation = serializers.ChoiceField(choices=Participation.choices)
+    ideology = serializers.ChoiceField(choices=Ideology.choices)
+    legal_status = serializers.ChoiceField(choices=LegalStatus.choices, default=LegalStatus.NONE)
+    security_relevant = serializers.BooleanField(default=False)
+    opened_on = Day(required=False)
+
+
+class CaseAttributesIn(Input):
+    """PATCH body: any of these; the state changes only through transitions."""
+
+    legal_status = serializers.ChoiceField(choices=LegalStatus.choices, required=False)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
+    security_relevant = serializers.BooleanField(required=False)
+    setting = serializers.ChoiceField(choices=Setting.choices, required=False)
+    participation = serializers.ChoiceField(choices=Participation.choices, required=False)
+    ideology = serializers.ChoiceField(choices=Ideology.choices, required=False)
+    team = record_id(required=False, help_text="Another team of the case's programme.")
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs:
+            raise serializers.ValidationError(_("Send at least one attribute to change."))
+        return attrs
+
+
+class IdentityOut(serializers.Serializer):
+    pseudonym = serializers.CharField()
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+    aliases = serializers.ListField(child=serializers.CharField(), source="alias_list")
+    date_of_birth = serializers.CharField(help_text="YYYY-MM-DD, or empty when unknown.")
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    address = serializers.CharField()
+
+    def to_representation(self, client) -> dict:
+        data = super().to_representation(client)
+        # Sealed fields hold None when never filled; the API speaks empty strings.
+        return {key: ("" if value is None else value) for key, value in data.items()}
+
+
+class LookupIn(Input):
+    name = Text(max_length=200, help_text="The client's full name or an alias, exactly (letter case and accents are ignored).")
+
+    def validate_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(_("Enter a name."))
+        return value
+
+
+class LookupOut(serializers.Serializer):
+    results = CaseListOut(many=True)
+
+
+# --- Transitions -----------------------------------------------------------------------------------
+
+class TransitionIn(Input):
+    to_state = serializers.ChoiceField(choices=State.choices)
+    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, required=False, allow_blank=True, default="")
+    note = Text(required=False, allow_blank=True, max_length=10000, default="")
+    at = Moment(required=False, help_text="When the move happened; defaults to now.")
+
+
+class TransitionOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    from_state = serializers.ChoiceField(choices=State.choices, allow_blank=True)
+    to_state = serializers.ChoiceField(choices=State.choices)
+    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, allow_blank=True)
+    at = serializers.DateTimeField()
+    by = StaffOut(allow_null=True)
+    note = serializers.CharField(allow_null=True)
+
+
+# --- Contacts --------------------------------------------------------------------------------------
+
+class ContactIn(Input):
+    occurred_at = Moment()
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=1440)
+    kind = serializers.ChoiceField(choices=ContactKind.choices)
+    participants = serializers.ListField(child=serializers.ChoiceField(choices=Participant.choices), allow_empty=False,
+                                         max_length=len(Participant.choices))
+    topics = serializers.ListField(child=serializers.SlugField(max_length=40), required=False, default=list,
+                                   max_length=50, help_text="Topic codes of the case's programme.")
+    note = Text(required=False, allow_blank=True, max_length=20000, default="")
+
+
+class ContactOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    occurred_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ContactKind.choices)
+    participants = serializers.ListField(child=serializers.ChoiceField(choices=Participant.choices))
+    topics = serializers.SerializerMethodField(help_text="Topic codes.")
+    note = serializers.CharField(allow_null=True)
+    recorded_by = StaffOut()
+    recorded_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_topics(self, contact) -> list[str]:
+        return [topic.code for topic in contact.topics.all()]
+
+
+# --- Agreement -------------------------------------------------------------------------------------
+
+class AgreementIn(Input):
+    base_number = serializers.IntegerField(min_value=0, max_value=2**31 - 1, help_text=(
+        "The revision number this text was based on (0 for the first); a newer revision makes this a 409."))
+    objectives = Text(max_length=20000)
+    commitments = Text(required=False, allow_blank=True, max_length=20000, default="")
+    agreed_on = Day()
+    confirmation = serializers.ChoiceField(choices=ConfirmationMethod.choices)
+
+
+class AgreementRevisionOut(serializers.Serializer):
+    number = serializers.IntegerField()
+    objectives = serializers.CharField(allow_null=True)
+    commitments = serializers.CharField(allow_null=True)
+    agreed_on = serializers.DateField()
+    confirmation = serializers.ChoiceField(choices=ConfirmationMethod.choices)
+    recorded_by = StaffOut()
+    recorded_at = serializers.DateTimeField()
+
+
+class AgreementOut(serializers.Serializer):
+    current = AgreementRevisionOut(allow_null=True)
+    revisions = serializers.ListField(child=serializers.IntegerField(), help_text="Revision numbers, newest first.")
+
+
+# --- Plan ------------------------------------------------------------------------------------------
+
+class ServiceOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=ServiceKind.choices)
+    name = serializers.CharField()
+    provider = serializers.ChoiceField(choices=Provider.choices)
+    provider_name = serializers.CharField()
+    status = serializers.ChoiceField(choices=ServiceStatus.choices)
+    details = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class GoalOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    description = serializers.CharField(allow_null=True)
+    owner = serializers.ChoiceField(choices=GoalOwner.choices)
+    target_date = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(choices=GoalStatus.choices)
+    created_at = serializers.DateTimeField()
+
+
+class GoalWithServicesOut(GoalOut):
+    services = ServiceOut(many=True)
+
+
+class NeedOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    domain = serializers.ChoiceField(choices=NeedDomain.choices)
+    description = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=NeedStatus.choices)
+    created_at = serializers.DateTimeField()
+
+
+class NeedWithGoalsOut(NeedOut):
+    goals = GoalWithServicesOut(many=True)
+
+
+class PlanOut(serializers.Serializer):
+    needs = NeedWithGoalsOut(many=True)
+
+
+class NeedIn(Input):
+    domain = serializers.ChoiceField(choices=NeedDomain.choices)
+    description = Text(max_length=10000)
+
+
+class GoalIn(Input):
+    description = Text(max_length=10000)
+    owner = serializers.ChoiceField(choices=GoalOwner.choices, default=GoalOwner.CLIENT_AND_TANDEM)
+    target_date = Day(required=False, allow_null=True, default=None)
+
+
+class ServiceIn(Input):
+    kind = serializers.ChoiceField(choices=ServiceKind.choices)
+    name = Text(max_length=120)
+    provider = serializers.ChoiceField(choices=Provider.choices, default=Provider.INTERNAL)
+    provider_name = Text(required=False, allow_blank=True, max_length=200, default="")
+    details = Text(required=False, allow_blank=True, max_length=10000, default="")
+    status = serializers.ChoiceField(choices=ServiceStatus.choices, default=ServiceStatus.PROPOSED)
+
+
+class NeedStatusIn(Input):
+    status = serializers.ChoiceField(choices=NeedStatus.choices)
+
+
+class GoalStatusIn(Input):
+    status = serializers.ChoiceField(choices=GoalStatus.choices)
+
+
+class ServiceStatusIn(Input):
+    status = serializers.ChoiceField(choices=ServiceStatus.choices)
