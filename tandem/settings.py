@@ -208,6 +208,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models share field names ("status", "kind"); name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "cases.lifecycle.State",
+        "ContactKindEnum": "cases.models.ContactKind",
+        "ServiceKindEnum": "planning.models.ServiceKind",
+        "NeedStatusEnum": "planning.models.NeedStatus",
+        "GoalStatusEnum": "planning.models.GoalStatus",
+        "ServiceStatusEnum": "planning.models.ServiceStatus",
+    },
 }
 
 LOGGING = {
