@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -29,42 +30,28 @@ from planning.models import (
 from programmes.models import Ideology, Setting
 
 MAX_ID = 2**63 - 1  # largest primary key the databases hold; larger numbers are refused, not overflowed
-EARLIEST_YEAR = 1900
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 
 
 # --- Field types -----------------------------------------------------------------------------------
 
-class Text(serializers.CharField):
-    """A CharField that also refuses text which cannot be stored as UTF-8 (lone surrogates)."""
-
-    default_error_messages = {"encoding": _("The text contains characters that cannot be stored.")}
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            self.fail("encoding")
-        return value
-
-
 class Moment(serializers.DateTimeField):
-    default_error_messages = {"too_early": _("Enter a date after %(year)s.") % {"year": EARLIEST_YEAR}}
+    default_error_messages = {"out_of_range": _("Enter a date between the years {first} and {last}.")}
 
-    def to_internal_value(self, value):
-        parsed = super().to_internal_value(value)
-        if parsed.year <= EARLIEST_YEAR:
-            self.fail("too_early")
-        return parsed
+    def enforce_timezone(self, value):
+        # Checked before the time zone is applied: near year 1 or 9999 that conversion overflows.
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            self.fail("out_of_range", first=EARLIEST_YEAR, last=LATEST_YEAR)
+        return super().enforce_timezone(value)
 
 
 class Day(serializers.DateField):
-    default_error_messages = {"too_early": _("Enter a date after %(year)s.") % {"year": EARLIEST_YEAR}}
+    default_error_messages = {"out_of_range": _("Enter a date between the years {first} and {last}.")}
 
     def to_internal_value(self, value):
         parsed = super().to_internal_value(value)
-        if parsed.year <= EARLIEST_YEAR:
-            self.fail("too_early")
+        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+            self.fail("out_of_range", first=EARLIEST_YEAR, last=LATEST_YEAR)
         return parsed
 
 
@@ -156,20 +143,25 @@ class CaseFilterIn(serializers.Serializer):
     setting = serializers.ChoiceField(choices=Setting.choices, required=False)
     ideology = serializers.ChoiceField(choices=Ideology.choices, required=False)
     worker = record_id(required=False, help_text="Only cases this staff member (user id) currently works on.")
-    q = Text(required=False, max_length=12, help_text="Pseudonym prefix, any letter case.")
+    q = serializers.CharField(required=False, max_length=12, help_text="Pseudonym prefix, any letter case.")
 
 
 class IdentityIn(Input):
-    given_name = Text(required=False, allow_blank=True, max_length=200, default="")
-    family_name = Text(required=False, allow_blank=True, max_length=200, default="")
-    aliases = serializers.ListField(child=Text(max_length=200), required=False, default=list, max_length=20)
+    given_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    family_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list, max_length=20)
     date_of_birth = Day(required=False, allow_null=True, default=None)
-    phone = Text(required=False, allow_blank=True, max_length=50, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254, default="")
-    address = Text(required=False, allow_blank=True, max_length=500, default="")
+    address = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
     def validate_aliases(self, value: list[str]) -> list[str]:
         return [" ".join(alias.split()) for alias in value if alias.strip()]
+
+    def validate_date_of_birth(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError(_("The date of birth cannot be in the future."))
+        return value
 
     def validate(self, attrs: dict) -> dict:
         if not (attrs["given_name"].strip() or attrs["family_name"].strip() or attrs["aliases"]):
@@ -223,7 +215,7 @@ class IdentityOut(serializers.Serializer):
 
 
 class LookupIn(Input):
-    name = Text(max_length=200, help_text="The client's full name or an alias, exactly (letter case and accents are ignored).")
+    name = serializers.CharField(max_length=200, help_text="The client's full name or an alias, exactly (letter case and accents are ignored).")
 
     def validate_name(self, value: str) -> str:
         if not value.strip():
@@ -240,7 +232,7 @@ class LookupOut(serializers.Serializer):
 class TransitionIn(Input):
     to_state = serializers.ChoiceField(choices=State.choices)
     closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, required=False, allow_blank=True, default="")
-    note = Text(required=False, allow_blank=True, max_length=10000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
     at = Moment(required=False, help_text="When the move happened; defaults to now.")
 
 
@@ -264,7 +256,7 @@ class ContactIn(Input):
                                          max_length=len(Participant.choices))
     topics = serializers.ListField(child=serializers.SlugField(max_length=40), required=False, default=list,
                                    max_length=50, help_text="Topic codes of the case's programme.")
-    note = Text(required=False, allow_blank=True, max_length=20000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=20000, default="")
 
 
 class ContactOut(serializers.Serializer):
@@ -288,8 +280,8 @@ class ContactOut(serializers.Serializer):
 class AgreementIn(Input):
     base_number = serializers.IntegerField(min_value=0, max_value=2**31 - 1, help_text=(
         "The revision number this text was based on (0 for the first); a newer revision makes this a 409."))
-    objectives = Text(max_length=20000)
-    commitments = Text(required=False, allow_blank=True, max_length=20000, default="")
+    objectives = serializers.CharField(max_length=20000)
+    commitments = serializers.CharField(required=False, allow_blank=True, max_length=20000, default="")
     agreed_on = Day()
     confirmation = serializers.ChoiceField(choices=ConfirmationMethod.choices)
 
@@ -353,21 +345,21 @@ class PlanOut(serializers.Serializer):
 
 class NeedIn(Input):
     domain = serializers.ChoiceField(choices=NeedDomain.choices)
-    description = Text(max_length=10000)
+    description = serializers.CharField(max_length=10000)
 
 
 class GoalIn(Input):
-    description = Text(max_length=10000)
+    description = serializers.CharField(max_length=10000)
     owner = serializers.ChoiceField(choices=GoalOwner.choices, default=GoalOwner.CLIENT_AND_TANDEM)
     target_date = Day(required=False, allow_null=True, default=None)
 
 
 class ServiceIn(Input):
     kind = serializers.ChoiceField(choices=ServiceKind.choices)
-    name = Text(max_length=120)
+    name = serializers.CharField(max_length=120)
     provider = serializers.ChoiceField(choices=Provider.choices, default=Provider.INTERNAL)
-    provider_name = Text(required=False, allow_blank=True, max_length=200, default="")
-    details = Text(required=False, allow_blank=True, max_length=10000, default="")
+    provider_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    details = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
     status = serializers.ChoiceField(choices=ServiceStatus.choices, default=ServiceStatus.PROPOSED)
 
 
