@@ -3,7 +3,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("cases.urls")),
+    path("", include("planning.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,192 @@
+"""Reads for the casework pages: caseload, due items, case lists, the timeline. Constant query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from itertools import chain
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import access
+from accounts.models import Role, User
+from programmes.models import Setting, Topic
+
+from .lifecycle import WORKED_STATES, State
+from .models import TANDEM_ROLES, AssignmentRole, Case, CaseAssignment, Contact, CaseTransition
+
+GOAL_DUE_WINDOW_DAYS = 7
+SMALL_CELL = 5
+
+
+@dataclass
+class DueItem:
+    case: Case
+    kind: str  # "contact", "tandem" or "goal"
+    label: str
+    due_on: dt.date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < timezone.localdate()
+
+
+@dataclass
+class CaseloadRow:
+    case: Case
+    days_since_contact: int | None
+    due: list[DueItem] = field(default_factory=list)
+
+    @property
+    def next_due(self) -> DueItem | None:
+        return self.due[0] if self.due else None
+
+
+def with_current_tandem(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases with their client, programme and team, and today's tandem as `current_tandem`."""
+    tandem = (CaseAssignment.objects.current().filter(role__in=TANDEM_ROLES)
+              .select_related("staff").order_by("role"))
+    return queryset.select_related("client", "programme", "team").prefetch_related(
+        Prefetch("assignments", queryset=tandem, to_attr="current_tandem"))
+
+
+def days_since(moment: dt.datetime | None, today: dt.date | None = None) -> int | None:
+    if moment is None:
+        return None
+    today = today or timezone.localdate()
+    return (today - timezone.localtime(moment).date()).days
+
+
+def caseload(user: User) -> list[CaseloadRow]:
+    """The user's open cases (their assignments, and their teams' cases for supervisors), most urgent first."""
+    today = timezone.localdate()
+    cases = list(with_current_tandem(access.cases_for(user).open()).order_by("client__pseudonym"))
+    rows = {case.pk: CaseloadRow(case, days_since(case.last_contact_at, today)) for case in cases}
+
+    for row in rows.values():
+        case = row.case
+        interval = case.programme.contact_interval_days
+        if case.last_contact_at is None:
+            row.due.append(DueItem(case, "contact", _("No contact recorded yet"), case.opened_on))
+        elif row.days_since_contact > interval:
+            due_on = timezone.localtime(case.last_contact_at).date() + dt.timedelta(days=interval)
+            row.due.append(DueItem(case, "contact", _("No contact for %(days)s days (expected every %(interval)s)") % {
+                "days": row.days_since_contact, "interval": interval}, due_on))
+        if case.state in WORKED_STATES:
+            roles = {a.role for a in case.current_tandem}
+            if AssignmentRole.CASE_MANAGER not in roles:
+                row.due.append(DueItem(case, "tandem", _("No case manager assigned"), case.state_changed_at.date()))
+            if AssignmentRole.CO_WORKER not in roles:
+                row.due.append(DueItem(case, "tandem", _("No co-worker assigned"), case.state_changed_at.date()))
+
+    for goal in goals_due(user, case_ids=list(rows)):
+        case_id = goal.need.case_id
+        if goal.target_date < today:
+            label = _("Plan goal overdue since %(date)s") % {"date": goal.target_date.isoformat()}
+        else:
+            label = _("Plan goal due on %(date)s") % {"date": goal.target_date.isoformat()}
+        rows[case_id].due.append(DueItem(rows[case_id].case, "goal", label, goal.target_date))
+
+    for row in rows.values():
+        row.due.sort(key=lambda item: item.due_on)
+    far_future = dt.date.max
+    return sorted(rows.values(), key=lambda r: (r.next_due.due_on if r.next_due else far_future, r.case.client.pseudonym))
+
+
+def goals_due(user: User, *, case_ids: list | None = None) -> QuerySet:
+    """Open plan goals whose target date is past or within a week, on cases this user may see."""
+    from planning.models import OPEN_GOAL_STATUSES, Goal
+
+    horizon = timezone.localdate() + dt.timedelta(days=GOAL_DUE_WINDOW_DAYS)
+    visible = access.cases_for(user)
+    if case_ids is not None:
+        visible = visible.filter(pk__in=case_ids)
+    return (Goal.objects.filter(need__case__in=visible, status__in=OPEN_GOAL_STATUSES, target_date__lte=horizon)
+            .select_related("need").order_by("target_date"))
+
+
+def due_items(rows: list[CaseloadRow]) -> list[DueItem]:
+    return sorted(chain.from_iterable(row.due for row in rows), key=lambda item: item.due_on)
+
+
+def _suppress(counts: dict[str, int]) -> dict[str, str]:
+    """Small cells (1-4) shown as "<5"; a lone small cell takes the next smallest with it so sums cannot reveal it."""
+    small = {k for k, n in counts.items() if 0 < n < SMALL_CELL}
+    if len(small) == 1:
+        others = sorted((n, k) for k, n in counts.items() if n >= SMALL_CELL)
+        if others:
+            small.add(others[0][1])
+    return {k: ("<5" if k in small and counts[k] < SMALL_CELL else ("≥5" if k in small else str(n)))
+            for k, n in counts.items()}
+
+
+def organisation_counts(organisation_id: int) -> dict[str, list[tuple[str, str]]]:
+    """Case counts by state and by setting for one organisation: numbers only, small cells suppressed."""
+    base = Case.objects.filter(programme__organisation_id=organisation_id, client__erased_at__isnull=True)
+    by_state = dict(base.values_list("state").annotate(n=Count("pk")).order_by())
+    by_setting = dict(base.values_list("setting").annotate(n=Count("pk")).order_by())
+    states = _suppress({s: by_state.get(s, 0) for s in State.values})
+    settings_ = _suppress({s: by_setting.get(s, 0) for s in Setting.values})
+    return {
+        "by_state": [(State(s).label, states[s]) for s in State.values],
+        "by_setting": [(Setting(s).label, settings_[s]) for s in Setting.values],
+    }
+
+
+def case_list(user: User, *, state: str = "", setting: str = "", ideology: str = "", worker: User | None = None,
+              search: str = "") -> QuerySet[Case]:
+    """The user's cases, filtered; search matches a pseudonym (prefix, any case) or an exact client name."""
+    cases = access.cases_for(user)
+    if state:
+        cases = cases.filter(state=state)
+    if setting:
+        cases = cases.filter(setting=setting)
+    if ideology:
+        cases = cases.filter(ideology=ideology)
+    if worker is not None:
+        cases = cases.filter(Exists(CaseAssignment.objects.current().filter(case=OuterRef("pk"), staff=worker)))
+    search = search.strip()
+    if search:
+        by_name = access.lookup_cases_by_name(user, search).values("pk")
+        cases = cases.filter(Q(client__pseudonym__istartswith=search) | Q(pk__in=by_name))
+    return with_current_tandem(cases).order_by("client__pseudonym", "opened_on")
+
+
+def case_workers(organisation_id: int) -> QuerySet[User]:
+    """Active staff of an organisation who hold a casework role."""
+    return (User.objects.filter(organisation_id=organisation_id, is_active=True,
+                                role_grants__role__in=[Role.PRACTITIONER, Role.SPECIALIST, Role.SUPERVISOR])
+            .distinct().order_by("first_name", "last_name", "username"))
+
+
+def assignable_staff(case: Case) -> QuerySet[User]:
+    """Staff who may join this case: same organisation, a casework role, not excluded from the client."""
+    return case_workers(case.programme.organisation_id).exclude(client_exclusions__client_id=case.client_id)
+
+
+def case_team(case: Case) -> list[CaseAssignment]:
+    """Everyone who is or was on the case; current first."""
+    today = timezone.localdate()
+    assignments = list(case.assignments.select_related("staff").order_by("role", "-starts_on"))
+    for a in assignments:
+        a.is_current = a.starts_on <= today and (a.ends_on is None or a.ends_on >= today)
+    return sorted(assignments, key=lambda a: (not a.is_current, a.role not in TANDEM_ROLES))
+
+
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    kind: str  # "contact" or "transition"
+    item: Contact | CaseTransition
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """Contacts and state changes, newest first."""
+    contacts = case.contacts.select_related("recorded_by").prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.order_by("group", "code")))
+    transitions = case.transitions.select_related("by")
+    entries = [TimelineEntry(c.occurred_at, "contact", c) for c in contacts]
+    entries += [TimelineEntry(t.at, "transition", t) for t in transitions]
+    return sorted(entries, key=lambda e: e.at, reverse=True)

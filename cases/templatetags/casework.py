@@ -1,0 +1,26 @@
+"""Small helpers for the casework templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils.translation import gettext as _
+
+from cases import selectors
+
+register = template.Library()
+
+
+@register.filter
+def days_since(moment: dt.datetime | None) -> int | None:
+    """Whole days between a moment and today, in the local time zone; None if there is no moment."""
+    return selectors.days_since(moment)
+
+
+@register.simple_tag
+def tandem_names(assignments) -> str:
+    """The tandem as "name (role), name (role)", from prefetched assignments."""
+    if not assignments:
+        return _("none assigned")
+    return ", ".join(f"{a.staff.display_name} ({a.get_role_display()})" for a in assignments)
