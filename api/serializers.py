@@ -265,14 +265,14 @@ class ContactOut(serializers.Serializer):
     duration_minutes = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=ContactKind.choices)
     participants = serializers.ListField(child=serializers.ChoiceField(choices=Participant.choices))
-    topics = serializers.SerializerMethodField(help_text="Topic codes.")
+    topics = serializers.SerializerMethodField(help_text="Topic codes, alphabetical.")
     note = serializers.CharField(allow_null=True)
     recorded_by = StaffOut()
     recorded_at = serializers.DateTimeField()
 
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_topics(self, contact) -> list[str]:
-        return [topic.code for topic in contact.topics.all()]
+        return sorted(topic.code for topic in contact.topics.all())
 
 
 # --- Agreement -------------------------------------------------------------------------------------

@@ -246,7 +246,7 @@ class ContactListView(APIView):
     def get(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
         contacts = (case.contacts.select_related("recorded_by")
-                    .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("code")))
+                    .prefetch_related("topics")
                     .order_by("-occurred_at", "-recorded_at"))
         return _page(request, self, contacts, s.ContactOut)[0]
 
