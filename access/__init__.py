@@ -63,7 +63,9 @@ def get_case_for(user, case_id: object, *, write: bool = False, action: str | No
     if parsed is not None:
         case = cases_for(user).select_related("client", "programme", "team").filter(pk=parsed).first()
     if case is None:
-        audit_record(action, object_type="case", object_id=str(case_id)[:64], outcome=Outcome.DENIED, actor=user)
+        # The id comes from a URL; PostgreSQL refuses NUL characters in text, so they are dropped.
+        shown_id = str(case_id).replace("\x00", "")[:64]
+        audit_record(action, object_type="case", object_id=shown_id, outcome=Outcome.DENIED, actor=user)
         raise Http404("No such case.")
     audit_record(action, case, actor=user)
     return case
