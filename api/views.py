@@ -143,7 +143,7 @@ class CaseListView(APIView):
         if wanted.get("q", "").strip():
             cases = cases.filter(client__pseudonym__istartswith=wanted["q"].strip())
         response, shown = _page(request, self, with_tandem(cases).order_by("client__pseudonym", "id"), s.CaseListOut)
-        access.audit_list("case.list", shown)
+        access.audit_list("case.list", shown, user=request.user)
         return response
 
     @extend_schema(
