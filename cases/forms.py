@@ -60,7 +60,7 @@ class ContactForm(TandemForm):
     occurred_at = forms.DateTimeField(
         label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), widget=forms.NumberInput(attrs={"min": 1, "max": 1440, "step": 5}))
+        label=_("Duration (minutes)"), widget=forms.NumberInput(attrs={"min": 1, "max": 1440}))
     kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices)
     participants = forms.MultipleChoiceField(
         label=_("Who took part"), choices=Participant.choices, widget=forms.CheckboxSelectMultiple,
