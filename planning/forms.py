@@ -67,7 +67,8 @@ class AgreementForm(PlanningForm):
                                 error_messages={"required": _("Enter the date the agreement was made."),
                                                 "invalid": _("Enter the date as day, month and year.")})
     confirmation = forms.ChoiceField(label=_("How the client confirmed it"), choices=ConfirmationMethod.choices,
-                                     widget=forms.RadioSelect)
+                                     widget=forms.RadioSelect,
+                                     error_messages={"required": _("Choose how the client confirmed the agreement.")})
     base_number = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def clean_objectives(self) -> str:
@@ -124,7 +125,8 @@ class ServiceForm(PlanningForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ServiceKind.choices, widget=forms.RadioSelect,
                              error_messages={"required": _("Choose whether the service is tangible or intangible.")})
     provider = forms.ChoiceField(label=_("Provided by"), choices=Provider.choices, initial=Provider.INTERNAL,
-                                 widget=forms.RadioSelect)
+                                 widget=forms.RadioSelect,
+                                 error_messages={"required": _("Choose whether the programme or an external provider offers it.")})
     provider_name = forms.CharField(label=_("Provider name"), max_length=200, required=False,
                                     help_text=_("Required for an external provider."))
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices, initial=ServiceStatus.PROPOSED)

@@ -71,7 +71,7 @@ def _form_page(request: HttpRequest, case: Case, template: str, context: dict, s
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "agreement.edit_view")
+    case = _case(request, case_id, action=None if request.method == "POST" else "agreement.view")
     current = services.agreement_current(case)
     if request.method == "GET":
         return _form_page(request, case, "planning/agreement_edit.html",

@@ -154,8 +154,9 @@ def planning_urls(world) -> list[tuple[str, str]]:
     ]
 
 
-def test_other_practitioner_gets_404_on_every_planning_url(client, world):
-    client.force_login(world.other_practitioner)
+@pytest.mark.parametrize("persona", ["other_practitioner", "foreign_practitioner", "administrator"])
+def test_outsiders_get_404_on_every_planning_url(client, world, persona):
+    client.force_login(world.personas()[persona])
     data = agreement_data(base_number="1") | {"domain": "social", "description": "x", "status": "achieved",
                                               "kind": "tangible", "name": "x", "provider": "internal"}
     counts = (AgreementRevision.objects.count, Need.objects.count, Goal.objects.count, Service.objects.count)
