@@ -142,6 +142,12 @@ def enquiry_teams(user: User):
             .select_related("programme").distinct().order_by("programme__name", "name"))
 
 
+def _target_label(source: str, target: str) -> str:
+    """E.g. "Suspend — Suspended"; or just the state where the verb is the state's own name."""
+    verb, state = transition_label(source, target), str(State(target).label)
+    return state if verb == state else f"{verb} — {state}"
+
+
 class TransitionForm(TandemForm):
     to_state = forms.ChoiceField(label=_("Move the case to"), widget=forms.RadioSelect)
     closure_reason = forms.ChoiceField(
@@ -152,11 +158,7 @@ class TransitionForm(TandemForm):
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_state"].choices = [
-            (target, f"{transition_label(case.state, target)} — {State(target).label}"
-             if transition_label(case.state, target) != str(State(target).label) else str(State(target).label))
-            for target in allowed_targets(case.state)
-        ]
+        self.fields["to_state"].choices = [(t, _target_label(case.state, t)) for t in allowed_targets(case.state)]
         self.fields["to_state"].error_messages["invalid_choice"] = _(
             "This case cannot move to that state from “%(state)s”.") % {"state": State(case.state).label}
 

@@ -75,11 +75,12 @@ def caseload(user: User) -> list[CaseloadRow]:
             row.due.append(DueItem(case, "contact", _("No contact for %(days)s days (expected every %(interval)s)") % {
                 "days": row.days_since_contact, "interval": interval}, due_on))
         if case.state in WORKED_STATES:
+            since = timezone.localtime(case.state_changed_at).date()
             roles = {a.role for a in case.current_tandem}
             if AssignmentRole.CASE_MANAGER not in roles:
-                row.due.append(DueItem(case, "tandem", _("No case manager assigned"), case.state_changed_at.date()))
+                row.due.append(DueItem(case, "tandem", _("No case manager assigned"), since))
             if AssignmentRole.CO_WORKER not in roles:
-                row.due.append(DueItem(case, "tandem", _("No co-worker assigned"), case.state_changed_at.date()))
+                row.due.append(DueItem(case, "tandem", _("No co-worker assigned"), since))
 
     for goal in goals_due(user, case_ids=list(rows)):
         case_id = goal.need.case_id

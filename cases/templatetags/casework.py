@@ -7,6 +7,8 @@ import datetime as dt
 from django import template
 from django.utils.translation import gettext as _
 
+import access
+from accounts.models import Role
 from cases import selectors
 
 register = template.Library()
@@ -24,3 +26,12 @@ def tandem_names(assignments) -> str:
     if not assignments:
         return _("none assigned")
     return ", ".join(f"{a.staff.display_name} ({a.get_role_display()})" for a in assignments)
+
+
+@register.simple_tag
+def casework_menu(user) -> dict[str, bool]:
+    """Which casework pages the navigation offers this user."""
+    return {
+        "cases": access.sees_case_content(user),
+        "enquiry": user.has_role(Role.PRACTITIONER) or user.has_role(Role.SUPERVISOR),
+    }
