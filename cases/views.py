@@ -203,6 +203,7 @@ def case_team(request: HttpRequest, case_id) -> HttpResponse:
     add_form = AssignmentForm(request.POST if request.POST.get("action") == "add" else None,
                               staff_queryset=selectors.assignable_staff(case))
     end_form = EndAssignmentForm(request.POST if request.POST.get("action") == "end" else None)
+    status = 200
     if request.method == "POST":
         if add_form.is_bound and add_form.is_valid():
             data = add_form.cleaned_data
@@ -230,11 +231,13 @@ def case_team(request: HttpRequest, case_id) -> HttpResponse:
                         "name": assignment.staff.display_name, "date": assignment.ends_on.isoformat()})
                     return redirect("case_team", case_id=case.pk)
         elif not add_form.is_bound and not end_form.is_bound:
-            add_form.add_error(None, _("Choose whether to add someone or to end an assignment."))
+            # An unbound form cannot carry errors: say it as a message and answer 400.
+            messages.error(request, _("Choose whether to add someone or to end an assignment."))
+            status = 400
     return render(request, "cases/case_team.html", {
         "case": case, "tandem": case.current_tandem_list, "team": case.team_list,
         "add_form": add_form, "end_form": end_form,
-    })
+    }, status=status)
 
 
 @login_required

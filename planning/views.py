@@ -127,7 +127,8 @@ def agreement_compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         newer = by_number[int(request.GET.get("to", ""))]
     except (KeyError, ValueError):
         if len(revisions) < 2:
-            raise Http404("Nothing to compare.") from None
+            messages.info(request, _("There is only one version of the agreement so far; nothing to compare yet."))
+            return redirect("planning:agreement_history", case_id=case.pk)
         newer, older = revisions[0], revisions[1]
     if older.number > newer.number:
         older, newer = newer, older
