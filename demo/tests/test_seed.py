@@ -1,0 +1,161 @@
+"""The demo programme: loaded once for this module, inside a transaction that is rolled back afterwards."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+import access
+from accounts.models import Role, User
+from audit.services import audit_verify
+from cases.lifecycle import WORKED_STATES, ClosureReason, State
+from cases.models import AssignmentRole, Case, CaseTransition, Contact
+from cases.services import current_tandem
+from demo import content
+from planning.models import AgreementRevision, Goal, Service
+from programmes.models import Organisation, Setting, Team
+from vault.crypto import key_scope
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with key_scope():
+                out = io.StringIO()
+                call_command("seed_demo", "--if-empty", "--seed", "7", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def main_org(demo, db):
+    return Organisation.objects.get(slug=content.ORGANISATION[1])
+
+
+def test_seed_reports_what_it_loaded(demo, db):
+    assert "Demo programme loaded" in demo and "contacts" in demo
+
+
+def test_at_least_forty_cases_in_every_state_and_setting(main_org):
+    cases = Case.objects.filter(programme__organisation=main_org)
+    assert cases.count() >= 40
+    assert set(cases.values_list("state", flat=True)) == set(State.values)
+    assert set(cases.values_list("setting", flat=True)) == set(Setting.values)
+    assert len(set(cases.values_list("ideology", flat=True))) >= 4
+    assert len(set(cases.values_list("legal_status", flat=True))) >= 3
+    assert len(set(cases.values_list("risk_level", flat=True))) >= 3
+    assert 1 <= cases.filter(security_relevant=True).count() < cases.count() / 4
+
+
+def test_closures_are_varied_and_some_cases_were_reopened(main_org):
+    reasons = set(Case.objects.filter(state=State.CLOSED).values_list("closure_reason", flat=True))
+    assert len(reasons) >= 5 and reasons <= set(ClosureReason.values)
+    assert not reasons & {ClosureReason.DECEASED, ClosureReason.REOFFENDED}
+    assert CaseTransition.objects.filter(from_state=State.CLOSED).exists()
+
+
+def test_history_is_back_dated_in_order(main_org):
+    for case in Case.objects.all():
+        steps = list(case.transitions.order_by("at").values_list("from_state", "to_state"))
+        assert steps[0] == ("", State.SIGNAL)
+        assert all(a[1] == b[0] for a, b in zip(steps, steps[1:])), steps
+        assert steps[-1][1] == case.state
+
+
+def test_teams_staff_and_roles(main_org):
+    assert Team.objects.filter(programme__organisation=main_org).count() >= 3
+    staff = User.objects.filter(organisation=main_org)
+    roles = {role for user in staff for role in user.role_codes()}
+    assert roles == set(Role.values)
+    assert sum(1 for u in staff if u.has_role(Role.PRACTITIONER)) >= 8
+    assert all(u.check_password(content.DEMO_PASSWORD) for u in staff)
+
+
+def test_contacts_span_two_years_and_are_plentiful(main_org):
+    contacts = Contact.objects.filter(case__programme__organisation=main_org)
+    span = contacts.aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+    assert (span["last"] - span["first"]).days >= 600
+    assert 1500 <= contacts.count() <= 3000
+    kinds = set(contacts.values_list("kind", flat=True))
+    assert {"face_to_face", "phone", "prison_visit", "home_visit", "online", "group"} <= kinds
+    assert not contacts.filter(topics__isnull=True).exists()
+    note = contacts.filter(kind="prison_visit").first().note
+    assert note and not any(name in note for name in content.GIVEN_MALE + content.GIVEN_FEMALE)
+
+
+def test_every_worked_case_has_its_tandem_and_some_a_specialist(main_org):
+    for case in Case.objects.filter(state__in=WORKED_STATES):
+        assert set(current_tandem(case)) == {AssignmentRole.CASE_MANAGER, AssignmentRole.CO_WORKER}
+    specialists = Case.objects.filter(assignments__role__in=["psychologist", "former", "ideology_expert"]).distinct()
+    assert specialists.count() >= 8
+    assert specialists.filter(assignments__ends_on__isnull=False).exists()
+
+
+def test_agreements_have_revisions_and_plans_have_goals_and_services(main_org):
+    per_case = AgreementRevision.objects.values("case").annotate(n=Count("id")).values_list("n", flat=True)
+    assert len(per_case) >= 15 and max(per_case) >= 2 and max(per_case) <= 3
+    goals = Goal.objects.filter(need__case__programme__organisation=main_org)
+    assert goals.filter(status="achieved").exists()
+    assert goals.filter(status__in=["planned", "in_progress"], target_date__lt=timezone.localdate()).exists()  # overdue
+    services = Service.objects.filter(goal__need__case__programme__organisation=main_org)
+    assert {"internal", "external"} <= set(services.values_list("provider", flat=True))
+    assert services.filter(name__icontains="housing").exists()
+
+
+def test_every_casework_login_sees_a_meaningful_caseload(main_org):
+    for user in User.objects.filter(organisation__slug__in=[content.ORGANISATION[1], content.OTHER_ORGANISATION[1]]):
+        if access.sees_case_content(user):
+            minimum = 2 if user.organisation != main_org else 3
+            assert access.cases_for(user).count() >= minimum, user.username
+        else:
+            assert not access.cases_for(user).exists()
+
+
+def test_organisations_stay_apart(main_org):
+    other = User.objects.get(username="lb.sup")
+    assert access.cases_for(other).exists()
+    assert not access.cases_for(other).filter(programme__organisation=main_org).exists()
+    assert not access.cases_for(User.objects.get(username="sup.nord")).exclude(programme__organisation=main_org).exists()
+
+
+def test_an_exclusion_beats_team_membership(main_org):
+    user = User.objects.get(username="pr.sued")
+    excluded = Case.objects.filter(client__exclusions__staff=user)
+    assert excluded.exists()
+    assert not access.cases_for(user).filter(pk__in=excluded).exists()
+
+
+def test_the_audit_chain_is_intact_after_the_seed(demo, db):
+    assert audit_verify().ok
+
+
+def test_if_empty_is_idempotent(main_org):
+    before = (Case.objects.count(), Contact.objects.count(), User.objects.count())
+    out = io.StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "not loaded" in out.getvalue()
+    assert (Case.objects.count(), Contact.objects.count(), User.objects.count()) == before
+
+
+def test_seeding_twice_without_if_empty_is_refused(main_org):
+    with pytest.raises(CommandError, match="loaded already"):
+        call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_demo_logins_prints_the_address_logins_and_password(main_org):
+    out = io.StringIO()
+    call_command("demo_logins", "--port", "8123", stdout=out)
+    text = out.getvalue()
+    assert "http://127.0.0.1:8123/" in text and content.DEMO_PASSWORD in text
+    for username in ("cm.nord", "sup.sued", "psy", "pm", "eval", "admin", "lb.cm"):
+        assert f"  {username} " in text
