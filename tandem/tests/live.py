@@ -1,0 +1,80 @@
+"""A real Tandem server in its own process, on its own database and keyring, for browser tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("TANDEM_", "DJANGO_", "PYTEST"))}
+        self.env.update(DJANGO_SETTINGS_MODULE="tandem.settings", TANDEM_VAR_DIR=str(tmp),
+                        TANDEM_KEYRING_FILE=str(tmp / "keyring.json"))
+        self.pg_name = None
+        base = os.environ.get("DATABASE_URL", "")
+        if base.startswith("postgres"):
+            self.pg_name = f"tandem_live_{uuid.uuid4().hex[:8]}"
+            self.admin_url = base.rsplit("/", 1)[0] + "/postgres"
+            self.env["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + self.pg_name
+            subprocess.run(["psql", self.admin_url, "-q", "-c", f'CREATE DATABASE "{self.pg_name}"'], check=True,
+                           capture_output=True)
+        else:
+            self.env.pop("DATABASE_URL", None)
+        self.process: subprocess.Popen | None = None
+        self.log = tmp / "server.log"
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True,
+                                text=True, timeout=600)
+        if result.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+        return result.stdout
+
+    def start(self) -> "LiveServer":
+        self.manage("init_keys")
+        self.manage("migrate", "--no-input", "-v", "0")
+        self.manage("seed_demo", "--if-empty")
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{self.port}"],
+            cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/accounts/login/", timeout=2)
+                return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("the server stopped:\n" + self.log.read_text()[-3000:])
+                time.sleep(0.3)
+        raise RuntimeError("the server did not answer within 60 s:\n" + self.log.read_text()[-3000:])
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self.pg_name:
+            subprocess.run(["psql", self.admin_url, "-q", "-c", f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)'],
+                           capture_output=True)

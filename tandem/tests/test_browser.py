@@ -1,0 +1,94 @@
+"""In a real browser: sign in, open a case, record a contact and see it on the timeline, in English and
+German; axe-core (vendored) finds no serious or critical accessibility violation on the main pages."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tandem.tests.live import CHROMIUM, ROOT, LiveServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(databases=[])]
+
+AXE = ROOT / "tandem" / "static" / "vendor" / "axe-4.14.1.min.js"
+USERNAME = "cm.nord"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI runs the browser tests: install Debian's chromium (make test does it as root).")
+    pytest.skip("Debian's chromium is not installed (make test installs it when run as root)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    live = LiveServer(tmp_path_factory.mktemp("live")).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+def axe_violations(page) -> list[dict]:
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"] if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("locale,english_phrase", [("en-GB", None), ("de-DE", "Add a contact")])
+def test_sign_in_open_case_record_contact(server, browser, locale, english_phrase):
+    from demo.content import DEMO_PASSWORD
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale=locale, base_url=server.url)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+
+    page.goto("/accounts/login/")
+    assert page.evaluate("document.documentElement.lang") == locale[:2]
+    page.fill("input[name=username]", USERNAME)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(server.url + "/")
+    assert axe_violations(page) == [], "caseload"
+
+    page.goto("/cases/")
+    assert axe_violations(page) == [], "case list"
+    page.goto("/cases/?state=active")
+    page.locator("main table tbody tr a").first.click()
+    page.wait_for_url("**/cases/*/")
+    assert axe_violations(page) == [], "case page"
+    if english_phrase:
+        assert english_phrase not in page.content(), "the page is not translated"
+
+    # A few keystrokes: "c" jumps to the contact form, the defaults are sensible, the note is typed.
+    note = f"Browser note {uuid.uuid4().hex[:8]}: talked about the apprenticeship."
+    page.locator("body").press("c")
+    focused = page.evaluate("document.activeElement.closest('form') && document.activeElement.closest('form').dataset.shortcut")
+    assert focused == "contact"
+    page.fill("#add-contact textarea[name=note]", note)
+    page.locator("#add-contact button[type=submit]").click()
+    expect(page.locator("#timeline")).to_contain_text(note, timeout=10000)
+    page.reload()
+    expect(page.locator("#timeline")).to_contain_text(note)
+    assert not [p for p in problems if "favicon" not in p], problems
+    context.close()
