@@ -41,7 +41,8 @@ CONFLICT = OpenApiResponse(description="Someone else saved a newer version first
 
 
 def _paginated(serializer_class: type[drf_serializers.Serializer]) -> type[drf_serializers.Serializer]:
-    return type(f"Paginated{serializer_class.__name__.removesuffix('Out')}List", (drf_serializers.Serializer,), {
+    base = serializer_class.__name__.removesuffix("Out").removesuffix("List")
+    return type(f"Paginated{base}List", (drf_serializers.Serializer,), {
         "count": drf_serializers.IntegerField(),
         "next": drf_serializers.URLField(allow_null=True),
         "previous": drf_serializers.URLField(allow_null=True),
