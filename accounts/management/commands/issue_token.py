@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.services import api_token_issue
 
@@ -24,6 +25,6 @@ class Command(BaseCommand):
             token, raw = api_token_issue(user=user, name=name, days=days)
         except ValidationError as exc:
             raise CommandError(validation_message(exc)) from exc
-        self.stderr.write(f"Token for {user.username}, expires {token.expires_at:%Y-%m-%d %H:%M %Z}. "
+        self.stderr.write(f"Token for {user.username}, expires {timezone.localtime(token.expires_at):%Y-%m-%d %H:%M %Z}. "
                           "It is shown only this once; store it in a secret store.")
         self.stdout.write(raw)
