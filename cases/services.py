@@ -109,7 +109,8 @@ def _check_choice(value: str, choices, field: str) -> None:
 @transaction.atomic
 def case_open(*, actor, client: Client, programme: Programme, team: Team, referral_source: str, setting: str,
               participation: str, ideology: str, legal_status: str = "none", security_relevant: bool = False,
-              opened_on: dt.date | None = None) -> Case:
+              opened_on: dt.date | None = None, signalled_at: dt.datetime | None = None) -> Case:
+    """Open a case at its signal. `signalled_at` records a signal that came in earlier (defaults to now)."""
     from .models import LegalStatus, Participation, ReferralSource
     from programmes.models import Ideology, Setting
 
@@ -123,10 +124,13 @@ def case_open(*, actor, client: Client, programme: Programme, team: Team, referr
     _check_choice(ideology, Ideology, "ideology")
     _check_choice(legal_status, LegalStatus, "legal_status")
     now = timezone.now()
+    if signalled_at is not None and signalled_at > now + dt.timedelta(minutes=5):
+        raise ValidationError({"signalled_at": _("The signal cannot be dated in the future.")})
+    now = signalled_at or now
     case = Case.objects.create(
         client=client, programme=programme, team=team, referral_source=referral_source, setting=setting,
         participation=participation, ideology=ideology, legal_status=legal_status,
-        security_relevant=security_relevant, opened_on=opened_on or timezone.localdate(), state=State.SIGNAL,
+        security_relevant=security_relevant, opened_on=opened_on or timezone.localdate(now), state=State.SIGNAL,
         state_changed_at=now,
     )
     CaseTransition.objects.create(case=case, from_state="", to_state=State.SIGNAL, at=now, by=actor)

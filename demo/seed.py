@@ -18,7 +18,7 @@ from accounts.models import User
 from accounts.services import staff_create
 from cases import services as cases
 from cases.lifecycle import State
-from cases.models import Case, CaseTransition, Contact
+from cases.models import Case, Contact
 from planning import services as planning
 from planning.models import AgreementRevision, Goal, Need, Service
 from programmes.models import Organisation, Topic
@@ -202,11 +202,8 @@ class DemoBuilder:
             participation="mandated" if mandated else "voluntary", ideology=ideology,
             legal_status={"detention": "pre_trial", "prison": "sentenced", "probation": "probation"}.get(setting, "none"),
             security_relevant=traits.get("security", False), opened_on=phases[0].start,
+            signalled_at=self._at(phases[0].start, 8),
         )
-        opened_at = self._at(phases[0].start, 8)
-        # The enquiry service dates the first signal now; the demo's history begins on the opening day.
-        CaseTransition.objects.filter(case=case, from_state="").update(at=opened_at)
-        Case.objects.filter(pk=case.pk).update(state_changed_at=opened_at)
         tandem = self._tandem(case, team_name, phases, traits)
         ctx = {"case": case, "pron": pron, "setting": setting, "ideology": ideology, "tandem": tandem,
                "traits": traits, "female": female,
@@ -353,7 +350,7 @@ class DemoBuilder:
     # --- contacts ------------------------------------------------------------------------------
 
     def _contacts(self, ctx: dict, phase: Phase, *, last: bool) -> None:
-        rng, case, setting = self.rng, ctx["case"], ctx["setting"]
+        rng, case = self.rng, ctx["case"]
         if phase.state == State.SIGNAL:
             if rng.random() < 0.6:
                 day = min(phase.start + dt.timedelta(days=rng.randint(0, 2)), phase.end - dt.timedelta(days=1), self.today)
