@@ -37,6 +37,17 @@ def _choice(value: str, choices, field: str, errors: dict) -> None:
         errors[field] = _("Choose a value from the list.")
 
 
+def _status_set(*, actor, obj, choices, status: str, case: Case, kind: str):
+    errors: dict[str, str] = {}
+    _choice(status, choices, "status", errors)
+    if errors:
+        raise ValidationError(errors)
+    obj.status = status
+    obj.save(update_fields=["status"])
+    audit_record(f"plan.{kind}_update", case, detail=f"{kind}:{obj.pk} {status}", actor=actor)
+    return obj
+
+
 def agreement_current(case: Case) -> AgreementRevision | None:
     return case.agreement_revisions.order_by("-number").first()
 
@@ -82,14 +93,7 @@ def need_add(*, actor, case: Case, domain: str, description: str) -> Need:
 
 @transaction.atomic
 def need_status_set(*, actor, need: Need, status: str) -> Need:
-    errors: dict[str, str] = {}
-    _choice(status, NeedStatus, "status", errors)
-    if errors:
-        raise ValidationError(errors)
-    need.status = status
-    need.save(update_fields=["status"])
-    audit_record("plan.need_update", need.case, detail=f"need:{need.pk} {status}", actor=actor)
-    return need
+    return _status_set(actor=actor, obj=need, choices=NeedStatus, status=status, case=need.case, kind="need")
 
 
 @transaction.atomic
@@ -108,14 +112,7 @@ def goal_add(*, actor, need: Need, description: str, owner: str = GoalOwner.CLIE
 
 @transaction.atomic
 def goal_status_set(*, actor, goal: Goal, status: str) -> Goal:
-    errors: dict[str, str] = {}
-    _choice(status, GoalStatus, "status", errors)
-    if errors:
-        raise ValidationError(errors)
-    goal.status = status
-    goal.save(update_fields=["status"])
-    audit_record("plan.goal_update", goal.need.case, detail=f"goal:{goal.pk} {status}", actor=actor)
-    return goal
+    return _status_set(actor=actor, obj=goal, choices=GoalStatus, status=status, case=goal.need.case, kind="goal")
 
 
 @transaction.atomic
@@ -139,11 +136,4 @@ def service_add(*, actor, goal: Goal, kind: str, name: str, provider: str = Prov
 
 @transaction.atomic
 def service_status_set(*, actor, service: Service, status: str) -> Service:
-    errors: dict[str, str] = {}
-    _choice(status, ServiceStatus, "status", errors)
-    if errors:
-        raise ValidationError(errors)
-    service.status = status
-    service.save(update_fields=["status"])
-    audit_record("plan.service_update", service.goal.need.case, detail=f"service:{service.pk} {status}", actor=actor)
-    return service
+    return _status_set(actor=actor, obj=service, choices=ServiceStatus, status=status, case=service.goal.need.case, kind="service")
