@@ -29,11 +29,6 @@ class StaffAdmin(AdministratorModelAdmin, UserAdmin):
     readonly_fields = ("last_login", "date_joined")
     inlines = [RoleGrantInline]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.organisation_id = request.user.organisation_id
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(AdministratorModelAdmin):

@@ -10,11 +10,6 @@ class ProgrammeAdmin(AdministratorModelAdmin):
     list_display = ("name", "sharing_policy", "contact_interval_days")
     exclude = ("organisation",)
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.organisation_id = request.user.organisation_id
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(Team)
 class TeamAdmin(AdministratorModelAdmin):

@@ -48,6 +48,12 @@ class AdministratorModelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def save_model(self, request, obj, form, change):
+        # New rows of organisation-owned models belong to the administrator's own organisation.
+        if not change and self.organisation_path == "organisation":
+            obj.organisation_id = request.user.organisation_id
+        super().save_model(request, obj, form, change)
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if self.organisation_path:
