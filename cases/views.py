@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 
 import access
 from accounts.models import Role
-from planning.selectors import case_plan_context
 
 from . import selectors, services
 from .forms import (
@@ -30,6 +29,7 @@ from .forms import (
     enquiry_teams,
 )
 from .lifecycle import State
+from .sections import section_context
 
 CASES_PER_PAGE = 50
 
@@ -101,7 +101,7 @@ def _case_page_context(request: HttpRequest, case, contact_form: ContactForm | N
         "contact_form": contact_form or ContactForm(case=case),
         "can_erase": access.supervises(request.user, case),
         "is_closed": case.state == State.CLOSED,
-        **case_plan_context(case),
+        **section_context(case, request.user),
     }
 
 

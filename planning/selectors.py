@@ -90,3 +90,8 @@ def text_diff(old: str, new: str) -> list[tuple[str, str]]:
         if op in ("insert", "replace"):
             parts.append(("insert", "".join(b[j1:j2])))
     return [part for part in parts if part[1]]
+
+
+def case_section_context(case, user) -> dict:
+    """The case page's agreement and plan sections (see cases.sections)."""
+    return case_plan_context(case)

@@ -1,0 +1,32 @@
+"""The sections of the case page that other apps contribute, in page order.
+
+Each app adds one line: the partial template, the function that builds its context (called with
+the case and the viewing user; it returns a dict whose keys the app prefixes with its own name), and
+the column it belongs in ("main" or "side").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class CaseSection:
+    template: str
+    context: str  # dotted path to a callable (case, user) -> dict
+    column: str = "main"
+
+
+CASE_SECTIONS: list[CaseSection] = [
+    CaseSection("planning/_case_sections.html", "planning.selectors.case_section_context"),
+]
+
+
+def section_context(case, user) -> dict:
+    context: dict = {"main_sections": [], "side_sections": []}
+    for section in CASE_SECTIONS:
+        context.update(import_string(section.context)(case, user))
+        context[f"{section.column}_sections"].append(section.template)
+    return context
