@@ -107,3 +107,32 @@ def world(db) -> World:
 def _key_scope():
     with key_scope():
         yield
+
+
+# Browser tests: one real server with the demo programme and one Chromium for the whole run.
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    from tandem.tests.live import require_chromium, LiveServer
+
+    require_chromium()
+    live = LiveServer(tmp_path_factory.mktemp("live")).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tandem.tests.live import CHROMIUM, require_chromium
+
+    require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()

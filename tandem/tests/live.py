@@ -15,6 +15,16 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 
 
+def require_chromium() -> None:
+    """Browser tests need Debian's chromium: skipped without it, except in CI where they must run."""
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI runs the browser tests: install Debian's chromium (make test does it as root).")
+        pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -78,3 +88,14 @@ class LiveServer:
         if self.pg_name:
             subprocess.run(["psql", self.admin_url, "-q", "-c", f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)'],
                            capture_output=True)
+
+
+def sign_in(page, server: LiveServer, username: str) -> None:
+    """Sign in through the real sign-in pages as a demo user; every browser test uses this."""
+    from demo.content import DEMO_PASSWORD
+
+    page.goto(server.url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(server.url + "/")

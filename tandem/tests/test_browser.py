@@ -3,44 +3,16 @@ German; axe-core (vendored) finds no serious or critical accessibility violation
 
 from __future__ import annotations
 
-import os
 import uuid
-from pathlib import Path
 
 import pytest
 
-from tandem.tests.live import CHROMIUM, ROOT, LiveServer
+from tandem.tests.live import ROOT, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(databases=[])]
 
 AXE = ROOT / "tandem" / "static" / "vendor" / "axe-4.14.1.min.js"
 USERNAME = "cm.nord"
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI runs the browser tests: install Debian's chromium (make test does it as root).")
-    pytest.skip("Debian's chromium is not installed (make test installs it when run as root)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    live = LiveServer(tmp_path_factory.mktemp("live")).start()
-    yield live
-    live.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
-        )
-        yield browser
-        browser.close()
 
 
 def axe_violations(page) -> list[dict]:
@@ -54,7 +26,6 @@ def axe_violations(page) -> list[dict]:
 
 @pytest.mark.parametrize("locale,english_phrase", [("en-GB", None), ("de-DE", "Add a contact")])
 def test_sign_in_open_case_record_contact(server, browser, locale, english_phrase):
-    from demo.content import DEMO_PASSWORD
     from playwright.sync_api import expect
 
     context = browser.new_context(locale=locale, base_url=server.url)
@@ -65,10 +36,7 @@ def test_sign_in_open_case_record_contact(server, browser, locale, english_phras
 
     page.goto("/accounts/login/")
     assert page.evaluate("document.documentElement.lang") == locale[:2]
-    page.fill("input[name=username]", USERNAME)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(server.url + "/")
+    sign_in(page, server, USERNAME)
     assert axe_violations(page) == [], "caseload"
 
     page.goto("/cases/")
