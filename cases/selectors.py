@@ -8,29 +8,18 @@ from itertools import chain
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 import access
 from accounts.models import Role, User
 from programmes.models import Setting, Topic
 
-from .lifecycle import WORKED_STATES, State
-from .models import TANDEM_ROLES, AssignmentRole, Case, CaseAssignment, Contact, CaseTransition
+from . import due
+from .due import DueItem
+from .lifecycle import State
+from .models import TANDEM_ROLES, Case, CaseAssignment, Contact, CaseTransition
 
-GOAL_DUE_WINDOW_DAYS = 7
+GOAL_DUE_WINDOW_DAYS = due.GOAL_DUE_WINDOW_DAYS
 SMALL_CELL = 5
-
-
-@dataclass
-class DueItem:
-    case: Case
-    kind: str  # "contact", "tandem" or "goal"
-    label: str
-    due_on: dt.date
-
-    @property
-    def overdue(self) -> bool:
-        return self.due_on < timezone.localdate()
 
 
 @dataclass
@@ -60,35 +49,18 @@ def days_since(moment: dt.datetime | None, today: dt.date | None = None) -> int 
 
 
 def caseload(user: User) -> list[CaseloadRow]:
-    """The user's open cases (their assignments, and their teams' cases for supervisors), most urgent first."""
+    """The user's open cases (their assignments, and their teams' cases for supervisors), most urgent first.
+
+    What is due comes from the providers registered in cases.due."""
     today = timezone.localdate()
-    cases = list(with_current_tandem(access.cases_for(user).open()).order_by("client__pseudonym"))
+    visible = access.cases_for(user).open()
+    cases = list(with_current_tandem(visible).order_by("client__pseudonym"))
     rows = {case.pk: CaseloadRow(case, days_since(case.last_contact_at, today)) for case in cases}
-
-    for row in rows.values():
-        case = row.case
-        interval = case.programme.contact_interval_days
-        if case.last_contact_at is None:
-            row.due.append(DueItem(case, "contact", _("No contact recorded yet"), case.opened_on))
-        elif row.days_since_contact > interval:
-            due_on = timezone.localtime(case.last_contact_at).date() + dt.timedelta(days=interval)
-            row.due.append(DueItem(case, "contact", _("No contact for %(days)s days (expected every %(interval)s)") % {
-                "days": row.days_since_contact, "interval": interval}, due_on))
-        if case.state in WORKED_STATES:
-            since = timezone.localtime(case.state_changed_at).date()
-            roles = {a.role for a in case.current_tandem}
-            if AssignmentRole.CASE_MANAGER not in roles:
-                row.due.append(DueItem(case, "tandem", _("No case manager assigned"), since))
-            if AssignmentRole.CO_WORKER not in roles:
-                row.due.append(DueItem(case, "tandem", _("No co-worker assigned"), since))
-
-    for goal in goals_due(user, case_ids=list(rows)):
-        case_id = goal.need.case_id
-        if goal.target_date < today:
-            label = _("Plan goal overdue since %(date)s") % {"date": goal.target_date.isoformat()}
-        else:
-            label = _("Plan goal due on %(date)s") % {"date": goal.target_date.isoformat()}
-        rows[case_id].due.append(DueItem(rows[case_id].case, "goal", label, goal.target_date))
+    for item in due.due_items(visible, today):
+        row = rows.get(item.case.pk)
+        if row is not None:
+            item.case = row.case
+            row.due.append(item)
 
     for row in rows.values():
         row.due.sort(key=lambda item: item.due_on)

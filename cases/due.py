@@ -1,0 +1,124 @@
+"""Due and overdue items for cases, contributed by apps through one registry.
+
+Each provider is a function `(cases_qs, today) -> list[DueItem]` named by dotted path in
+`DUE_ITEM_PROVIDERS`. `cases_qs` is a queryset of the cases to look at (the caller has already
+limited it to what the user may see, or to all open cases for the daily reminder job); `today` is a
+local date. A provider keeps its query count flat: a fixed number of queries however many cases.
+
+Apps add one line to `DUE_ITEM_PROVIDERS`. The caseload and the daily reminder job both read
+`due_items()`, so whatever is due shows in both places.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+GOAL_DUE_WINDOW_DAYS = 7
+
+
+@dataclass
+class DueItem:
+    case: object  # cases.models.Case
+    kind: str  # e.g. "contact", "tandem", "goal", "reassessment", "release_check", "aftercare"
+    label: str  # names what is due, never case content
+    due_on: dt.date
+    overdue: bool
+    url: str
+    key: str = ""  # identifies the item for one case (reminders send one notification per key and day)
+
+    @property
+    def uniqueness_key(self) -> str:
+        return f"{self.case.pk}:{self.kind}:{self.key or self.due_on.isoformat()}"
+
+
+DUE_ITEM_PROVIDERS: list[str] = [
+    "cases.due.contact_due",
+    "cases.due.tandem_due",
+    "cases.due.goals_due",
+]
+
+
+def case_url(case, anchor: str = "") -> str:
+    url = reverse("case_detail", args=[case.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def due_items(cases_qs: QuerySet, today: dt.date | None = None) -> list[DueItem]:
+    """Everything due on these cases from every registered provider, earliest first."""
+    today = today or timezone.localdate()
+    items: list[DueItem] = []
+    for path in DUE_ITEM_PROVIDERS:
+        items.extend(import_string(path)(cases_qs, today))
+    return sorted(items, key=lambda item: (item.due_on, item.kind))
+
+
+def _with_tandem(cases_qs: QuerySet, today: dt.date) -> QuerySet:
+    from .models import TANDEM_ROLES, CaseAssignment
+
+    tandem = CaseAssignment.objects.current(today).filter(role__in=TANDEM_ROLES).select_related("staff")
+    return cases_qs.select_related("client", "programme").prefetch_related(
+        Prefetch("assignments", queryset=tandem, to_attr="due_tandem"))
+
+
+def contact_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
+    """Open cases without a contact within their programme's expected interval."""
+    items = []
+    for case in cases_qs.open().select_related("client", "programme"):
+        interval = case.programme.contact_interval_days
+        if case.last_contact_at is None:
+            items.append(DueItem(case, "contact", _("No contact recorded yet"), case.opened_on,
+                                 case.opened_on < today, case_url(case), key="none"))
+            continue
+        last = timezone.localtime(case.last_contact_at).date()
+        days = (today - last).days
+        if days > interval:
+            due_on = last + dt.timedelta(days=interval)
+            items.append(DueItem(case, "contact", _("No contact for %(days)s days (expected every %(interval)s)") % {
+                "days": days, "interval": interval}, due_on, due_on < today, case_url(case), key=last.isoformat()))
+    return items
+
+
+def tandem_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
+    """Worked cases whose tandem misses a case manager or a co-worker."""
+    from .lifecycle import WORKED_STATES
+    from .models import AssignmentRole
+
+    items = []
+    for case in _with_tandem(cases_qs.filter(state__in=WORKED_STATES), today):
+        since = timezone.localtime(case.state_changed_at).date()
+        roles = {a.role for a in case.due_tandem}
+        url = case_url(case, "team-heading")
+        if AssignmentRole.CASE_MANAGER not in roles:
+            items.append(DueItem(case, "tandem", _("No case manager assigned"), since, since < today, url,
+                                 key="case_manager"))
+        if AssignmentRole.CO_WORKER not in roles:
+            items.append(DueItem(case, "tandem", _("No co-worker assigned"), since, since < today, url,
+                                 key="co_worker"))
+    return items
+
+
+def goals_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
+    """Open plan goals whose target date is past or within a week."""
+    from planning.models import OPEN_GOAL_STATUSES, Goal
+
+    horizon = today + dt.timedelta(days=GOAL_DUE_WINDOW_DAYS)
+    goals = (Goal.objects.filter(need__case__in=cases_qs.open(), status__in=OPEN_GOAL_STATUSES,
+                                 target_date__lte=horizon)
+             .select_related("need__case__client", "need__case__programme").order_by("target_date"))
+    items = []
+    for goal in goals:
+        case = goal.need.case
+        if goal.target_date < today:
+            label = _("Plan goal overdue since %(date)s") % {"date": goal.target_date.isoformat()}
+        else:
+            label = _("Plan goal due on %(date)s") % {"date": goal.target_date.isoformat()}
+        items.append(DueItem(case, "goal", label, goal.target_date, goal.target_date < today,
+                             case_url(case, "plan"), key=f"goal-{goal.pk}"))
+    return items
