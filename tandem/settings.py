@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "programmes",
     "cases",
     "planning",
+    "sharing",
     "api",
     "demo",
 ]
