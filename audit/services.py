@@ -20,7 +20,7 @@ GENESIS = "0" * 64
 def entry_hash(*, seq: int, at: datetime, actor_id: int | None, action: str, object_type: str, object_id: str,
                channel: str, ip: str | None, outcome: str, detail: str, prev_hash: str) -> str:
     canonical = json.dumps(
-        [seq, at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"), actor_id, action, object_type,
+        [seq, at.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds"), actor_id, action, object_type,
          object_id, channel, ip, outcome, detail, prev_hash],
         separators=(",", ":"),
     )
@@ -39,7 +39,9 @@ def audit_record(action: str, obj: object | None = None, *, object_type: str = "
     actor = actor_id if actor_id is not None else ctx.current_actor_id()
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-        at = timezone.now()
+        now = timezone.now()
+        # Millisecond precision: what every serialisation (backups, exports) keeps of a timestamp.
+        at = now.replace(microsecond=now.microsecond // 1000 * 1000)
         seq = head.seq + 1
         fields = dict(seq=seq, at=at, actor_id=actor, action=action, object_type=object_type,
                       object_id=str(object_id), channel=ctx.channel, ip=ctx.ip, outcome=str(outcome),

@@ -12,6 +12,16 @@ from .classification import SEALED_CLASSES, DataClass
 from . import crypto
 
 
+SERIALISED_PREFIX = "sealed:v1:"
+
+
+class SealedText(str):
+    """Clear text opened from a sealed value; it remembers its ciphertext so that a raw save
+    (loading a backup or fixture) writes the ciphertext back, never the clear text."""
+
+    blob: bytes = b""
+
+
 class _Sealed:
     """Ciphertext as read from the database, opened on first access."""
 
@@ -30,9 +40,10 @@ class SealedDescriptor:
             return self
         value = instance.__dict__.get(self.field.attname)
         if isinstance(value, _Sealed):
-            plain = crypto.open_text(
+            plain = SealedText(crypto.open_text(
                 instance.vault_client_id(), instance._meta.label, instance.pk, self.field.attname, value.blob
-            )
+            ))
+            plain.blob = value.blob
             instance.__dict__[self.field.attname] = plain
             instance.__dict__[self.field.cipher_attr] = value.blob
             return plain
@@ -45,7 +56,8 @@ class SealedDescriptor:
             instance.__dict__[self.field.attname] = _Sealed(value)
             instance.__dict__[self.field.cipher_attr] = value
         else:
-            instance.__dict__[self.field.attname] = value
+            # A value carried over from another record or field is clear text to be sealed anew here.
+            instance.__dict__[self.field.attname] = str(value) if isinstance(value, SealedText) else value
             instance.__dict__.pop(self.field.cipher_attr, None)
 
 
@@ -97,12 +109,22 @@ class SealedField(models.BinaryField):
         model_instance.__dict__[self.cipher_attr] = blob
         return blob
 
-    def value_to_string(self, obj) -> str:
-        # Serialised output (dumpdata) carries the ciphertext, never the clear text.
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if isinstance(value, SealedText):
+            value = value.blob
+        elif isinstance(value, str):
+            raise ValueError(f"{self.model._meta.label}.{self.attname}: clear text must never reach the database")
+        return super().get_db_prep_value(value, connection, prepared)
+
+    def value_to_string(self, obj) -> str | None:
+        # Serialised output (dumpdata, backups) carries the ciphertext, never the clear text.
         blob = self.pre_save(obj, add=False)
-        return "" if blob is None else base64.b64encode(blob).decode("ascii")
+        return None if blob is None else SERIALISED_PREFIX + base64.b64encode(blob).decode("ascii")
 
     def to_python(self, value):
+        # Serialised ciphertext comes back as bytes (still sealed); any other text is clear text to seal.
+        if isinstance(value, str) and value.startswith(SERIALISED_PREFIX):
+            return base64.b64decode(value[len(SERIALISED_PREFIX):])
         return value
 
     def formfield(self, **kwargs):

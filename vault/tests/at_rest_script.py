@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 from django.apps import apps
@@ -27,11 +28,12 @@ def populate(marker: str) -> None:
     from vault.models import ClientKey
 
     with key_scope():
-        org = organisation_create(name="Sentinel org", slug="sentinel")
+        tag = hashlib.sha256(marker.encode()).hexdigest()[:10]  # unique per run, and not the marker itself
+        org = organisation_create(name=f"Organisation {tag}", slug=f"org-{tag}")
         programme = programme_create(organisation=org, name="Sentinel programme")
         team = team_create(programme=programme, name="Sentinel team")
-        a = staff_create(username="s1", password=None, organisation=org, roles=[("practitioner", team)])
-        b = staff_create(username="s2", password=None, organisation=org, roles=[("practitioner", team)])
+        a = staff_create(username=f"s1-{org.slug}", password=None, organisation=org, roles=[("practitioner", team)])
+        b = staff_create(username=f"s2-{org.slug}", password=None, organisation=org, roles=[("practitioner", team)])
         identity = {f: f"{marker}-{f}" for f in services.IDENTITY_FIELDS}
         identity["date_of_birth"] = SENTINEL_DATE
         case = services.enquiry_create(actor=a, programme=programme, team=team, identity=identity,
