@@ -42,6 +42,10 @@ DUE_ITEM_PROVIDERS: list[str] = [
     "cases.due.contact_due",
     "cases.due.tandem_due",
     "cases.due.goals_due",
+    "assessments.selectors.reassessments_due",
+    "aftercare.due.release_warnings_due",
+    "aftercare.due.conferences_due",
+    "aftercare.due.aftercare_frequency_due",
 ]
 
 

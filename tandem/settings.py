@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "tandem",
     "vault",
     "audit",
@@ -86,6 +88,7 @@ INSTALLED_APPS = [
     "programmes",
     "cases",
     "planning",
+    "aftercare",
     "sharing",
     "api",
     "demo",
@@ -219,6 +222,15 @@ SPECTACULAR_SETTINGS = {
         "ServiceStatusEnum": "planning.models.ServiceStatus",
     },
 }
+
+# Background work (the daily reminders) runs in `manage.py db_worker` from the database queue;
+# `manage.py run_daily` enqueues the daily job once a day (`make run` starts both beside the server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Reminder e-mails carry no client data, only a link to the notifications page. Off unless switched on.
+TANDEM_REMINDER_EMAIL = env_bool("TANDEM_REMINDER_EMAIL", False)
+TANDEM_BASE_URL = env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = env_str("TANDEM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("TANDEM_FROM_EMAIL", "tandem@localhost")
 
 LOGGING = {
     "version": 1,
