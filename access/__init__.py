@@ -40,6 +40,11 @@ def cases_for(user) -> QuerySet[Case]:
     supervised = user.supervised_team_ids() if user.has_role(Role.SUPERVISOR) else []
     if supervised:
         visible |= Q(team_id__in=supervised)
+    if user.has_role(Role.SUPERVISOR):
+        # Break-glass: a supervisor's justified, time-limited access outside their teams (sharing app).
+        from sharing.models import BreakGlassGrant
+
+        visible |= Q(Exists(BreakGlassGrant.objects.active().filter(case=OuterRef("pk"), user=user)))
     excluded = Exists(ClientExclusion.objects.filter(client=OuterRef("client_id"), staff=user))
     return (
         Case.objects.filter(programme__organisation_id=user.organisation_id, client__erased_at__isnull=True)
@@ -68,7 +73,20 @@ def get_case_for(user, case_id: object, *, write: bool = False, action: str | No
         audit_record(action, object_type="case", object_id=shown_id, outcome=Outcome.DENIED, actor=user)
         raise Http404("No such case.")
     audit_record(action, case, actor=user)
+    if break_glass_grant(user, case) is not None:
+        audit_record("case.break_glass", case, detail=action, actor=user)
     return case
+
+
+def break_glass_grant(user, case: Case):
+    """The active break-glass grant through which alone this user sees the case, else None."""
+    if not user.has_role(Role.SUPERVISOR) or supervises(user, case):
+        return None
+    from sharing.models import BreakGlassGrant
+
+    if CaseAssignment.objects.filter(case=case, staff=user).current().exists():
+        return None
+    return BreakGlassGrant.objects.active().filter(case=case, user=user).order_by("-expires_at").first()
 
 
 def audit_list(action: str, count: int, detail: str = "", user=None) -> None:

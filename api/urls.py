@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
-from . import views
+from . import sharing_views, views
 
 app_name = "api"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path("cases/<str:case_id>/goals/<str:goal_id>/", views.GoalDetailView.as_view(), name="case-goal"),
     path("cases/<str:case_id>/goals/<str:goal_id>/services/", views.ServiceListView.as_view(), name="case-goal-services"),
     path("cases/<str:case_id>/services/<str:service_id>/", views.ServiceDetailView.as_view(), name="case-service"),
+    path("cases/<str:case_id>/consents/", sharing_views.ConsentListView.as_view(), name="case-consents"),
+    path("cases/<str:case_id>/consents/<str:consent_id>/withdraw/", sharing_views.ConsentWithdrawView.as_view(),
+         name="case-consent-withdraw"),
+    path("cases/<str:case_id>/disclosures/", sharing_views.DisclosureListView.as_view(), name="case-disclosures"),
     path("clients/lookup/", views.ClientLookupView.as_view(), name="client-lookup"),
     # The schema describes the API, not any case; it still needs a token so that the surface is not public.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),

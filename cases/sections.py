@@ -22,6 +22,7 @@ class CaseSection:
 CASE_SECTIONS: list[CaseSection] = [
     CaseSection("planning/_case_sections.html", "planning.selectors.case_section_context"),
     CaseSection("aftercare/_case_section.html", "aftercare.selectors.case_section_context"),
+    CaseSection("sharing/_case_section.html", "sharing.selectors.case_section_context", column="side"),
 ]
 
 
