@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from audit.models import Outcome
@@ -21,6 +23,24 @@ from cases.models import Case, CaseAssignment, Client, ClientExclusion, ClientNa
 from vault.crypto import blind_index
 
 CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.SPECIALIST, Role.SUPERVISOR})
+
+
+class Restricted(PermissionDenied):
+    """The client's record is restricted (GDPR Art. 18): it may be read, not changed, exported or disclosed."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        since = formats.date_format(timezone.localtime(client.restricted_at), "DATE_FORMAT")
+        super().__init__(_("This record is restricted (GDPR Art. 18) since %(date)s; lift the restriction to "
+                           "change it.") % {"date": since})
+
+
+def check_not_restricted(client: Client, *, user=None, action: str = "case.write", obj=None) -> None:
+    """Refuse (audited) any change, export or disclosure of a restricted client's record."""
+    if client.restricted_at is not None:
+        target = obj if obj is not None else client
+        audit_record(action, target, outcome=Outcome.DENIED, detail="restricted", actor=user)
+        raise Restricted(client)
 
 
 def sees_case_content(user) -> bool:
@@ -61,7 +81,11 @@ def _parse_id(value: object) -> uuid.UUID | None:
 
 
 def get_case_for(user, case_id: object, *, write: bool = False, action: str | None = None) -> Case:
-    """The case, if this user may see it, with an audit entry for the access; else Http404 (also audited)."""
+    """The case, if this user may see it, with an audit entry for the access; else Http404 (also audited).
+
+    With write=True a restricted client's case (GDPR Art. 18) raises Restricted (403): the one place
+    that keeps every edit path of pages and API away from a restricted record.
+    """
     action = action or ("case.write" if write else "case.view")
     parsed = _parse_id(case_id)
     case = None
@@ -72,6 +96,8 @@ def get_case_for(user, case_id: object, *, write: bool = False, action: str | No
         shown_id = str(case_id).replace("\x00", "")[:64]
         audit_record(action, object_type="case", object_id=shown_id, outcome=Outcome.DENIED, actor=user)
         raise Http404("No such case.")
+    if write:
+        check_not_restricted(case.client, user=user, action=action, obj=case)
     audit_record(action, case, actor=user)
     if break_glass_grant(user, case) is not None:
         audit_record("case.break_glass", case, detail=action, actor=user)

@@ -37,10 +37,12 @@ class Client(models.Model):
     address = SealedField(_("address"), data_class=DataClass.IDENTIFYING)
     created_at = models.DateTimeField(auto_now_add=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # GDPR Art. 18: while set, the record is kept and read but not changed, exported or disclosed.
+    restricted_at = models.DateTimeField(_("restricted since"), null=True, blank=True)
 
     data_classification = {
         "id": DataClass.TECHNICAL, "organisation": DataClass.OPERATIONAL, "pseudonym": DataClass.CASE,
-        "created_at": DataClass.CASE, "erased_at": DataClass.CASE,
+        "created_at": DataClass.CASE, "erased_at": DataClass.CASE, "restricted_at": DataClass.CASE,
     }
 
     def vault_client_id(self) -> uuid.UUID:

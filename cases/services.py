@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Iterable
 
@@ -78,27 +79,50 @@ def client_create(*, organisation_id: int, actor=None, **identity: str) -> Clien
 
 
 @transaction.atomic
-def client_identity_update(*, actor, client: Client, **identity: str) -> Client:
+def client_identity_update(*, actor, client: Client, reason: str = "", **identity: str) -> Client:
+    """Correct the identity (GDPR Art. 16). The replaced values are kept, sealed, in rights.IdentityRevision."""
+    from rights.models import IdentityRevision
+
     unknown = set(identity) - set(IDENTITY_FIELDS)
     if unknown:
         raise TypeError(f"unknown identity fields: {sorted(unknown)}")
+    access.check_not_restricted(client, user=actor, action="client.update")
     merged = {k: getattr(client, k) or "" for k in IDENTITY_FIELDS} | identity
     _validate_identity(merged)
-    for key, value in identity.items():
-        setattr(client, key, (value or "").strip())
-    client.save(update_fields=list(identity))
+    changed = {k: (v or "").strip() for k, v in identity.items() if (v or "").strip() != (getattr(client, k) or "")}
+    if not changed:
+        return client
+    previous = {k: getattr(client, k) or "" for k in changed}
+    for key, value in changed.items():
+        setattr(client, key, value)
+    client.save(update_fields=list(changed))
     _index_names(client)
-    audit_record("client.update", client, actor=actor)
+    IdentityRevision.objects.create(client=client, changed_fields=sorted(changed), by=actor,
+                                    previous_values=json.dumps(previous, sort_keys=True), reason=reason or None)
+    audit_record("client.update", client, detail=",".join(sorted(changed)), actor=actor)
     return client
 
 
-@transaction.atomic
 def client_erase(*, actor, client: Client) -> None:
-    """Crypto-shred: destroy the client's data key and name index. Nothing sealed for them opens again."""
-    client_key_destroy(client_id=client.id)
-    ClientName.objects.filter(client=client).delete()
-    Client.objects.filter(pk=client.pk).update(erased_at=timezone.now())
-    audit_record("client.erase", client, actor=actor)
+    """Crypto-shred: destroy the client's data key and name index. Nothing sealed for them opens again.
+
+    Refused while a legal hold applies (rights.LegalHold): the one erasure path checks it.
+    """
+    from rights.models import LegalHold
+
+    hold = LegalHold.objects.active().filter(client_id=client.pk).order_by("until").first()
+    if hold is not None:
+        audit_record("client.erase", client, outcome="denied", detail="legal hold", actor=actor)
+        raise ValidationError(_("The client's data cannot be erased: a legal hold (%(basis)s) applies %(until)s. "
+                                "Release the hold first if it no longer applies.") % {
+            "basis": hold.get_basis_display(),
+            "until": (_("until %(date)s") % {"date": hold.until.isoformat()}) if hold.until else _("until further notice"),
+        })
+    with transaction.atomic():  # the refusal above is audited outside it, so that it stays recorded
+        client_key_destroy(client_id=client.id)
+        ClientName.objects.filter(client=client).delete()
+        Client.objects.filter(pk=client.pk).update(erased_at=timezone.now())
+        audit_record("client.erase", client, actor=actor)
 
 
 def _check_choice(value: str, choices, field: str) -> None:

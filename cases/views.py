@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 import access
 from accounts.models import Role
+from accounts.reauth import reauth_required
 
 from . import selectors, services
 from .forms import (
@@ -241,6 +242,7 @@ def case_team(request: HttpRequest, case_id) -> HttpResponse:
 
 
 @login_required
+@reauth_required
 @require_http_methods(["GET", "POST"])
 def case_erase(request: HttpRequest, case_id) -> HttpResponse:
     case = _load_case(request, case_id, write=request.method == "POST")
@@ -248,8 +250,12 @@ def case_erase(request: HttpRequest, case_id) -> HttpResponse:
         raise PermissionDenied
     form = EraseForm(request.POST or None, expected=case.client.pseudonym)
     if request.method == "POST" and form.is_valid():
-        services.client_erase(actor=request.user, client=case.client)
-        messages.success(request, _("The client's data was erased. It can no longer be opened by anyone."))
-        return redirect("caseload")
+        try:
+            services.client_erase(actor=request.user, client=case.client)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("The client's data was erased. It can no longer be opened by anyone."))
+            return redirect("caseload")
     return render(request, "cases/case_erase.html", {"case": case, "tandem": case.current_tandem_list, "form": form,
                                                      "other_cases": case.client.cases.exclude(pk=case.pk).count()})

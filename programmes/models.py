@@ -47,13 +47,22 @@ class Programme(models.Model):
         _("expected days between contacts"), default=14,
         help_text=_("Active cases without a contact for longer appear as due on the caseload."),
     )
+    retention_closed_months = models.PositiveSmallIntegerField(
+        _("keep closed cases for (months)"), default=60,
+        help_text=_("After the last case of a client has been closed this long, the client's data is erased."),
+    )
+    retention_not_taken_up_months = models.PositiveSmallIntegerField(
+        _("keep declined or not accepted signals for (months)"), default=12,
+        help_text=_("Cases closed because the client declined or was not accepted are erased after this time."),
+    )
 
     data_classification = {
         "id": DataClass.TECHNICAL, "organisation": DataClass.OPERATIONAL, "name": DataClass.OPERATIONAL,
         "target_group": DataClass.OPERATIONAL, "ideologies": DataClass.OPERATIONAL,
         "settings_served": DataClass.OPERATIONAL, "voluntary": DataClass.OPERATIONAL,
         "mandated": DataClass.OPERATIONAL, "sharing_policy": DataClass.OPERATIONAL,
-        "contact_interval_days": DataClass.OPERATIONAL,
+        "contact_interval_days": DataClass.OPERATIONAL, "retention_closed_months": DataClass.OPERATIONAL,
+        "retention_not_taken_up_months": DataClass.OPERATIONAL,
     }
 
     class Meta:

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "programmes",
     "cases",
     "planning",
+    "rights",
     "aftercare",
     "sharing",
     "api",

@@ -40,7 +40,7 @@ def populate(marker: str) -> None:
                                        referral_source="self", setting="community", participation="voluntary",
                                        ideology="islamist")
         services.client_identity_update(actor=a, client=case.client, date_of_birth=SENTINEL_DATE,
-                                        aliases=f"{marker}-aliases\n{marker}-alias2")
+                                        aliases=f"{marker}-aliases\n{marker}-alias2", reason=f"{marker}-correction")
         services.assignment_add(actor=a, case=case, staff=a, role="case_manager")
         services.assignment_add(actor=a, case=case, staff=b, role="co_worker")
         services.case_transition(actor=a, case=case, to_state="screening", note=f"{marker}-transition")
@@ -51,6 +51,12 @@ def populate(marker: str) -> None:
         need = plan.need_add(actor=a, case=case, domain="functional", description=f"{marker}-need")
         goal = plan.goal_add(actor=a, need=need, description=f"{marker}-goal")
         plan.service_add(actor=a, goal=goal, kind="tangible", name="Housing", details=f"{marker}-service")
+        from rights import services as rights
+
+        rights.restriction_set(actor=a, client=case.client, reason=f"{marker}-restriction")
+        rights.restriction_lift(actor=a, client=case.client, reason=f"{marker}-lifted")
+        hold = rights.legal_hold_place(actor=a, client=case.client, basis="other", reason=f"{marker}-hold")
+        rights.legal_hold_release(actor=a, hold=hold)
         # Every sealed field of every model must now hold the marker somewhere, or the test is incomplete.
         missing = []
         for model, attname in sealed_fields():

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 import access
@@ -45,5 +46,8 @@ class Command(BaseCommand):
             if answer.strip() != "erase":
                 raise CommandError("Not confirmed; nothing was erased.")
         with key_scope():
-            client_erase(actor=user, client=client)
+            try:
+                client_erase(actor=user, client=client)
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(f"Erased client {client.pseudonym}: their data key is destroyed."))
