@@ -44,8 +44,20 @@ class World:
 def make_staff(username: str, org, *grants: tuple[str, object | None], **extra):
     from accounts.services import staff_create
 
-    return staff_create(username=username, password="correct horse battery staple", organisation=org,
+    from accounts.testing import enrol_totp
+
+    user = staff_create(username=username, password="correct horse battery staple", organisation=org,
                         roles=list(grants), first_name=username.replace("_", " ").title(), **extra)
+    enrol_totp(user)  # everyone signs in with a second factor (accounts.testing.TEST_TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def client():
+    """The test client; ``client.force_login(user)`` is a complete sign-in with the second factor."""
+    from accounts.testing import TandemClient
+
+    return TandemClient()
 
 
 def make_case(actor, programme, team, *, manager, co_worker, given="Mira", family="Okonkwo-Lindqvist", state="active"):

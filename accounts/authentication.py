@@ -27,3 +27,17 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="api"'
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """The browser's session, but only once it has passed the second factor."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user = result[0]
+        is_verified = getattr(user, "is_verified", None)
+        if not (callable(is_verified) and is_verified()):
+            return None
+        return result

@@ -114,3 +114,36 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token {self.prefix}… of {self.user}"
+
+
+class UserSession(models.Model):
+    """A signed-in session of a staff member, so that it can be ended on the server (logout everywhere,
+    deactivation, password change, an administrator's order)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    data_classification = {
+        "id": DataClass.TECHNICAL, "user": DataClass.STAFF, "session_key": DataClass.TECHNICAL,
+        "created": DataClass.STAFF, "last_seen": DataClass.STAFF, "ip": DataClass.STAFF,
+    }
+
+    def __str__(self) -> str:
+        return f"session of {self.user} since {self.created:%Y-%m-%d %H:%M}"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins for one username, which is stored only as an HMAC (known and unknown names alike)."""
+
+    username_digest = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    data_classification = {
+        "id": DataClass.TECHNICAL, "username_digest": DataClass.TECHNICAL, "failures": DataClass.TECHNICAL,
+        "window_started": DataClass.TECHNICAL, "locked_until": DataClass.TECHNICAL,
+    }

@@ -1,9 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
-         name="login"),
-    # Django's LogoutView accepts POST only, so a link cannot log anyone out.
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    # POST only, so a link cannot sign anyone out.
+    path("logout/", views.logout, name="logout"),
+    path("second-factor/", views.second_factor, name="second_factor"),
+    path("second-factor/set-up/", views.otp_enrol, name="otp_enrol"),
+    path("confirm/", views.reauth, name="reauth"),
+    path("tokens/", views.api_tokens, name="api_tokens"),
 ]

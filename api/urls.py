@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
-from . import sharing_views, views
+from . import conferences_views, referrals_views, sharing_views, views
 
 app_name = "api"
 
@@ -25,6 +25,19 @@ urlpatterns = [
          name="case-consent-withdraw"),
     path("cases/<str:case_id>/disclosures/", sharing_views.DisclosureListView.as_view(), name="case-disclosures"),
     path("clients/lookup/", views.ClientLookupView.as_view(), name="client-lookup"),
+    path("cases/<str:case_id>/case-conferences/", conferences_views.ConferenceListView.as_view(),
+         name="case-conferences"),
+    path("cases/<str:case_id>/case-conferences/<str:conference_id>/", conferences_views.ConferenceDetailView.as_view(),
+         name="case-conference"),
+    path("cases/<str:case_id>/case-conferences/<str:conference_id>/summary/",
+         conferences_views.ConferenceSummaryView.as_view(), name="case-conference-summary"),
+    path("cases/<str:case_id>/case-conferences/<str:conference_id>/actions/",
+         conferences_views.ConferenceActionListView.as_view(), name="case-conference-actions"),
+    path("cases/<str:case_id>/conference-actions/<str:action_id>/", conferences_views.ConferenceActionDetailView.as_view(),
+         name="case-conference-action"),
+    path("cases/<str:case_id>/referrals/", referrals_views.OutboundListView.as_view(), name="case-referrals"),
+    path("cases/<str:case_id>/referrals/<str:referral_id>/", referrals_views.OutboundDetailView.as_view(),
+         name="case-referral"),
     # The schema describes the API, not any case; it still needs a token so that the surface is not public.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
 ]

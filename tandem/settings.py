@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
@@ -102,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -158,6 +163,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "caseload"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in (README, "Sign-in"): password, then a second factor (TOTP app or one-time recovery code) for
+# everyone; no page or API route is reachable before the second factor (accounts.middleware).
+OTP_TOTP_ISSUER = "Tandem"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Failed sign-ins: this many within the window pause sign-in for that username (known or not) for LOCK seconds.
+TANDEM_SIGNIN_MAX_FAILURES = env_int("TANDEM_SIGNIN_MAX_FAILURES", 5)
+TANDEM_SIGNIN_WINDOW_SECONDS = env_int("TANDEM_SIGNIN_WINDOW_SECONDS", 15 * 60)
+TANDEM_SIGNIN_LOCK_SECONDS = env_int("TANDEM_SIGNIN_LOCK_SECONDS", 15 * 60)
+# Exports, disclosures, erasures and security alerts ask again for the password and a fresh code.
+TANDEM_REAUTH_SECONDS = env_int("TANDEM_REAUTH_SECONDS", 5 * 60)
+TANDEM_RECOVERY_CODES = 10
+
 SESSION_COOKIE_AGE = env_int("TANDEM_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the cookie's life restarts on each request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -198,7 +215,7 @@ TANDEM_CASELOAD_CONTACT_DAYS = env_int("TANDEM_CASELOAD_CONTACT_DAYS", 14)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -9,11 +9,11 @@ import re
 
 import pytest
 from django.apps import apps
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.services import api_token_issue
+from accounts.testing import TandemClient as Client
 from audit.models import AuditEntry
 
 # name -> (scope, methods). Scopes: "case" (one case's content: outsiders get 404), "staff" (any signed-in
@@ -52,6 +52,10 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "rights:statistics_csv": ("staff", {"GET"}),
     "login": ("public", {"GET", "POST"}),
     "logout": ("public", {"POST"}),
+    "second_factor": ("public", {"GET", "POST"}),
+    "otp_enrol": ("public", {"GET", "POST"}),
+    "reauth": ("staff", {"GET", "POST"}),
+    "api_tokens": ("staff", {"GET", "POST"}),
     "set_language": ("public", {"POST"}),
     "api:case-list": ("staff", {"GET", "POST"}),
     "api:case-detail": ("case", {"GET", "PATCH"}),
