@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from aftercare.scheduler import enqueue_if_due
+from rights.scheduler import enqueue_retention_if_due
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         while self.running:
             if enqueue_if_due():
                 self.stdout.write("Enqueued today's reminder job.")
+            if enqueue_retention_if_due():
+                self.stdout.write("Enqueued today's retention job.")
             if once:
                 return
             slept = 0.0
