@@ -26,6 +26,7 @@ from programmes.services import organisation_create, programme_create, team_crea
 from vault.crypto import key_scope
 
 from . import content as C
+from .rights import seed_data_protection
 
 TOKENS = {"S": State.SCREENING, "R": State.UNDER_REVIEW, "E": State.ENGAGEMENT, "A": State.ASSESSMENT,
           "G": State.AGREEMENT, "W": State.ACTIVE, "P": State.SUSPENDED, "T": State.TRANSITION, "C": State.AFTERCARE}
@@ -153,6 +154,7 @@ class DemoBuilder:
             built = [self._case(C.PROGRAMME, plan, specialists.get(i, [])) for i, plan in enumerate(CASE_PLANS)]
             built += [self._case(C.OTHER_PROGRAMME, plan, []) for plan in OTHER_CASE_PLANS]
             self._exclusion(built)
+            seed_data_protection(built)
         return self.stats
 
     def _organisation(self, org_spec, programme_name, team_names, staff, *, statutory: bool) -> None:
