@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
-from . import conferences_views, referrals_views, sharing_views, views
+from . import assessments_views, conferences_views, referrals_views, sharing_views, views
 
 app_name = "api"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("cases/<str:case_id>/consents/<str:consent_id>/withdraw/", sharing_views.ConsentWithdrawView.as_view(),
          name="case-consent-withdraw"),
     path("cases/<str:case_id>/disclosures/", sharing_views.DisclosureListView.as_view(), name="case-disclosures"),
+    path("cases/<str:case_id>/assessments/", assessments_views.AssessmentListView.as_view(), name="case-assessments"),
+    path("instruments/", assessments_views.InstrumentListView.as_view(), name="instrument-list"),
     path("clients/lookup/", views.ClientLookupView.as_view(), name="client-lookup"),
     path("cases/<str:case_id>/case-conferences/", conferences_views.ConferenceListView.as_view(),
          name="case-conferences"),

@@ -21,6 +21,7 @@ class CaseSection:
 
 CASE_SECTIONS: list[CaseSection] = [
     CaseSection("planning/_case_sections.html", "planning.selectors.case_section_context"),
+    CaseSection("assessments/_case_section.html", "assessments.selectors.case_section_context", column="side"),
     CaseSection("rights/_case_section.html", "rights.selectors.case_section_context", column="side"),
     CaseSection("aftercare/_case_section.html", "aftercare.selectors.case_section_context"),
     CaseSection("sharing/_case_section.html", "sharing.selectors.case_section_context", column="side"),

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "programmes",
     "cases",
     "planning",
+    "assessments",
     "rights",
     "aftercare",
     "sharing",
@@ -238,6 +239,10 @@ SPECTACULAR_SETTINGS = {
         "NeedStatusEnum": "planning.models.NeedStatus",
         "GoalStatusEnum": "planning.models.GoalStatus",
         "ServiceStatusEnum": "planning.models.ServiceStatus",
+        "AssessmentLevelEnum": "assessments.models.Level",
+        "AssessmentKindEnum": "assessments.models.Kind",
+        "AssessmentSourceEnum": "assessments.models.Source",
+        "AssessmentRatingEnum": "assessments.models.Rating",
     },
 }
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("cases.urls")),
     path("", include("planning.urls")),
+    path("", include("assessments.urls")),
     path("", include("rights.urls")),
     path("", include("sharing.urls")),
     path("", include("aftercare.urls")),

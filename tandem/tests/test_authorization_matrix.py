@@ -50,6 +50,15 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "rights:ropa": ("staff", {"GET"}),
     "rights:breach": ("staff", {"GET"}),
     "rights:statistics_csv": ("staff", {"GET"}),
+    "assessments:index": ("case", {"GET"}),
+    "assessments:new": ("case", {"GET", "POST"}),
+    "assessments:compare": ("case", {"GET"}),
+    "assessments:intake": ("case", {"GET", "POST"}),
+    "assessments:external_new": ("case", {"GET", "POST"}),
+    "assessments:plan_review_new": ("case", {"GET", "POST"}),
+    "assessments:detail": ("case", {"GET"}),
+    "assessments:judgement": ("case", {"GET", "POST"}),
+    "assessments:goals": ("case", {"POST"}),
     "login": ("public", {"GET", "POST"}),
     "logout": ("public", {"POST"}),
     "second_factor": ("public", {"GET", "POST"}),
@@ -70,6 +79,8 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "api:case-goal": ("case", {"PATCH"}),
     "api:case-goal-services": ("case", {"POST"}),
     "api:case-service": ("case", {"PATCH"}),
+    "api:case-assessments": ("case", {"GET", "POST"}),
+    "api:instrument-list": ("staff", {"GET"}),
     "api:client-lookup": ("staff", {"POST"}),
     "api:api-schema": ("staff", {"GET"}),
 }
@@ -116,7 +127,11 @@ def _fill_case(world, case, marker: str):
     need = plan.need_add(actor=actor, case=case, domain="functional", description=f"{marker} need")
     goal = plan.goal_add(actor=actor, need=need, description=f"{marker} goal")
     service = plan.service_add(actor=actor, goal=goal, kind="tangible", name="Housing", details=f"{marker} service")
-    return {"case_id": case.pk, "need_id": need.pk, "goal_id": goal.pk, "service_id": service.pk, "number": 1}
+    from assessments.tests.factories import record as assessment_record
+
+    assessment = assessment_record(actor, case, rationale=f"{marker} rationale")
+    return {"case_id": case.pk, "need_id": need.pk, "goal_id": goal.pk, "service_id": service.pk, "number": 1,
+            "assessment_id": assessment.pk}
 
 
 def markers_of(case, marker: str) -> list[str]:
