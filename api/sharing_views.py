@@ -92,7 +92,7 @@ class DisclosureListView(APIView):
                    409: s.DisclosureRefusedOut},
     )
     def post(self, request: Request, case_id: str) -> Response:
-        case = access.get_case_for(request.user, case_id, action="disclosure.write")
+        case = access.get_case_for(request.user, case_id, write=True, action="disclosure.write")
         raw = request.data if isinstance(request.data, dict) else {}
         emergency, override = _flag(raw.get("emergency")), _flag(raw.get("override"))
         if (emergency or override) and not access.supervises(request.user, case):

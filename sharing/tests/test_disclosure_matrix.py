@@ -224,13 +224,18 @@ def reauthenticated(monkeypatch):
 def test_api_disclosure_needs_a_fresh_second_factor(world, use_policy):
     from api.tests.conftest import client_for
 
-    pytest.importorskip("accounts.otp")
+    from accounts.testing import TEST_TOTP_SECRET, totp_code
+
     case = use_policy("statutory")
-    response = client_for(world.case_manager).post(_api_url("case-disclosures", case_id=case.pk), {
-        "recipient_category": "probation", "data_categories": ["attendance"], "purpose": "supervision",
-        "ground": "statutory_duty"}, format="json")
+    body = {"recipient_category": "probation", "data_categories": ["attendance"], "purpose": "supervision",
+            "ground": "statutory_duty"}
+    api = client_for(world.case_manager)
+    response = api.post(_api_url("case-disclosures", case_id=case.pk), body, format="json")
     assert response.status_code == 403
     assert not Disclosure.objects.exists()
+    fresh = api.post(_api_url("case-disclosures", case_id=case.pk), body, format="json",
+                     HTTP_X_TANDEM_REAUTH=totp_code(TEST_TOTP_SECRET))
+    assert fresh.status_code == 201, fresh.content
 
 
 @pytest.mark.parametrize("flag", ["emergency", "override"])

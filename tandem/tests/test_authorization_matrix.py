@@ -83,6 +83,22 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "api:instrument-list": ("staff", {"GET"}),
     "api:client-lookup": ("staff", {"POST"}),
     "api:api-schema": ("staff", {"GET"}),
+    "sharing:policy": ("staff", {"GET"}),
+    "sharing:partner_list": ("staff", {"GET"}),
+    "sharing:partner_new": ("staff", {"GET", "POST"}),
+    "sharing:partner_edit": ("staff", {"GET", "POST"}),
+    "sharing:register": ("staff", {"GET"}),
+    "sharing:break_glass": ("staff", {"GET", "POST"}),
+    "sharing:break_glass_review_list": ("staff", {"GET"}),
+    "sharing:break_glass_review": ("staff", {"POST"}),
+    "sharing:consent_new": ("case", {"GET", "POST"}),
+    "sharing:consent_withdraw": ("case", {"POST"}),
+    "sharing:disclosure_new": ("case", {"GET", "POST"}),
+    "sharing:concern_new": ("case", {"GET", "POST"}),
+    "sharing:concern_approve": ("case", {"POST"}),
+    "api:case-consents": ("case", {"GET", "POST"}),
+    "api:case-consent-withdraw": ("case", {"POST"}),
+    "api:case-disclosures": ("case", {"GET", "POST"}),
 }
 
 INSIDERS = {"case_manager", "co_worker", "supervisor"}
@@ -131,7 +147,26 @@ def _fill_case(world, case, marker: str):
 
     assessment = assessment_record(actor, case, rationale=f"{marker} rationale")
     return {"case_id": case.pk, "need_id": need.pk, "goal_id": goal.pk, "service_id": service.pk, "number": 1,
-            "assessment_id": assessment.pk}
+            "assessment_id": assessment.pk, **_fill_sharing(world, case, actor, marker)}
+
+
+def _fill_sharing(world, case, actor, marker: str) -> dict:
+    """A consent, a security concern, a partner of the case's organisation and (own case) a break-glass grant."""
+    import uuid
+
+    from sharing import services as sharing
+
+    consent = sharing.consent_record(actor=actor, case=case, data_categories=["identity"], recipient_category="health",
+                                     purpose="health_care", form="written", given_on=timezone.localdate(),
+                                     note=f"{marker} consent note")
+    concern = sharing.concern_raise(actor=actor, case=case, kind="danger_to_client",
+                                    justification=f"{marker} threatened by former comrades this week")
+    partner = (sharing.partner_create(actor=world.supervisor, name=f"Partner {uuid.uuid4().hex[:6]}", category="health")
+               if case.programme.organisation_id == world.org.pk else None)
+    grant = (sharing.break_glass_open(actor=world.supervisor, case=case, justification="Matrix: urgent cover tonight.")
+             if case.pk == world.case.pk else None)
+    return {"consent_id": consent.pk, "concern_id": concern.pk, "partner_id": partner.pk if partner else 999999,
+            "grant_id": grant.pk if grant else uuid.uuid4()}
 
 
 def markers_of(case, marker: str) -> list[str]:
@@ -243,7 +278,7 @@ def test_staff_routes_show_only_what_the_persona_may_see(world, matrix, persona)
         probes.append(("GET", f"/cases/?q={secrets[which][0]}", None))
     for name, (scope, methods) in ROUTES.items():
         if scope == "staff" and "GET" in methods:
-            probes.append(("GET", build_path(patterns[name], {}), None))
+            probes.append(("GET", build_path(patterns[name], ids["own"]), None))
     for method, path, data in probes:
         response = request(client, method, path, tokens[persona], data)
         assert response.status_code < 500, f"{persona} {method} {path}: {response.status_code}"
