@@ -243,6 +243,12 @@ SPECTACULAR_SETTINGS = {
         "AssessmentKindEnum": "assessments.models.Kind",
         "AssessmentSourceEnum": "assessments.models.Source",
         "AssessmentRatingEnum": "assessments.models.Rating",
+        "RecipientCategoryEnum": "sharing.policy.RecipientCategory",
+        "DataCategoryEnum": "sharing.policy.DataCategory",
+        "SharingPurposeEnum": "sharing.policy.Purpose",
+        "DisclosureGroundEnum": "sharing.policy.Ground",
+        "ConsentFormEnum": "sharing.models.ConsentForm",
+        "DisclosureOutcomeEnum": "sharing.models.Outcome",
     },
 }
 
