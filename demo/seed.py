@@ -27,6 +27,7 @@ from vault.crypto import key_scope
 
 from . import content as C
 from .rights import seed_data_protection
+from .sharing import seed_sharing
 
 TOKENS = {"S": State.SCREENING, "R": State.UNDER_REVIEW, "E": State.ENGAGEMENT, "A": State.ASSESSMENT,
           "G": State.AGREEMENT, "W": State.ACTIVE, "P": State.SUSPENDED, "T": State.TRANSITION, "C": State.AFTERCARE}
@@ -155,6 +156,7 @@ class DemoBuilder:
             built += [self._case(C.OTHER_PROGRAMME, plan, []) for plan in OTHER_CASE_PLANS]
             self._exclusion(built)
             seed_data_protection(built)
+            seed_sharing(built)
         return self.stats
 
     def _organisation(self, org_spec, programme_name, team_names, staff, *, statutory: bool) -> None:
