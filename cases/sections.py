@@ -25,6 +25,8 @@ CASE_SECTIONS: list[CaseSection] = [
     CaseSection("rights/_case_section.html", "rights.selectors.case_section_context", column="side"),
     CaseSection("aftercare/_case_section.html", "aftercare.selectors.case_section_context"),
     CaseSection("sharing/_case_section.html", "sharing.selectors.case_section_context", column="side"),
+    CaseSection("conferences/_case_section.html", "conferences.selectors.case_section_context"),
+    CaseSection("referrals/_case_section.html", "referrals.selectors.case_section_context", column="side"),
 ]
 
 

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "rights",
     "aftercare",
     "sharing",
+    "conferences",
+    "referrals",
     "api",
     "demo",
 ]
@@ -249,6 +251,10 @@ SPECTACULAR_SETTINGS = {
         "DisclosureGroundEnum": "sharing.policy.Ground",
         "ConsentFormEnum": "sharing.models.ConsentForm",
         "DisclosureOutcomeEnum": "sharing.models.Outcome",
+        "ConferenceStatusEnum": "conferences.models.ConferenceStatus",
+        "ConferencePurposeEnum": "conferences.models.Purpose",
+        "ConferenceActionStatusEnum": "conferences.models.ActionStatus",
+        "OutboundReferralStatusEnum": "referrals.models.OutboundStatus",
     },
 }
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("rights.urls")),
     path("", include("sharing.urls")),
     path("", include("aftercare.urls")),
+    path("", include("conferences.urls")),
+    path("", include("referrals.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),

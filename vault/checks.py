@@ -7,7 +7,7 @@ from django.core import checks
 
 from .classification import SEALED_CLASSES, DataClass, field_class
 
-PROJECT_APPS = {"vault", "audit", "accounts", "programmes", "cases", "planning", "rights", "aftercare", "api", "demo"}
+PROJECT_APPS = {"vault", "audit", "accounts", "programmes", "cases", "planning", "rights", "aftercare", "conferences", "referrals", "api", "demo"}
 
 
 @checks.register(checks.Tags.models)

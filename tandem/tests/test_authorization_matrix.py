@@ -59,6 +59,36 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "assessments:detail": ("case", {"GET"}),
     "assessments:judgement": ("case", {"GET", "POST"}),
     "assessments:goals": ("case", {"POST"}),
+    "conferences:my_actions": ("staff", {"GET"}),
+    "conferences:list": ("case", {"GET"}),
+    "conferences:new": ("case", {"GET", "POST"}),
+    "conferences:detail": ("case", {"GET"}),
+    "conferences:pack": ("case", {"GET"}),
+    "conferences:pack_send": ("case", {"POST"}),
+    "conferences:participant_add": ("case", {"POST"}),
+    "conferences:attendance": ("case", {"POST"}),
+    "conferences:summary_write": ("case", {"POST"}),
+    "conferences:summary_review": ("case", {"POST"}),
+    "conferences:decision_add": ("case", {"POST"}),
+    "conferences:action_add": ("case", {"POST"}),
+    "conferences:identity_reveal": ("case", {"POST"}),
+    "conferences:cancel": ("case", {"POST"}),
+    "conferences:action_status": ("case", {"POST"}),
+    "referrals:inbox": ("staff", {"GET"}),
+    "referrals:inbound_new": ("staff", {"GET", "POST"}),
+    "referrals:inbound_detail": ("programme", {"GET"}),
+    "referrals:inbound_accept": ("programme", {"POST"}),
+    "referrals:inbound_decline": ("programme", {"POST"}),
+    "referrals:inbound_refer_on": ("programme", {"POST"}),
+    "referrals:outbound_new": ("case", {"GET", "POST"}),
+    "referrals:outbound_status": ("case", {"POST"}),
+    "api:case-conferences": ("case", {"GET", "POST"}),
+    "api:case-conference": ("case", {"GET"}),
+    "api:case-conference-summary": ("case", {"GET"}),
+    "api:case-conference-actions": ("case", {"GET", "POST"}),
+    "api:case-conference-action": ("case", {"PATCH"}),
+    "api:case-referrals": ("case", {"GET", "POST"}),
+    "api:case-referral": ("case", {"PATCH"}),
     "login": ("public", {"GET", "POST"}),
     "logout": ("public", {"POST"}),
     "second_factor": ("public", {"GET", "POST"}),
@@ -169,6 +199,34 @@ def _fill_sharing(world, case, actor, marker: str) -> dict:
             "grant_id": grant.pk if grant else uuid.uuid4()}
 
 
+def _fill_conferences_and_referrals(world, case, marker: str) -> dict:
+    """A conference with a decision and an action, an outbound referral and an inbound referral in the inbox."""
+    import datetime as dt
+
+    from conferences import services as conferences
+    from referrals import services as referrals
+    from sharing import services as sharing
+    from sharing.models import Partner
+
+    actor = case.assignments.filter(role="case_manager").first().staff
+    partner, _ = Partner.objects.get_or_create(organisation_id=case.programme.organisation_id, name="Wohnhilfe Matrix",
+                                               defaults={"category": "social_welfare"})
+    conference = conferences.conference_schedule(
+        actor=actor, case=case, scheduled_at=timezone.now() + dt.timedelta(days=1), purpose="progress_review",
+        client_involvement="informed", mode="online", chair=actor, purpose_note=f"{marker} conference purpose")
+    conferences.participant_add(actor=actor, conference=conference, partner=partner, role="Housing officer")
+    conferences.decision_record(actor=actor, conference=conference, text=f"{marker} decision")
+    action = conferences.action_add(actor=actor, conference=conference, description=f"{marker} action", owner_staff=actor)
+    sharing.consent_record(actor=actor, case=case, data_categories=["contact_details", "needs_and_plan"],
+                           purpose="housing", form="written", given_on=timezone.localdate(), partner=partner)
+    referral = referrals.outbound_refer(actor=actor, case=case, partner=partner, service_area="housing",
+                                        content=f"{marker} referral text")
+    inbound = referrals.inbound_record(actor=actor, programme=case.programme, referrer_category="probation",
+                                       channel="phone", reason="Worried about renewed contact to the scene")
+    return {"conference_id": conference.pk, "action_id": action.pk, "referral_id": referral.pk,
+            "inbound_id": inbound.pk}
+
+
 def markers_of(case, marker: str) -> list[str]:
     client = case.client
     return [client.pseudonym, client.given_name, client.family_name, marker]
@@ -181,6 +239,9 @@ def matrix(world):
         "other": _fill_case(world, world.other_case, "ZEBRAOTHER"),
         "foreign": _fill_case(world, world.foreign_case, "ZEBRAFOREIGN"),
     }
+    for which, case, marker in (("own", world.case, "ZEBRAOWN"), ("other", world.other_case, "ZEBRAOTHER"),
+                                ("foreign", world.foreign_case, "ZEBRAFOREIGN")):
+        ids[which].update(_fill_conferences_and_referrals(world, case, marker))
     secrets = {
         "own": markers_of(world.case, "ZEBRAOWN"),
         "other": markers_of(world.other_case, "ZEBRAOTHER"),
@@ -340,3 +401,27 @@ def test_bad_input_to_every_write_route_is_a_clear_4xx_and_writes_nothing(world,
             assert response.status_code < 500, f"{method} {path} with bad input: {response.status_code}"
             if response.status_code >= 400 or (not path.startswith("/api/") and response.status_code == 200):
                 assert _row_counts() == before, f"{method} {path} wrote rows although the input was refused"
+
+
+# The referral inbox belongs to a programme: its practitioners and supervisors, nobody else.
+PROGRAMME_INSIDERS = {"case_manager", "co_worker", "supervisor", "other_practitioner"}
+
+
+@pytest.mark.parametrize("persona", sorted(INSIDERS | OUTSIDERS))
+def test_programme_routes_by_persona(world, matrix, persona):
+    ids, secrets, tokens = matrix
+    client = Client()
+    client.force_login(world.personas()[persona])
+    patterns = non_admin_patterns()
+    for name, (scope, methods) in ROUTES.items():
+        if scope != "programme":
+            continue
+        for which in ("own", "foreign"):
+            path = build_path(patterns[name], ids[which])
+            for method in sorted(methods):
+                response = request(client, method, path, tokens[persona])
+                inside = persona in PROGRAMME_INSIDERS if which == "own" else persona == "foreign_practitioner"
+                if inside:
+                    assert response.status_code in {200, 302, 400}, f"{persona} {method} {path}: {response.status_code}"
+                else:
+                    assert response.status_code == 404, f"{persona} {method} {path}: {response.status_code}"
