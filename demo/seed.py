@@ -27,6 +27,7 @@ from vault.crypto import key_scope
 
 from . import content as C
 from .rights import seed_data_protection
+from .casework_network import seed_conferences_and_referrals
 from .sharing import seed_sharing
 
 TOKENS = {"S": State.SCREENING, "R": State.UNDER_REVIEW, "E": State.ENGAGEMENT, "A": State.ASSESSMENT,
@@ -157,6 +158,7 @@ class DemoBuilder:
             self._exclusion(built)
             seed_data_protection(built)
             seed_sharing(built)
+            seed_conferences_and_referrals(built, self.today)
         return self.stats
 
     def _organisation(self, org_spec, programme_name, team_names, staff, *, statutory: bool) -> None:

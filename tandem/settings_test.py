@@ -4,6 +4,9 @@ import os
 import tempfile
 
 os.environ.setdefault("TANDEM_VAR_DIR", tempfile.mkdtemp(prefix="tandem-test-"))
+# Playwright's sync API keeps an event loop running in the test process for the whole session; the
+# database calls of the tests themselves stay synchronous, so Django's async guard does not apply.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from vault.keyring import generate as _generate_keyring  # noqa: E402
 
