@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import staff_create
+from assessments.demo import add_demo_assessments
 from cases import services as cases
 from cases.lifecycle import State
 from cases.models import Case, Contact
@@ -156,6 +157,7 @@ class DemoBuilder:
             built = [self._case(C.PROGRAMME, plan, specialists.get(i, [])) for i, plan in enumerate(CASE_PLANS)]
             built += [self._case(C.OTHER_PROGRAMME, plan, []) for plan in OTHER_CASE_PLANS]
             self._exclusion(built)
+            add_demo_assessments([case for case, _phases in built], random.Random(f"assessments-{self.rng.random()}"))
             seed_data_protection(built)
             seed_sharing(built)
             seed_conferences_and_referrals(built, self.today)

@@ -159,3 +159,23 @@ def test_demo_logins_prints_the_address_logins_and_password(main_org):
     assert "http://127.0.0.1:8123/" in text and content.DEMO_PASSWORD in text
     for username in ("cm.nord", "sup.sued", "psy", "pm", "eval", "admin", "lb.cm"):
         assert f"  {username} " in text
+
+
+def test_worked_cases_have_assessments_over_time_that_change(main_org):
+    from django.db.models import F
+
+    from assessments.models import Assessment
+
+    active = Case.objects.filter(programme__organisation=main_org, state=State.ACTIVE)
+    counts = [case.assessments.count() for case in active]
+    assert counts and all(2 <= n <= 4 for n in counts), counts
+    with key_scope():
+        changed = 0
+        for case in active:
+            history = list(case.assessments.select_related("case").order_by("assessed_on"))
+            if history[0].answers != history[-1].answers:
+                changed += 1
+            assert case.risk_level == history[-1].final_level
+    assert changed == len(counts)
+    assert Assessment.objects.filter(case__programme__organisation=main_org).exclude(
+        final_level=F("computed_level")).exists()
