@@ -5,12 +5,14 @@ No SMS and no e-mail: both can be redirected by someone who controls the phone n
 
 from __future__ import annotations
 
-from base64 import b32encode
+import time
+from base64 import b32decode, b32encode
 
 import segno
 from django.conf import settings
 from django.db import transaction
 from django_otp import DEVICE_ID_SESSION_KEY, verify_token
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,6 +21,17 @@ from audit.services import audit_record
 
 AUTHENTICATOR = "authenticator"
 RECOVERY = "recovery codes"
+
+
+def hex_key(base32_secret: str) -> str:
+    return b32decode(base32_secret.upper() + "=" * (-len(base32_secret) % 8)).hex()
+
+
+def totp_code(base32_secret: str, *, at: float | None = None, step: int = 30) -> str:
+    """The code an authenticator app shows now (or at the given unix time) for this secret."""
+    totp = TOTP(b32decode(base32_secret.upper() + "=" * (-len(base32_secret) % 8)), step=step)
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():06d}"
 
 
 def totp_device(user, *, confirmed: bool = True) -> TOTPDevice | None:

@@ -6,28 +6,13 @@ import time
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .otp import hex_key, totp_code  # noqa: F401 (re-exported for tests)
 from .reauth import REAUTH_SESSION_KEY
 
 # A fixed base32 secret for tests (the demo has its own, see demo/content.py).
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-def hex_key(base32_secret: str) -> str:
-    from base64 import b32decode
-
-    return b32decode(base32_secret.upper() + "=" * (-len(base32_secret) % 8)).hex()
-
-
-def totp_code(base32_secret: str, *, at: float | None = None, step: int = 30) -> str:
-    """The code an authenticator app shows now (or at the given unix time) for this secret."""
-    from base64 import b32decode
-
-    totp = TOTP(b32decode(base32_secret.upper() + "=" * (-len(base32_secret) % 8)), step=step)
-    totp.time = time.time() if at is None else at
-    return f"{totp.token():06d}"
 
 
 def enrol_totp(user, secret: str = TEST_TOTP_SECRET) -> TOTPDevice:

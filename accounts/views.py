@@ -54,7 +54,6 @@ class SignInView(auth_views.LoginView):
         services.session_register(user=form.get_user(), session_key=self.request.session.session_key,
                                   ip=client_ip(self.request))
         self.request.session[PASSWORD_AT_SESSION_KEY] = time.time()
-        audit_record("auth.login", object_type="user", object_id=str(form.get_user().pk), actor=form.get_user())
         return response
 
     def get_success_url(self):
@@ -152,9 +151,8 @@ def logout(request: HttpRequest) -> HttpResponse:
     if user.is_authenticated:
         if request.POST.get("everywhere"):
             services.sessions_end(user=user, keep=request.session.session_key)
+            audit_record("auth.logout_everywhere", object_type="user", object_id=str(user.pk), actor=user)
         services.session_forget(session_key=request.session.session_key)
-        audit_record("auth.logout", object_type="user", object_id=str(user.pk), actor=user,
-                     detail="everywhere" if request.POST.get("everywhere") else "")
     auth_logout(request)
     response = HttpResponseRedirect(reverse(settings.LOGOUT_REDIRECT_URL))
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'

@@ -51,7 +51,7 @@ def seed_conferences_and_referrals(built: list[tuple[Case, list]], today: dt.dat
                                     (partners["probation"], ["identity", "needs_and_plan", "progress_summary"])):
             sharing.consent_record(actor=manager, case=case, partner=partner, data_categories=categories,
                                    purpose="case_conference", form="written", given_on=today - dt.timedelta(days=30))
-        conferences.pack_send(actor=manager, conference=held)  # health receives it; probation is refused (recorded)
+        conferences.pack_send(actor=manager, conference=held, participant_ids=[doctor.pk])
         conferences.attendance_record(actor=manager, conference=held,
                                       attended_ids=[officer.pk, doctor.pk, *held.participants.filter(
                                           staff__isnull=False).values_list("pk", flat=True)])

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from accounts.otp import hex_key
 from accounts.services import staff_create
 from assessments.demo import add_demo_assessments
 from cases import services as cases
@@ -183,6 +185,8 @@ class DemoBuilder:
             # One shared demo password: hashed once, since each Argon2 hash takes most of a second.
             user.password = self.password_hash
             user.save(update_fields=["password"])
+            # Pre-enrolled second factor with the documented demo secret (`manage.py demo_totp` prints the code).
+            TOTPDevice.objects.create(user=user, name="authenticator", key=hex_key(C.DEMO_TOTP_SECRET), confirmed=True)
             self.staff[username] = user
 
     # --- one case ------------------------------------------------------------------------------

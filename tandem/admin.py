@@ -15,6 +15,16 @@ class TandemAdminSite(admin.AdminSite):
     site_title = _("Tandem administration")
     index_title = _("Accounts and configuration")
 
+    def login(self, request, extra_context=None):
+        """One sign-in for the whole site: password, lock-out and second factor (accounts.views)."""
+        from django.contrib.auth.views import redirect_to_login
+        from django.core.exceptions import PermissionDenied
+        from django.urls import reverse
+
+        if request.user.is_authenticated:
+            raise PermissionDenied  # signed in, but not an administrator
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
     def has_permission(self, request) -> bool:
         user = request.user
         return bool(user.is_active and user.is_authenticated and getattr(user, "has_role", None)

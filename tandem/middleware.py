@@ -28,6 +28,9 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+        # Never cached: anything a signed-in user sees (also before the second factor), the API, and the
+        # sign-in pages themselves (a shared computer's cache must not keep a secret or a recovery code).
+        if (user is not None and user.is_authenticated) or request.path.startswith(("/api/", "/accounts/", "/admin/")):
             response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
         return response

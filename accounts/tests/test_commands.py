@@ -108,6 +108,11 @@ def test_issued_token_authenticates_once_and_revocation_ends_it(setup_org):
         "--no-password")
     user = User.objects.get(username="importer")
     assert not user.has_usable_password()
+    with pytest.raises(CommandError, match="authenticator app"):
+        run("issue_token", "--username", "importer")
+    from accounts.testing import enrol_totp
+
+    enrol_totp(user)  # a token only for someone with a second factor
     raw = run("issue_token", "--username", "importer", "--days", "7", "--name", "probation import").strip()
     token = ApiToken.find(raw)
     assert token is not None and token.user == user and token.name == "probation import"

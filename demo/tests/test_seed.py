@@ -179,3 +179,24 @@ def test_worked_cases_have_assessments_over_time_that_change(main_org):
     assert changed == len(counts)
     assert Assessment.objects.filter(case__programme__organisation=main_org).exclude(
         final_level=F("computed_level")).exists()
+
+
+def test_demo_staff_sign_in_with_the_documented_second_factor(main_org):
+    import io
+
+    from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.otp import totp_code
+
+    staff = User.objects.filter(username__in=[s[0] for s in content.STAFF])
+    assert staff.count() == len(content.STAFF)
+    for user in staff:
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        assert device.verify_token(totp_code(content.DEMO_TOTP_SECRET))
+    out = io.StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "python manage.py demo_totp" in out.getvalue() and content.DEMO_TOTP_SECRET in out.getvalue()
+    out = io.StringIO()
+    call_command("demo_totp", stdout=out)
+    assert totp_code(content.DEMO_TOTP_SECRET) in out.getvalue() or "valid for" in out.getvalue()

@@ -90,12 +90,33 @@ class LiveServer:
                            capture_output=True)
 
 
+_LAST_CODE: dict[str, str] = {}
+
+
+def fresh_code(secret: str, key: str) -> str:
+    """The current code for ``secret``; if it was just used for ``key`` (a code works once), the next one."""
+    import time
+
+    from accounts.otp import totp_code
+
+    code = totp_code(secret)
+    while code == _LAST_CODE.get(key):
+        time.sleep(1)
+        code = totp_code(secret)
+    _LAST_CODE[key] = code
+    return code
+
+
 def sign_in(page, server: LiveServer, username: str) -> None:
-    """Sign in through the real sign-in pages as a demo user; every browser test uses this."""
-    from demo.content import DEMO_PASSWORD
+    """Sign in through the real sign-in pages as a demo user, with the password and the demo second factor
+    (every demo user's authenticator has the documented demo secret); every browser test uses this."""
+    from demo.content import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
     page.goto(server.url + "/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.press("input[name=password]", "Enter")
+    page.wait_for_url("**/accounts/second-factor/**")
+    page.fill("input[name=code]", fresh_code(DEMO_TOTP_SECRET, username))
+    page.press("input[name=code]", "Enter")
     page.wait_for_url(server.url + "/")

@@ -60,3 +60,43 @@ def test_sign_in_open_case_record_contact(server, browser, locale, english_phras
     expect(page.locator("#timeline")).to_contain_text(note)
     assert not [p for p in problems if "favicon" not in p], problems
     context.close()
+
+
+def test_new_staff_member_sets_up_the_second_factor(server, browser, tmp_path):
+    """A fresh account: password, then the set-up page (QR code and key), a code from the key, recovery codes."""
+    from playwright.sync_api import expect
+
+    from accounts.otp import totp_code
+
+    password = "a long and uncommon passphrase"
+    username = f"new.{uuid.uuid4().hex[:6]}"
+    password_file = tmp_path / "pw"
+    password_file.write_text(password)
+    server.manage("create_staff", "--username", username, "--organisation", "bruecke", "--role", "evaluator",
+                  "--password-file", str(password_file))
+    context = browser.new_context(locale="en-GB", base_url=server.url)
+    page = context.new_page()
+    page.goto("/cases/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url("**/accounts/second-factor/set-up/**")
+    expect(page.locator("svg.qr-code")).to_be_visible()
+    assert axe_violations(page) == [], "set-up page"
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.fill("input[name=code]", totp_code(secret))
+    page.press("input[name=code]", "Enter")
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    page.get_by_role("link", name="continue").click()
+    page.wait_for_url("**/cases/")
+    # A new session of the same person asks for the code, not for a new set-up; a recovery code works once.
+    codes_context = browser.new_context(locale="en-GB", base_url=server.url)
+    other = codes_context.new_page()
+    other.goto("/accounts/login/")
+    other.fill("input[name=username]", username)
+    other.fill("input[name=password]", password)
+    other.press("input[name=password]", "Enter")
+    other.wait_for_url("**/accounts/second-factor/**")
+    assert "set-up" not in other.url
+    context.close()
+    codes_context.close()

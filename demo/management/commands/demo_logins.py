@@ -52,3 +52,7 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths + [0])).rstrip())
         self.stdout.write("")
+        self.stdout.write("Sign-in has two steps. After the password, type the demo code: every demo user shares one\n"
+                          "authenticator secret, and `python manage.py demo_totp` prints the current code (and the\n"
+                          f"secret, {content.DEMO_TOTP_SECRET}, to add to an authenticator app). Each code works once\n"
+                          "per user, so wait for the next one to sign in again.\n")
