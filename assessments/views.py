@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 import access
@@ -39,10 +39,10 @@ def _page(request, case, template, context, status=200) -> HttpResponse:
 
 
 FORM_TEXTS = {
-    "judgement": (_lazy("Revise the final rating"), _lazy("The rating that counts")),
-    "intake": (_lazy("Intake checklist"), _lazy("Target group, exclusion criteria and classification")),
-    "external": (_lazy("Result of a licensed instrument"), _lazy("The result")),
-    "review": (_lazy("Plan review"), _lazy("The review")),
+    "judgement": (gettext_lazy("Revise the final rating"), gettext_lazy("The rating that counts")),
+    "intake": (gettext_lazy("Intake checklist"), gettext_lazy("Target group, exclusion criteria and classification")),
+    "external": (gettext_lazy("Result of a licensed instrument"), gettext_lazy("The result")),
+    "review": (gettext_lazy("Plan review"), gettext_lazy("The review")),
 }
 
 
