@@ -1,6 +1,0 @@
-BBBBBBB BBBBBBBBBBBBBBBBBBBBBBBBBBBBB
-BBBB BBBB
-BBBBB BBBBB
-  XXX gettext(u"Setting: %(setting)s. The programme's target group and exclusion criteria decide whether the case is taken on; each criterion names what to do when it is met.") SSSSSSSS SSSSSSSSSSSS SSS SSSSSSSSSSS SSSSSS SSSSS SSS SSSSSSSSS SSSSSSSS SSSSSS SSSSSSS SSS SSSS SS SSSSS SSS SSSS SSSSSSSSS SSSSS SSSS SS SS SSSS SS SS SSSSXXXX
-  BB BBBBBBBBBBBBBBBBBBBBBBBBBBBXXX gettext(u'Target group:')  XXXXBBBBB
-BBBBBBBB
