@@ -18,7 +18,12 @@ run: venv
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py demo_logins --port $(PORT)
-	TANDEM_DEBUG=$${TANDEM_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	# The background worker and the daily scheduler run beside the server and stop with it.
+	export TANDEM_DEBUG=$${TANDEM_DEBUG:-true}; \
+	$(BIN)/python manage.py db_worker --no-reload --interval 5 -v 0 & worker=$$!; \
+	$(BIN)/python manage.py run_daily & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 browser:
 	@bash scripts/ensure-chromium.sh

@@ -91,9 +91,9 @@ def release_contact_add(request: HttpRequest, case_id: uuid.UUID) -> HttpRespons
 
 @login_required
 @require_http_methods(["POST"])
-def release_contact_remove(request: HttpRequest, case_id: uuid.UUID, contact_id: int) -> HttpResponse:
+def release_contact_remove(request: HttpRequest, case_id: uuid.UUID, release_contact_id: int) -> HttpResponse:
     case = _case(request, case_id)
-    contact = get_object_or_404(ReleaseContact, pk=contact_id, plan__case=case)
+    contact = get_object_or_404(ReleaseContact, pk=release_contact_id, plan__case=case)
     contact.plan.case = case
     services.release_contact_remove(actor=request.user, contact=contact)
     messages.success(request, _("The contact is removed."))
@@ -102,22 +102,22 @@ def release_contact_remove(request: HttpRequest, case_id: uuid.UUID, contact_id:
 
 @login_required
 @require_http_methods(["POST"])
-def release_check_acknowledge(request: HttpRequest, case_id: uuid.UUID, kind: str) -> HttpResponse:
+def release_check_acknowledge(request: HttpRequest, case_id: uuid.UUID, check_kind: str) -> HttpResponse:
     case = _case(request, case_id)
-    if kind not in ReleaseCheck.values:
+    if check_kind not in ReleaseCheck.values:
         raise Http404("No such check.")
-    services.release_check_acknowledge(actor=request.user, plan=_plan(case), kind=kind)
+    services.release_check_acknowledge(actor=request.user, plan=_plan(case), kind=check_kind)
     messages.success(request, _("The warning is acknowledged. It shows again if the release date changes."))
     return _back(case)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def conference_record(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID | None = None) -> HttpResponse:
+def conference_record(request: HttpRequest, case_id: uuid.UUID, social_net_id: uuid.UUID | None = None) -> HttpResponse:
     case = _case(request, case_id, action=None if request.method == "POST" else "conference.view")
     conference = None
-    if conference_id is not None:
-        conference = get_object_or_404(SocialNetConference, pk=conference_id, case=case)
+    if social_net_id is not None:
+        conference = get_object_or_404(SocialNetConference, pk=social_net_id, case=case)
         conference.case = case
     if request.method == "GET":
         initial = {"kind": conference.kind if conference else "release", "client_present": True,
@@ -176,8 +176,8 @@ def on_call(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def on_call_remove(request: HttpRequest, shift_id: int) -> HttpResponse:
-    shift = get_object_or_404(OnCallShift, pk=shift_id, programme__in=_programmes(request.user))
+def on_call_remove(request: HttpRequest, on_call_shift_id: int) -> HttpResponse:
+    shift = get_object_or_404(OnCallShift, pk=on_call_shift_id, programme__in=_programmes(request.user))
     programme_id = shift.programme_id
     services.on_call_shift_remove(actor=request.user, shift=shift)
     messages.success(request, _("The on-call shift is removed."))

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
-from . import assessments_views, conferences_views, referrals_views, sharing_views, views
+from . import aftercare_views, assessments_views, conferences_views, referrals_views, sharing_views, views
 
 app_name = "api"
 
@@ -40,6 +40,10 @@ urlpatterns = [
     path("cases/<str:case_id>/referrals/", referrals_views.OutboundListView.as_view(), name="case-referrals"),
     path("cases/<str:case_id>/referrals/<str:referral_id>/", referrals_views.OutboundDetailView.as_view(),
          name="case-referral"),
+    path("cases/<str:case_id>/release-plan/", aftercare_views.ReleasePlanView.as_view(), name="case-release-plan"),
+    path("notifications/", aftercare_views.NotificationListView.as_view(), name="notification-list"),
+    path("notifications/<int:notification_id>/read/", aftercare_views.NotificationReadView.as_view(),
+         name="notification-read"),
     # The schema describes the API, not any case; it still needs a token so that the surface is not public.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
 ]

@@ -29,6 +29,7 @@ from programmes.services import organisation_create, programme_create, team_crea
 from vault.crypto import key_scope
 
 from . import content as C
+from .aftercare import seed_release_and_aftercare
 from .rights import seed_data_protection
 from .casework_network import seed_conferences_and_referrals
 from .sharing import seed_sharing
@@ -159,6 +160,7 @@ class DemoBuilder:
             built = [self._case(C.PROGRAMME, plan, specialists.get(i, [])) for i, plan in enumerate(CASE_PLANS)]
             built += [self._case(C.OTHER_PROGRAMME, plan, []) for plan in OTHER_CASE_PLANS]
             self._exclusion(built)
+            seed_release_and_aftercare(built, self.today)
             add_demo_assessments([case for case, _phases in built], random.Random(f"assessments-{self.rng.random()}"))
             seed_data_protection(built)
             seed_sharing(built)

@@ -112,6 +112,20 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "api:case-assessments": ("case", {"GET", "POST"}),
     "api:instrument-list": ("staff", {"GET"}),
     "api:client-lookup": ("staff", {"POST"}),
+    "aftercare:release_plan": ("case", {"GET", "POST"}),
+    "aftercare:release_contact_add": ("case", {"POST"}),
+    "aftercare:release_contact_remove": ("case", {"POST"}),
+    "aftercare:release_check_acknowledge": ("case", {"POST"}),
+    "aftercare:conference_new": ("case", {"GET", "POST"}),
+    "aftercare:conference_record": ("case", {"GET", "POST"}),
+    "aftercare:on_call": ("staff", {"GET", "POST"}),
+    "aftercare:on_call_remove": ("staff", {"POST"}),
+    "aftercare:notifications": ("staff", {"GET"}),
+    "aftercare:notification_read": ("staff", {"POST"}),
+    "aftercare:notifications_read_all": ("staff", {"POST"}),
+    "api:case-release-plan": ("case", {"GET", "PUT"}),
+    "api:notification-list": ("staff", {"GET"}),
+    "api:notification-read": ("staff", {"POST"}),
     "api:api-schema": ("staff", {"GET"}),
     "sharing:policy": ("staff", {"GET"}),
     "sharing:partner_list": ("staff", {"GET"}),
@@ -227,6 +241,28 @@ def _fill_conferences_and_referrals(world, case, marker: str) -> dict:
             "inbound_id": inbound.pk}
 
 
+def _fill_release(world, case, marker: str) -> dict:
+    """A release plan with a reachable contact, its follow-up conference, an on-call shift and a notification."""
+    import datetime as dt
+
+    from aftercare import services as aftercare
+    from aftercare.reminders import _notify_case
+    from cases import services
+
+    actor = case.assignments.first().staff
+    services.case_attributes_update(actor=actor, case=case, setting="prison")
+    plan = aftercare.release_plan_save(actor=actor, case=case, release_on=timezone.localdate() + dt.timedelta(days=30),
+                                       housing=f"{marker} housing")
+    start = aftercare.release_start(plan)
+    contact = aftercare.release_contact_add(actor=actor, plan=plan, staff=actor, starts_at=start,
+                                            ends_at=start + dt.timedelta(hours=8))
+    shift = aftercare.on_call_shift_add(actor=actor, programme=case.programme, staff=actor, starts_at=start,
+                                        ends_at=start + dt.timedelta(hours=12))
+    _notify_case(case, timezone.localdate())
+    return {"release_contact_id": contact.pk, "check_kind": "unreachable",
+            "social_net_id": case.social_net_conferences.get().pk, "on_call_shift_id": shift.pk, "notification_id": actor.notifications.filter(case=case).first().pk}
+
+
 def markers_of(case, marker: str) -> list[str]:
     client = case.client
     return [client.pseudonym, client.given_name, client.family_name, marker]
@@ -242,6 +278,9 @@ def matrix(world):
     for which, case, marker in (("own", world.case, "ZEBRAOWN"), ("other", world.other_case, "ZEBRAOTHER"),
                                 ("foreign", world.foreign_case, "ZEBRAFOREIGN")):
         ids[which].update(_fill_conferences_and_referrals(world, case, marker))
+    for which, case, marker in (("own", world.case, "ZEBRAOWN"), ("other", world.other_case, "ZEBRAOTHER"),
+                                ("foreign", world.foreign_case, "ZEBRAFOREIGN")):
+        ids[which].update(_fill_release(world, case, marker))
     secrets = {
         "own": markers_of(world.case, "ZEBRAOWN"),
         "other": markers_of(world.other_case, "ZEBRAOTHER"),
