@@ -36,6 +36,7 @@ class RecipientCategory(models.TextChoices):
     EMPLOYMENT = "employment", _("Job centre and employers")
     EDUCATION = "education", _("Schools and education")
     OTHER_NGO = "other_ngo", _("Other non-governmental organisations")
+    DATA_SUBJECT = "data_subject", _("The client (a copy of their own data)")
 
 
 class DataCategory(models.TextChoices):
@@ -62,6 +63,7 @@ class Purpose(models.TextChoices):
     SUPERVISION = "supervision", _("Probation supervision and conditions")
     COURT_REPORT = "court_report", _("Report to a court")
     SAFETY = "safety", _("Safety of the client or others")
+    DATA_SUBJECT_ACCESS = "data_subject_access", _("The client's request for their own data")
 
 
 class Ground(models.TextChoices):

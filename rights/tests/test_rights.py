@@ -19,7 +19,7 @@ import access
 from audit.models import AuditEntry
 from cases import services as case_services
 from cases.models import Client
-from conftest import make_case, make_staff
+from conftest import make_case
 from rights import services
 from rights.breach import clients_opened_by
 from rights.models import IdentityRevision, LegalHold, RetentionRun
@@ -131,14 +131,11 @@ def test_access_report_html_and_json_hold_the_clients_data(world):
                           agreed_on=timezone.localdate(), confirmation="verbal", base_number=0)
     need = plan.need_add(actor=world.case_manager, case=world.case, domain="functional", description="QUOKKA need")
     plan.goal_add(actor=world.case_manager, need=need, description="QUOKKA goal")
-    disclosure_expected = False
-    if apps.is_installed("sharing"):
-        from sharing.models import Disclosure
+    from sharing.models import Disclosure
 
-        Disclosure.objects.create(case=world.case, recipient_category="health", data_categories=["attendance"],
-                                  purpose="health_care", ground="consent", outcome="disclosed", by=world.case_manager,
-                                  policy_name="independent-ngo", content="QUOKKA shared")
-        disclosure_expected = True
+    Disclosure.objects.create(case=world.case, recipient_category="health", data_categories=["attendance"],
+                              purpose="health_care", ground="consent", outcome="disclosed", by=world.case_manager,
+                              policy_name="independent-ngo", content="QUOKKA shared")
     path = reverse("rights:access_report", kwargs={"case_id": world.case.pk})
     client = _login(world.case_manager)
     assert client.get(path).status_code == 200
@@ -158,8 +155,9 @@ def test_access_report_html_and_json_hold_the_clients_data(world):
     assert {r["staff"] for r in by_model["cases.CaseAssignment"]} >= {"Case Manager", "Co Worker"}
     assert by_model["planning.AgreementRevision"][0]["objectives"] == "QUOKKA objectives"
     assert "cases.ClientName" not in by_model  # digests are not the client's data
-    if disclosure_expected:
-        assert any(r["content"] == "QUOKKA shared" for r in by_model["sharing.Disclosure"])
+    assert any(r["content"] == "QUOKKA shared" for r in by_model["sharing.Disclosure"])
+    # Each copy given to the client is itself recorded as a disclosure to the data subject.
+    assert Disclosure.objects.filter(case=world.case, recipient_category="data_subject", outcome="disclosed").count() == 2
     assert AuditEntry.objects.filter(action="client.access_report", object_id=str(world.case.pk),
                                      actor_id=world.case_manager.pk, detail__endswith="records").count() == 2
     # Outsiders get nothing.

@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from sharing import services
 from sharing.models import ConcernStatus, Disclosure, Outcome
-from sharing.policy import DataCategory, Ground, Purpose, RecipientCategory, Rule, load_policy_file, preset_path
+from sharing.policy import DataCategory, Ground, Purpose, RecipientCategory, load_policy_file, preset_path
 
 PRESETS = ["independent-ngo", "statutory"]
 LEGAL_BASIS = "Section 1 of the test act"
@@ -127,7 +127,8 @@ def test_independent_ngo_health_needs_consent_for_that_purpose(world, use_policy
 
 def test_independent_ngo_refuses_any_risk_assessment_and_court(world, use_policy):
     case = use_policy("independent-ngo")
-    for recipient in RecipientCategory.values:
+    # The client's own right of access (GDPR Art. 15) is the one door open for their risk assessment.
+    for recipient in [r for r in RecipientCategory.values if r != RecipientCategory.DATA_SUBJECT]:
         with pytest.raises(services.DisclosureRefused):
             services.disclose(actor=world.case_manager, case=case, recipient_category=recipient,
                               data_categories=["risk_assessment"], purpose="referral", ground="statutory_duty",
@@ -136,6 +137,10 @@ def test_independent_ngo_refuses_any_risk_assessment_and_court(world, use_policy
         services.disclose(actor=world.case_manager, case=case, recipient_category="court",
                           data_categories=["attendance"], purpose="court_report", ground="court_order",
                           legal_basis="Order of 1 March")
+    copy = services.disclose(actor=world.case_manager, case=case, recipient_category=RecipientCategory.DATA_SUBJECT,
+                             data_categories=["risk_assessment"], purpose="data_subject_access",
+                             ground="statutory_duty", legal_basis="GDPR Art. 15")
+    assert copy.pk
 
 
 def test_expired_consent_does_not_count(world, use_policy):
