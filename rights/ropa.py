@@ -101,12 +101,8 @@ class RecordOfProcessing:
 
 
 def _recipients(programmes) -> list[dict]:
-    if not apps.is_installed("sharing"):
-        return []
-    try:
-        from sharing import policy as sharing_policy
-    except ImportError:
-        return []
+    from sharing import policy as sharing_policy
+
     entries = []
     loader = getattr(sharing_policy, "policy_named", None)
     names = sorted({p.sharing_policy for p in programmes})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
 from django.utils import timezone
 
 TASK_PATH = "rights.tasks.daily_retention"
@@ -12,13 +11,12 @@ TASK_PATH = "rights.tasks.daily_retention"
 
 def enqueue_retention_if_due(today: dt.date | None = None) -> bool:
     """Enqueue today's retention job unless one was enqueued today already. True if enqueued."""
+    from django_tasks_db.models import DBTaskResult
+
     from .tasks import daily_retention
 
     today = today or timezone.localdate()
-    if apps.is_installed("django_tasks_db"):
-        from django_tasks_db.models import DBTaskResult
-
-        if DBTaskResult.objects.filter(task_path=TASK_PATH, args_kwargs__kwargs__day=today.isoformat()).exists():
-            return False
+    if DBTaskResult.objects.filter(task_path=TASK_PATH, args_kwargs__kwargs__day=today.isoformat()).exists():
+        return False
     daily_retention.enqueue(day=today.isoformat())
     return True

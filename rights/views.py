@@ -28,7 +28,7 @@ from .breach import clients_opened_by
 from .disclosure import record_access_report
 from .forms import AccessReportForm, BreachForm, IdentityCorrectionForm, LegalHoldForm, ReleaseHoldForm, RestrictionForm, RetentionForm
 from .models import IdentityRevision, LegalHold, Restriction, RetentionRun
-from .reauth import reauth_required
+from accounts.reauth import reauth_required
 from .report import build_access_report
 from .ropa import record_of_processing
 from .statistics import programme_statistics_rows
