@@ -9,23 +9,20 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers as drf_serializers, status
+from rest_framework import exceptions, status
+from rest_framework import serializers as drf_serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import access
+from accounts.reauth import api_reauth_ok
 from planning.models import Service
 from referrals import selectors, services
 from sharing.models import Partner
 
 from . import referrals_serializers as s
 from .views import CASE_ID, INVALID, NOT_FOUND, _uuid, _valid
-
-try:
-    from accounts.reauth import api_reauth_ok
-except ImportError:  # pragma: no cover - a deployment without strong sign-in
-    api_reauth_ok = None
 
 REFERRAL_ID = OpenApiParameter("referral_id", OpenApiTypes.UUID, OpenApiParameter.PATH,
                                description="An outbound referral of this case.")
@@ -48,7 +45,7 @@ class OutboundListView(APIView):
     def post(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         data = dict(_valid(s.OutboundIn, request))
-        if api_reauth_ok is not None and not api_reauth_ok(request):
+        if not api_reauth_ok(request):
             raise exceptions.PermissionDenied(_("Send a current code of your authenticator app in the "
                                                 "X-Tandem-Reauth header to send a referral."))
         partner = Partner.objects.filter(pk=data.pop("partner"), organisation_id=case.programme.organisation_id).first()

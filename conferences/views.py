@@ -16,6 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 import access
+from accounts.reauth import (  # strong sign-in before anything is sent out
+    reauth_fresh,
+    reauth_redirect,
+)
 from cases.models import Case
 
 from . import selectors, services
@@ -34,15 +38,10 @@ from .forms import (
 from .models import Conference, ConferenceAction
 from .summary import build_summary
 
-try:  # strong sign-in before anything is sent out
-    from accounts.reauth import reauth_fresh, reauth_redirect
-except ImportError:  # pragma: no cover - a deployment without strong sign-in
-    reauth_fresh = reauth_redirect = None
-
 
 def _reauth_gate(request: HttpRequest) -> HttpResponse | None:
     """After the access check (outsiders get 404, not a sign-in prompt): a redirect if sign-in is not fresh."""
-    if reauth_fresh is None or reauth_fresh(request):
+    if reauth_fresh(request):
         return None
     return reauth_redirect(request)
 

@@ -19,21 +19,27 @@ from django.views.decorators.http import require_http_methods
 
 import access
 from accounts.models import Role
+from accounts.reauth import (  # strong sign-in before anything is sent out
+    reauth_fresh,
+    reauth_redirect,
+)
 from programmes.models import Team
 
 from . import selectors, services
-from .forms import AcceptForm, DeclineForm, InboundForm, OutboundForm, OutboundStatusForm, ReferOnForm
+from .forms import (
+    AcceptForm,
+    DeclineForm,
+    InboundForm,
+    OutboundForm,
+    OutboundStatusForm,
+    ReferOnForm,
+)
 from .models import InboundStatus
-
-try:  # strong sign-in before anything is sent out
-    from accounts.reauth import reauth_fresh, reauth_redirect
-except ImportError:  # pragma: no cover - a deployment without strong sign-in
-    reauth_fresh = reauth_redirect = None
 
 
 def _reauth_gate(request: HttpRequest) -> HttpResponse | None:
     """After the access check (outsiders get 404, not a sign-in prompt): a redirect if sign-in is not fresh."""
-    if reauth_fresh is None or reauth_fresh(request):
+    if reauth_fresh(request):
         return None
     return reauth_redirect(request)
 

@@ -208,7 +208,7 @@ summary: {en: Test}
 recipients:
 """ + "".join(f"  {r}:\n    default: {{rule: with_consent, purposes: [case_conference]}}\n" for r in (
     "police", "intelligence", "prison", "probation", "court", "prosecutor", "immigration", "social_welfare",
-    "health", "employment", "education", "other_ngo"))
+    "health", "employment", "education", "other_ngo", "data_subject"))
 
 
 def test_pack_to_police_goes_out_when_the_policy_allows_it(world, partners, tmp_path):
