@@ -17,8 +17,18 @@ from cases import due
 
 
 def run_worker() -> None:
-    """The real worker loop: takes every queued task from the database, runs it, exits when the queue is empty."""
-    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+    """The real worker loop: takes every queued task from the database, runs it, exits when the queue is empty.
+
+    Between tasks the worker recycles database connections; the test keeps everything in one transaction,
+    so that recycling (and only that) is held off while the worker runs."""
+    from django.db import connection
+
+    recycle = connection.close_if_unusable_or_obsolete
+    connection.close_if_unusable_or_obsolete = lambda: None
+    try:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+    finally:
+        connection.close_if_unusable_or_obsolete = recycle
 
 
 def failing_provider(cases_qs, today):
