@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.apps import apps
+from django.conf import settings
 from django.core import checks
 
 from .classification import SEALED_CLASSES, DataClass, field_class
 
-PROJECT_APPS = {"vault", "audit", "accounts", "programmes", "cases", "planning", "rights", "aftercare", "conferences", "referrals", "api", "demo"}
+
+
+def project_models() -> list[type]:
+    """Every model of Tandem's own apps (those in the repository, not installed packages)."""
+    base = Path(settings.BASE_DIR).resolve()
+    own = []
+    for model in apps.get_models(include_auto_created=False):
+        path = Path(model._meta.app_config.path).resolve()
+        if base in path.parents and "site-packages" not in path.parts:
+            own.append(model)
+    return own
 
 
 @checks.register(checks.Tags.models)
@@ -15,9 +28,7 @@ def check_field_classification(app_configs=None, **kwargs) -> list[checks.CheckM
     from .fields import SealedField
 
     errors: list[checks.CheckMessage] = []
-    for model in apps.get_models(include_auto_created=False):
-        if model._meta.app_label not in PROJECT_APPS:
-            continue
+    for model in project_models():
         declared = getattr(model, "data_classification", {})
         fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
         names = {f.name for f in fields}
