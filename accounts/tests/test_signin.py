@@ -414,3 +414,21 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode != 0 and "TANDEM_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("name,who", [
+    ("case_erase", "supervisor"),                 # erasure
+    ("sharing:disclosure_new", "case_manager"),   # disclosure
+    ("sharing:concern_new", "case_manager"),      # security alert
+    ("rights:access_report", "case_manager"),     # export of everything held
+])
+def test_weighty_actions_ask_for_a_fresh_sign_in(world, name, who):
+    client = TandemClient()
+    client.force_login(getattr(world, who), reauth=False)
+    url = reverse(name, kwargs={"case_id": world.case.pk})
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("reauth")), (name, method)
+    fresh = TandemClient()
+    fresh.force_login(getattr(world, who))
+    assert fresh.get(url).status_code == 200
