@@ -103,7 +103,8 @@ def release_plan_save(*, actor, case: Case, release_on: dt.date, release_time: d
         raise TypeError(f"unknown plan fields: {sorted(unknown)}")
     plan = ReleasePlan.objects.filter(case=case).first()
     errors: dict[str, str] = {}
-    if plan is None and case.setting not in RELEASE_SETTINGS:
+    # A plan is made while the client is in custody; a release that already happened can be recorded later.
+    if plan is None and case.setting not in RELEASE_SETTINGS and (release_on is None or release_on > timezone.localdate()):
         errors["release_on"] = _("Release planning is for clients in detention or prison; change the case's "
                                  "setting first if the client is in custody.")
     if release_on is None:

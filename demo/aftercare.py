@@ -73,7 +73,5 @@ def seed_release_and_aftercare(built: list[tuple[Case, list]], today: dt.date) -
     for case, phases in released:
         actor = _manager(case)
         release_on = next(p.start for p in phases if p.state == State.AFTERCARE)
-        case.setting = "prison"  # the plan was made while the client was in prison
         aftercare.release_plan_save(actor=actor, case=case, release_on=release_on, **PLAN_TEXTS)
-        case.refresh_from_db()
     run_daily_job(today)

@@ -84,11 +84,19 @@ CASE_PLANS: list[tuple[str, str, str, str, dict]] = [
     ("Team Haft", "prison", "islamist", "S E A G W T", {"security": True}),
     ("Team Haft", "prison", "right_wing", "S E A G W T", {}),
     ("Team Haft", "prison", "left_wing", "S E A G W T", {}),
-    ("Team Haft", "prison", "right_wing", "S E A G W T C", {"released_to": "probation"}),
+    ("Team Haft", "prison", "right_wing", "S E A G W T C", {"released_to": "probation", "current_days": 40}),
     ("Team Haft", "prison", "islamist", "S E A G W T C", {"released_to": "community"}),
     ("Team Haft", "prison", "right_wing", "S E A G W P", {}),
     ("Team Haft", "prison", "right_wing", "S E A G W T C X:distanced", {"min_age": 720, "released_to": "probation"}),
     ("Team Haft", "prison", "islamist", "S E A G W T C X:partially_distanced", {"min_age": 660, "released_to": "community"}),
+    # Released long ago, so that the aftercare phases all have someone in them: high, tapering, on request.
+    ("Team Haft", "prison", "right_wing", "S E A G W T C", {"released_to": "probation", "current_days": 200, "min_age": 700}),
+    ("Team Haft", "prison", "islamist", "S E A G W T C", {"released_to": "community", "current_days": 430,
+                                                          "min_age": 900, "max_age": 950}),
+    ("Team Haft", "prison", "left_wing", "S E A G W T C", {"released_to": "probation", "current_days": 620,
+                                                           "min_age": 1000, "max_age": 1050}),
+    ("Team Haft", "prison", "right_wing", "S E A G W T C", {"released_to": "community", "current_days": 790,
+                                                            "min_age": 1180, "max_age": 1200}),
 ]
 OTHER_CASE_PLANS = [
     (C.OTHER_TEAM, "community", "right_wing", "S E A G W", {}),
@@ -247,10 +255,15 @@ class DemoBuilder:
                 steps.append((State.CLOSED, token[2:]))
             else:
                 steps.append((TOKENS[token], ""))
-        days = [rng.randint(*PHASE_DAYS[s]) for s, _r in steps[:-1]] + [rng.randint(*CURRENT_DAYS[steps[-1][0]])]
-        total = sum(days)
-        target = min(max(total, traits.get("min_age", 0)), MAX_AGE_DAYS)
-        days = [max(1, round(d * target / total)) for d in days]
+        days = [rng.randint(*PHASE_DAYS[s]) for s, _r in steps[:-1]]
+        current = traits.get("current_days") or rng.randint(*CURRENT_DAYS[steps[-1][0]])
+        target = min(max(sum(days) + current, traits.get("min_age", 0)), traits.get("max_age", MAX_AGE_DAYS))
+        if "current_days" in traits:  # the current phase keeps its length; the history before it is scaled
+            earlier = max(len(days), target - current)
+            days = [max(1, round(d * earlier / sum(days))) for d in days] + [current]
+        else:
+            total = sum(days) + current
+            days = [max(1, round(d * target / total)) for d in days + [current]]
         start = self.today - dt.timedelta(days=sum(days))
         phases = []
         for (state, reason), length in zip(steps, days):

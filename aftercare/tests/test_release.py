@@ -58,9 +58,13 @@ def test_programme_can_choose_three_months_for_the_follow_up(world, prison_case)
 
 
 def test_release_planning_is_for_detention_or_prison(world):
-    with pytest.raises(ValidationError) as exc:
-        _plan(world, world.case, dt.date(2025, 3, 12))  # world.case is on probation
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError) as exc:  # world.case is on probation: no release ahead
+        _plan(world, world.case, timezone.localdate() + dt.timedelta(days=20))
     assert "detention or prison" in exc.value.message_dict["release_on"][0]
+    # A release that already happened (the client joined afterwards) can still be recorded.
+    assert _plan(world, world.case, timezone.localdate() - dt.timedelta(days=100)).pk
 
 
 def test_plan_text_is_sealed(world, prison_case):
