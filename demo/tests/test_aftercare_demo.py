@@ -3,37 +3,16 @@ in their aftercare phases, an on-call roster with a gap and the daily job's noti
 
 from __future__ import annotations
 
-import io
 
-import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from aftercare import selectors
 from aftercare.models import DailyRun, Notification, OnCallShift, ReleasePlan, SocialNetConference
 from cases.models import Case
-from vault.crypto import key_scope
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with key_scope():
-                call_command("seed_demo", "--if-empty", "--seed", "7", stdout=io.StringIO())
-                yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
-@pytest.fixture
-def demo_db(demo, db):
-    with key_scope():
-        yield
 
 
 def test_demo_has_a_friday_release_warning_nobody_acknowledged(demo_db):

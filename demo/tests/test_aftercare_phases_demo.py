@@ -1,18 +1,13 @@
 """The demo has released clients in every aftercare phase of its programme."""
 
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_has_a_released_client_in_every_aftercare_phase():
+def test_demo_has_a_released_client_in_every_aftercare_phase(demo_db):
     from aftercare.models import ReleasePlan
     from aftercare.services import phases_ensure
     from programmes.models import Programme
 
-    call_command("seed_demo", "--if-empty", verbosity=0)
     programme = Programme.objects.get(name__startswith="Brücke")
     phases = phases_ensure(programme)
     today = timezone.localdate()

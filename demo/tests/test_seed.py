@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
@@ -22,19 +21,6 @@ from programmes.models import Organisation, Setting, Team
 from vault.crypto import key_scope
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with key_scope():
-                out = io.StringIO()
-                call_command("seed_demo", "--if-empty", "--seed", "7", stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
