@@ -67,6 +67,12 @@ def reauth_redirect(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
+def reauth_prompt(request: HttpRequest, max_age: int | None = None) -> HttpResponse | None:
+    """For views that check access first (outsiders get 404, not a sign-in prompt): None when the
+    sign-in is fresh, else the redirect to re-authenticate."""
+    return None if reauth_fresh(request, max_age) else reauth_redirect(request)
+
+
 def reauth_required(view_func=None, *, max_age: int | None = None):
     """Decorate a page view (after ``@login_required``); use bare or as ``@reauth_required(max_age=...)``."""
 

@@ -16,10 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 import access
-from accounts.reauth import (  # strong sign-in before anything is sent out
-    reauth_fresh,
-    reauth_redirect,
-)
+from accounts.reauth import reauth_prompt  # strong sign-in before anything is sent out
 from cases.models import Case
 
 from . import selectors, services
@@ -37,13 +34,6 @@ from .forms import (
 )
 from .models import Conference, ConferenceAction
 from .summary import build_summary
-
-
-def _reauth_gate(request: HttpRequest) -> HttpResponse | None:
-    """After the access check (outsiders get 404, not a sign-in prompt): a redirect if sign-in is not fresh."""
-    if reauth_fresh(request):
-        return None
-    return reauth_redirect(request)
 
 
 def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
@@ -203,7 +193,7 @@ def summary_review(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid
 def pack_send(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
-    if (prompt := _reauth_gate(request)) is not None:
+    if (prompt := reauth_prompt(request)) is not None:
         return prompt
     form = PackForm(request.POST, conference=conference)
     if form.is_valid():
@@ -277,7 +267,7 @@ def action_status(request: HttpRequest, case_id: uuid.UUID, action_id: uuid.UUID
 def identity_reveal(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
-    if (prompt := _reauth_gate(request)) is not None:
+    if (prompt := reauth_prompt(request)) is not None:
         return prompt
     form = RevealForm(request.POST, conference=conference)
     if form.is_valid():

@@ -19,10 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 import access
 from accounts.models import Role
-from accounts.reauth import (  # strong sign-in before anything is sent out
-    reauth_fresh,
-    reauth_redirect,
-)
+from accounts.reauth import reauth_prompt  # strong sign-in before anything is sent out
 from programmes.models import Team
 
 from . import selectors, services
@@ -35,13 +32,6 @@ from .forms import (
     ReferOnForm,
 )
 from .models import InboundStatus
-
-
-def _reauth_gate(request: HttpRequest) -> HttpResponse | None:
-    """After the access check (outsiders get 404, not a sign-in prompt): a redirect if sign-in is not fresh."""
-    if reauth_fresh(request):
-        return None
-    return reauth_redirect(request)
 
 
 def _accept_teams(user, referral):
@@ -162,7 +152,7 @@ def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None):
 @require_http_methods(["GET", "POST"])
 def outbound_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
-    if request.method == "POST" and (prompt := _reauth_gate(request)) is not None:
+    if request.method == "POST" and (prompt := reauth_prompt(request)) is not None:
         return prompt
     form = OutboundForm(request.POST or None, case=case)
     status = 200
