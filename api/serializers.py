@@ -365,11 +365,17 @@ class ServiceIn(Input):
 
 class NeedStatusIn(Input):
     status = serializers.ChoiceField(choices=NeedStatus.choices)
+    seen_status = serializers.ChoiceField(choices=NeedStatus.choices, required=False, help_text=_(
+        "The status the change was based on; if it has changed since, the answer is 409 and nothing is written."))
 
 
 class GoalStatusIn(Input):
     status = serializers.ChoiceField(choices=GoalStatus.choices)
+    seen_status = serializers.ChoiceField(choices=GoalStatus.choices, required=False, help_text=_(
+        "The status the change was based on; if it has changed since, the answer is 409 and nothing is written."))
 
 
 class ServiceStatusIn(Input):
     status = serializers.ChoiceField(choices=ServiceStatus.choices)
+    seen_status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False, help_text=_(
+        "The status the change was based on; if it has changed since, the answer is 409 and nothing is written."))

@@ -314,7 +314,7 @@ class NeedListView(APIView):
 
 class NeedDetailView(APIView):
     @extend_schema(summary="Set a need's status", parameters=[CASE_ID, NEED_ID], request=s.NeedStatusIn,
-                   responses={200: s.NeedOut, 400: INVALID, 404: NOT_FOUND})
+                   responses={200: s.NeedOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT})
     def patch(self, request: Request, case_id: str, need_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         need = _need_in(case, need_id)
@@ -334,7 +334,7 @@ class GoalListView(APIView):
 
 class GoalDetailView(APIView):
     @extend_schema(summary="Set a goal's status", parameters=[CASE_ID, GOAL_ID], request=s.GoalStatusIn,
-                   responses={200: s.GoalOut, 400: INVALID, 404: NOT_FOUND})
+                   responses={200: s.GoalOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT})
     def patch(self, request: Request, case_id: str, goal_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         goal = _goal_in(case, goal_id)
@@ -354,7 +354,7 @@ class ServiceListView(APIView):
 
 class ServiceDetailView(APIView):
     @extend_schema(summary="Set a service's status", parameters=[CASE_ID, SERVICE_ID], request=s.ServiceStatusIn,
-                   responses={200: s.ServiceOut, 400: INVALID, 404: NOT_FOUND})
+                   responses={200: s.ServiceOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT})
     def patch(self, request: Request, case_id: str, service_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         service = _service_in(case, service_id)

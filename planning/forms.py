@@ -141,11 +141,16 @@ class StatusForm(PlanningForm):
     """The status of a need, goal or service; choices depend on which."""
 
     status = forms.ChoiceField(label=_("Status"), error_messages={"required": _("Choose a status from the list.")})
+    # The status shown when the form was drawn: a change made by someone else since then is a conflict.
+    seen_status = forms.ChoiceField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, choices, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = choices
         self.fields["status"].error_messages["invalid_choice"] = _("Choose a status from the list.")
+        self.fields["seen_status"].choices = [("", "")] + list(choices)
+        self.fields["seen_status"].error_messages["invalid_choice"] = _(
+            "The form was out of date; reload the plan and choose again.")
 
 
 def status_form(data, kind: str) -> StatusForm:

@@ -37,13 +37,25 @@ def _choice(value: str, choices, field: str, errors: dict) -> None:
         errors[field] = _("Choose a value from the list.")
 
 
-def _status_set(*, actor, obj, choices, status: str, case: Case, kind: str):
+def _status_set(*, actor, obj, choices, status: str, case: Case, kind: str, seen: str | None = None):
+    """Set a status. With `seen` (the status the practitioner was looking at) the change applies only if
+    nobody changed it in the meantime; otherwise EditConflict, and nothing is written."""
     errors: dict[str, str] = {}
     _choice(status, choices, "status", errors)
+    if seen:
+        _choice(seen, choices, "seen_status", errors)
     if errors:
         raise ValidationError(errors)
+    rows = type(obj).objects.filter(pk=obj.pk)
+    if seen:
+        rows = rows.filter(status=seen)
+    if not rows.update(status=status):
+        current = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        labels = dict(choices.choices)
+        raise EditConflict(_("Someone else changed this status to “%(current)s” while you were looking at "
+                             "“%(seen)s”. Nothing was changed: check the plan and choose again.") % {
+            "current": labels.get(current, current), "seen": labels.get(seen, seen)})
     obj.status = status
-    obj.save(update_fields=["status"])
     audit_record(f"plan.{kind}_update", case, detail=f"{kind}:{obj.pk} {status}", actor=actor)
     return obj
 
@@ -92,8 +104,9 @@ def need_add(*, actor, case: Case, domain: str, description: str) -> Need:
 
 
 @transaction.atomic
-def need_status_set(*, actor, need: Need, status: str) -> Need:
-    return _status_set(actor=actor, obj=need, choices=NeedStatus, status=status, case=need.case, kind="need")
+def need_status_set(*, actor, need: Need, status: str, seen_status: str | None = None) -> Need:
+    return _status_set(actor=actor, obj=need, choices=NeedStatus, status=status, case=need.case, kind="need",
+                       seen=seen_status)
 
 
 @transaction.atomic
@@ -111,8 +124,9 @@ def goal_add(*, actor, need: Need, description: str, owner: str = GoalOwner.CLIE
 
 
 @transaction.atomic
-def goal_status_set(*, actor, goal: Goal, status: str) -> Goal:
-    return _status_set(actor=actor, obj=goal, choices=GoalStatus, status=status, case=goal.need.case, kind="goal")
+def goal_status_set(*, actor, goal: Goal, status: str, seen_status: str | None = None) -> Goal:
+    return _status_set(actor=actor, obj=goal, choices=GoalStatus, status=status, case=goal.need.case, kind="goal",
+                       seen=seen_status)
 
 
 @transaction.atomic
@@ -135,5 +149,6 @@ def service_add(*, actor, goal: Goal, kind: str, name: str, provider: str = Prov
 
 
 @transaction.atomic
-def service_status_set(*, actor, service: Service, status: str) -> Service:
-    return _status_set(actor=actor, obj=service, choices=ServiceStatus, status=status, case=service.goal.need.case, kind="service")
+def service_status_set(*, actor, service: Service, status: str, seen_status: str | None = None) -> Service:
+    return _status_set(actor=actor, obj=service, choices=ServiceStatus, status=status, case=service.goal.need.case,
+                       kind="service", seen=seen_status)

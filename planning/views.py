@@ -209,9 +209,13 @@ def service_new(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) ->
 
 def _status_change(request: HttpRequest, case: Case, kind: str, apply) -> HttpResponse:
     form = status_form(request.POST, kind)
+    status = 400
     if form.is_valid():
         try:
-            apply(form.cleaned_data["status"])
+            apply(form.cleaned_data["status"], form.cleaned_data["seen_status"] or None)
+        except services.EditConflict as exc:
+            form.add_service_error(exc)
+            status = 409
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -220,7 +224,7 @@ def _status_change(request: HttpRequest, case: Case, kind: str, apply) -> HttpRe
     if request.htmx:
         return _plan_response(request, case, error=error)
     return _form_page(request, case, "planning/plan.html",
-                      {**selectors.case_plan_context(case), "plan_error": error}, status=400)
+                      {**selectors.case_plan_context(case), "plan_error": error}, status=status)
 
 
 @login_required
@@ -229,7 +233,8 @@ def need_status(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) ->
     case = _case(request, case_id)
     need = _need(case, need_id)
     return _status_change(request, case, "need",
-                          lambda status: services.need_status_set(actor=request.user, need=need, status=status))
+                          lambda status, seen: services.need_status_set(actor=request.user, need=need, status=status,
+                                                              seen_status=seen))
 
 
 @login_required
@@ -238,7 +243,8 @@ def goal_status(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) ->
     case = _case(request, case_id)
     goal = _goal(case, goal_id)
     return _status_change(request, case, "goal",
-                          lambda status: services.goal_status_set(actor=request.user, goal=goal, status=status))
+                          lambda status, seen: services.goal_status_set(actor=request.user, goal=goal, status=status,
+                                                              seen_status=seen))
 
 
 @login_required
@@ -247,4 +253,5 @@ def service_status(request: HttpRequest, case_id: uuid.UUID, service_id: uuid.UU
     case = _case(request, case_id)
     service = _service(case, service_id)
     return _status_change(request, case, "service",
-                          lambda status: services.service_status_set(actor=request.user, service=service, status=status))
+                          lambda status, seen: services.service_status_set(actor=request.user, service=service, status=status,
+                                                              seen_status=seen))

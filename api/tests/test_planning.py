@@ -157,3 +157,17 @@ def test_bad_plan_input_is_400_and_writes_nothing(world, plan, api, route, body,
     assert (Need.objects.count(), Goal.objects.count(), Service.objects.count()) == counts
     plan["need"].refresh_from_db(), plan["goal"].refresh_from_db(), plan["service"].refresh_from_db()
     assert (plan["need"].status, plan["goal"].status, plan["service"].status) == ("open", "planned", "proposed")
+
+
+def test_stale_status_change_is_409_and_keeps_the_first(world, api):
+    need = plan_services.need_add(actor=world.case_manager, case=world.case, domain="social", description="Friends")
+    goal = plan_services.goal_add(actor=world.case_manager, need=need, description="Join a football club")
+    first = api(world.case_manager).patch(url("case-goal", case_id=world.case.pk, goal_id=goal.pk),
+                                          {"status": "in_progress", "seen_status": "planned"}, format="json")
+    assert first.status_code == 200, first.content
+    second = api(world.co_worker).patch(url("case-goal", case_id=world.case.pk, goal_id=goal.pk),
+                                        {"status": "dropped", "seen_status": "planned"}, format="json")
+    assert second.status_code == 409
+    assert "Nothing was changed" in json.dumps(second.json(), ensure_ascii=False)
+    goal.refresh_from_db()
+    assert goal.status == "in_progress"

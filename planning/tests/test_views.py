@@ -308,3 +308,48 @@ def test_query_count_stays_flat_however_large_the_plan(world, rf):
         plan_tree(world, goals=6)  # 4 needs, 20 goals, 20 services in all
     assert Goal.objects.count() == 20
     assert _render_queries(world, rf) == small
+
+
+# Two staff changing the same status
+
+def test_second_of_two_concurrent_status_changes_gets_a_conflict_and_loses_nothing(world):
+    from accounts.testing import TandemClient
+
+    _need, goal, _service = plan_tree(world)
+    first, second = TandemClient(), TandemClient()
+    first.force_login(world.case_manager)
+    second.force_login(world.co_worker)
+    # Both drew the plan while the goal was "planned".
+    target = url("goal_status", world.case, goal_id=goal.pk)
+    ok = first.post(target, {"status": "achieved", "seen_status": "planned"})
+    assert ok.status_code == 302
+    late = second.post(target, {"status": "dropped", "seen_status": "planned"})
+    assert late.status_code == 409
+    assert "Someone else changed this status to “Achieved”" in late.content.decode()
+    goal.refresh_from_db()
+    assert goal.status == "achieved"
+    # Seeing the current status, the second practitioner can now decide deliberately.
+    again = second.post(target, {"status": "dropped", "seen_status": "achieved"})
+    assert again.status_code == 302
+    goal.refresh_from_db()
+    assert goal.status == "dropped"
+
+
+def test_htmx_status_conflict_redraws_the_plan_with_the_current_status(cm, world):
+    need, _goal, _service = plan_tree(world)
+    services.need_status_set(actor=world.co_worker, need=need, status="addressed")
+    response = cm.post(url("need_status", world.case, need_id=need.pk),
+                       {"status": "no_longer_relevant", "seen_status": "open"}, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Nothing was changed" in body
+    assert 'name="seen_status" value="addressed"' in body
+    need.refresh_from_db()
+    assert need.status == "addressed"
+
+
+def test_status_form_carries_the_status_it_was_drawn_with(cm, world):
+    _need, goal, _service = plan_tree(world)
+    body = cm.get(url("plan", world.case)).content.decode()
+    assert f'action="{url("goal_status", world.case, goal_id=goal.pk)}"' in body
+    assert 'name="seen_status" value="planned"' in body
