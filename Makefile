@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test venv browser demo clean messages
+.PHONY: run test venv browser demo clean messages bench bench-concurrency
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,17 @@ test: venv browser
 
 messages: venv
 	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=staticfiles && $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Benchmarks (docs/scale.md): `make bench SIZE=small|medium|large DB=sqlite|postgres`; data is generated on first use.
+SIZE ?= small
+DB ?= sqlite
+ITERATIONS ?= 30
+PROCESSES ?= 4
+bench: venv
+	$(BIN)/python -m bench.run --size $(SIZE) --db $(DB) --iterations $(ITERATIONS)
+
+bench-concurrency: venv
+	$(BIN)/python -m bench.concurrency --size $(SIZE) --processes $(PROCESSES)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

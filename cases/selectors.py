@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import chain
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 import access
@@ -155,11 +155,58 @@ class TimelineEntry:
     item: Contact | CaseTransition
 
 
-def timeline(case: Case) -> list[TimelineEntry]:
-    """Contacts and state changes, newest first."""
-    contacts = case.contacts.select_related("recorded_by").prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.order_by("group", "code")))
-    transitions = case.transitions.select_related("by")
+TIMELINE_PAGE_SIZE = 25
+
+
+@dataclass
+class TimelinePage:
+    """One page of the timeline, newest first; `number` counts from 1."""
+
+    entries: list[TimelineEntry]
+    number: int
+    has_older: bool
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    @property
+    def older_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def newer_number(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+
+def timeline_page_number(raw: object) -> int:
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), 10_000)
+
+
+def timeline(case: Case, page: int = 1, per_page: int = TIMELINE_PAGE_SIZE) -> TimelinePage:
+    """Contacts and state changes, newest first, one page at a time.
+
+    The newest `page * per_page + 1` rows of each kind are enough to merge the page (both lists are read
+    through their (case, time) indexes), so the first page costs the same however long the case's history is.
+    """
+    page = timeline_page_number(page)
+    upto = page * per_page + 1
+    contacts = (case.contacts.select_related("recorded_by").order_by("-occurred_at", "-recorded_at")[:upto])
+    transitions = case.transitions.select_related("by").order_by("-at")[:upto]
     entries = [TimelineEntry(c.occurred_at, "contact", c) for c in contacts]
     entries += [TimelineEntry(t.at, "transition", t) for t in transitions]
-    return sorted(entries, key=lambda e: e.at, reverse=True)
+    entries.sort(key=lambda e: e.at, reverse=True)
+    start = (page - 1) * per_page
+    shown = entries[start:start + per_page]
+    shown_contacts = [e.item for e in shown if e.kind == "contact"]
+    prefetch_related_objects(shown_contacts, Prefetch("topics", queryset=Topic.objects.order_by("group", "code")))
+    return TimelinePage(shown, page, has_older=len(entries) > start + per_page)

@@ -98,7 +98,7 @@ def _case_page_context(request: HttpRequest, case, contact_form: ContactForm | N
         "case": case,
         "tandem": case.current_tandem_list,
         "team": case.team_list,
-        "timeline": selectors.timeline(case),
+        "timeline": selectors.timeline(case, request.GET.get("timeline", 1)),
         "contact_form": contact_form or ContactForm(case=case),
         "can_erase": access.supervises(request.user, case),
         "is_closed": case.state == State.CLOSED,
