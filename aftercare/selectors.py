@@ -148,12 +148,18 @@ def frequency_statuses(cases_qs: QuerySet[Case], today: dt.date) -> list[tuple[R
         return []
     phases = phases_by_programme({p.case.programme_id for p in plans})
     longest = max([ph.period_days for group in phases.values() for ph in group] + [31])
-    earliest = min(p.release_on for p in plans)
-    since = timezone.make_aware(dt.datetime.combine(min(earliest, today - dt.timedelta(days=longest)), dt.time.min))
+    # No window reaches back further than the longest phase period: older contacts are not read (a long
+    # history would make the caseload slower every year); the last contact comes from the case itself.
+    since_day = max(min(p.release_on for p in plans), today - dt.timedelta(days=longest))
+    since = timezone.make_aware(dt.datetime.combine(since_day, dt.time.min))
     days: dict = defaultdict(list)
     for case_id, at in Contact.objects.filter(case__in=[p.case_id for p in plans], occurred_at__gte=since,
                                               ).values_list("case_id", "occurred_at"):
         days[case_id].append(timezone.localtime(at).date())
+    for plan in plans:
+        last = plan.case.last_contact_at
+        if last is not None and timezone.localtime(last).date() < since_day:
+            days[plan.case_id].append(timezone.localtime(last).date())  # before every window: only "last contact"
     return [(plan, frequency_status(_phases(phases, plan.case.programme), plan.release_on, days[plan.case_id], today))
             for plan in plans]
 
