@@ -80,7 +80,7 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens."""
     token = ApiToken.objects.filter(user=user, pk=token_id).first()
     if token is None:
-        raise ValidationError({"token": "There is no such token of yours."})  # nosec B105 - a message, not a secret
+        raise ValidationError({"token": "There is no such token of yours."})  # nosec B105 # a message, not a secret
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -12,7 +12,7 @@ from .otp import hex_key, totp_code  # noqa: F401 (re-exported for tests)
 from .reauth import REAUTH_SESSION_KEY
 
 # A fixed base32 secret for tests (the demo has its own, see demo/content.py).
-TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # nosec B105 - test users only, never in the product
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # nosec B105 # test users only, never in the product
 
 
 def enrol_totp(user, secret: str = TEST_TOTP_SECRET) -> TOTPDevice:

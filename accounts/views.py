@@ -29,7 +29,7 @@ from .models import ApiToken, UserSession
 from .reauth import REAUTH_SESSION_KEY, mark_reauthenticated, reauth_fresh, reauth_redirect
 
 
-PASSWORD_AT_SESSION_KEY = "tandem_password_at"  # nosec B105 - the name of a session key, not a password
+PASSWORD_AT_SESSION_KEY = "tandem_password_at"  # nosec B105 # the name of a session key, not a password
 
 
 def _next_url(request: HttpRequest, default: str | None = None) -> str:

@@ -6,9 +6,9 @@ providers are invented. Notes are short, plain and in the tone of practitioners'
 
 from __future__ import annotations
 
-DEMO_PASSWORD = "tandem-demo-2026"  # nosec B105 - published demo login (demo_logins prints it); demo data only
+DEMO_PASSWORD = "tandem-demo-2026"  # nosec B105 # published demo login (demo_logins prints it); demo data only
 # Every demo user has an authenticator with this one secret: `manage.py demo_totp` prints the current code.
-DEMO_TOTP_SECRET = "TANDEMDEMOSECRETTWOZEROTWOSIXABC"  # nosec B105 - published demo secret (base32); demo data only
+DEMO_TOTP_SECRET = "TANDEMDEMOSECRETTWOZEROTWOSIXABC"  # nosec B105 # published demo secret (base32); demo data only
 
 ORGANISATION = ("Brücke – Ausstieg und Dialog e.V.", "bruecke")
 PROGRAMME = "Brücke Ausstiegsbegleitung"

@@ -147,7 +147,7 @@ class Stats:
 
 class DemoBuilder:
     def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)  # nosec B311 - reproducible synthetic data, not a secret
+        self.rng = random.Random(seed)  # nosec B311 # reproducible synthetic data, not a secret
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.staff: dict[str, User] = {}
@@ -169,7 +169,8 @@ class DemoBuilder:
             built += [self._case(C.OTHER_PROGRAMME, plan, []) for plan in OTHER_CASE_PLANS]
             self._exclusion(built)
             seed_release_and_aftercare(built, self.today)
-            add_demo_assessments([case for case, _phases in built], random.Random(f"assessments-{self.rng.random()}"))  # nosec B311 - reproducible synthetic data
+            rng = random.Random(f"assessments-{self.rng.random()}")  # nosec B311 # reproducible synthetic data
+            add_demo_assessments([case for case, _phases in built], rng)
             seed_data_protection(built)
             seed_sharing(built)
             seed_conferences_and_referrals(built, self.today)
