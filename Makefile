@@ -4,14 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test venv browser demo clean messages bench bench-concurrency
+.PHONY: run test venv browser demo clean messages bench bench-concurrency sbom
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+$(BIN)/.installed: requirements.txt requirements-dev.txt requirements-security.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 venv: $(BIN)/.installed
+
+# The software bill of materials (CycloneDX JSON) of the pinned runtime requirements; make test writes it.
+SBOM ?= var/sbom/tandem.cdx.json
+sbom: venv
+	mkdir -p $(dir $(SBOM))
+	$(BIN)/cyclonedx-py requirements requirements.txt --of JSON --sv 1.6 --output-reproducible --validate -o $(SBOM)
 
 run: venv
 	$(BIN)/python manage.py init_keys
@@ -28,7 +34,7 @@ run: venv
 browser:
 	@bash scripts/ensure-chromium.sh
 
-test: venv browser
+test: venv browser sbom
 	bash scripts/run-tests.sh
 
 messages: venv
