@@ -68,3 +68,64 @@ def test_backup_does_not_open_without_its_keyring(tmp_path):
     finally:
         source.close()
     assert json  # the module's helpers parse the scripts' JSON lines
+
+
+# The encrypted frame stream itself: large backups are written and read record by record.
+
+def _framed(monkeypatch, lines: list[str], frame_bytes: int = 64) -> tuple[bytes, bytes, dict]:
+    import io
+    import secrets
+
+    from tandem import backup
+
+    monkeypatch.setattr(backup, "FRAME_BYTES", frame_bytes)
+    key, header = secrets.token_bytes(32), {"created": "now", "format": 2}
+    out = io.BytesIO()
+    writer = backup._EncryptedWriter(out, key, header)
+    for line in lines:
+        writer.write(line + "\n")
+    writer.close()
+    return out.getvalue(), key, header
+
+
+def _read_lines(blob: bytes, key: bytes, header: dict) -> list[str]:
+    import io
+
+    from tandem import backup
+
+    return list(backup._lines(io.BytesIO(blob), key, header))
+
+
+def test_frames_round_trip_across_many_frames(monkeypatch):
+    import secrets
+
+    lines = [json.dumps({"n": i, "pad": secrets.token_hex(40)}) for i in range(200)]
+    blob, key, header = _framed(monkeypatch, lines)
+    assert blob.count(b"pad") == 0
+    assert _read_lines(blob, key, header) == lines
+
+
+def test_a_backup_cut_short_or_reordered_is_refused(monkeypatch):
+    import secrets
+    import struct
+
+    from tandem.backup import BackupError
+
+    lines = [json.dumps({"n": i, "pad": secrets.token_hex(40)}) for i in range(200)]
+    blob, key, header = _framed(monkeypatch, lines)
+    frames, at = [], 0
+    while at < len(blob):
+        (length,) = struct.unpack(">I", blob[at:at + 4])
+        frames.append(blob[at:at + 4 + 12 + length])
+        at += 4 + 12 + length
+    assert len(frames) > 3
+    with pytest.raises(BackupError, match="cut short"):
+        _read_lines(b"".join(frames[:-1]), key, header)
+    with pytest.raises(BackupError, match="part 1"):
+        _read_lines(b"".join([frames[1], frames[0], *frames[2:]]), key, header)
+    damaged = bytearray(blob)
+    damaged[len(frames[0]) + 30] ^= 1
+    with pytest.raises(BackupError, match="part 2"):
+        _read_lines(bytes(damaged), key, header)
+    with pytest.raises(BackupError, match="after its last part"):
+        _read_lines(blob + frames[0], key, header)

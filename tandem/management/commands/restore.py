@@ -15,7 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, backup: str, **options):
         try:
-            result = restore_read(Path(backup).read_bytes())
+            with Path(backup).open("rb") as stream:
+                result = restore_read(stream)
         except (OSError, BackupError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Restored {result.objects} records from the backup of {result.created}.")
