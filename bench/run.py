@@ -89,7 +89,10 @@ def ensure_data(size: str, db: str, log=print) -> None:
     call_command("init_keys")
     call_command("migrate", interactive=False, verbosity=0)
     if "synthesize" in get_commands():
-        call_command("synthesize", size=size)
+        if size == "tiny":
+            call_command("synthesize", cases=30, contacts=600, no_progress=True)
+        else:
+            call_command("synthesize", size=size)
     elif size in ("tiny", "small"):
         log("The synthetic-data generator is not available: using the demo programme instead.")
         call_command("seed_demo")
@@ -98,10 +101,10 @@ def ensure_data(size: str, db: str, log=print) -> None:
 
 
 def find_targets_file(var_dir: Path, explicit: Path | None) -> Path | None:
+    """The generator's manifest in this size's directory (synthetic-<size>.json), if there is one."""
     if explicit:
         return explicit
-    candidates = sorted(var_dir.glob("*.json"))
-    candidates = [p for p in candidates if p.name not in {"keyring.json"} and not p.name.startswith("results-")]
+    candidates = sorted(var_dir.glob("synthetic-*.json"))
     return candidates[0] if candidates else None
 
 

@@ -234,7 +234,11 @@ class CaseFilterForm(forms.Form):
     worker = forms.ModelChoiceField(label=_("Worker"), required=False, queryset=User.objects.none(),
                                     empty_label=_("Anyone"))
 
-    def __init__(self, *args, workers, **kwargs) -> None:
+    def __init__(self, *args, workers, shown_workers=None, **kwargs) -> None:
+        """`workers` may be chosen; `shown_workers` (default: all of them) are listed in the drop-down."""
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers
         self.fields["worker"].label_from_instance = lambda user: user.display_name
+        if shown_workers is not None:
+            self.fields["worker"].widget.choices = [("", self.fields["worker"].empty_label)] + [
+                (user.pk, user.display_name) for user in shown_workers]

@@ -134,6 +134,12 @@ def case_workers(organisation_id: int) -> QuerySet[User]:
             .distinct().order_by("first_name", "last_name", "username"))
 
 
+def case_list_workers(user: User) -> QuerySet[User]:
+    """The worker filter's choices: staff now on a case this user may see (not everyone in a large organisation)."""
+    on_visible = CaseAssignment.objects.current().filter(case__in=access.cases_for(user)).values("staff_id")
+    return User.objects.filter(pk__in=on_visible, is_active=True).order_by("first_name", "last_name", "username")
+
+
 def assignable_staff(case: Case) -> QuerySet[User]:
     """Staff who may join this case: same organisation, a casework role, not excluded from the client."""
     return case_workers(case.programme.organisation_id).exclude(client_exclusions__client_id=case.client_id)

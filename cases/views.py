@@ -57,7 +57,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def case_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = CaseFilterForm(request.GET or None, workers=selectors.case_workers(user.organisation_id))
+    form = CaseFilterForm(request.GET or None, workers=selectors.case_workers(user.organisation_id),
+                          shown_workers=selectors.case_list_workers(user))
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     cases = selectors.case_list(
         user, state=filters.get("state", ""), setting=filters.get("setting", ""),
