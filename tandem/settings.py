@@ -141,8 +141,13 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tandem.sqlite3'}",
         conn_max_age=env_int("TANDEM_DB_CONN_MAX_AGE", 0),
+        # A connection broken by a database restart is replaced at the next request, not reused.
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database answers 503 within seconds (tandem.errors) instead of hanging a worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("TANDEM_DB_CONNECT_TIMEOUT", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

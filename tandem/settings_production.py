@@ -39,3 +39,26 @@ SESSION_COOKIE_NAME = "__Host-tandem-session"
 CSRF_COOKIE_NAME = "__Host-tandem-csrf"
 LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Plain-HTTP loopback serving, for the load and fault tests on one machine (loadtest/): cookies without the
+# Secure flag and the __Host- prefix. Refused unless every allowed host is a loopback name.
+if env_bool("TANDEM_INSECURE_LOOPBACK_COOKIES", False):
+    if not ALLOWED_HOSTS or any(host not in {"127.0.0.1", "localhost", "::1", "[::1]"} for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured("TANDEM_INSECURE_LOOPBACK_COOKIES is only for TANDEM_ALLOWED_HOSTS=127.0.0.1 "
+                                   "(loopback testing); production always uses secure cookies.")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "tandem-session"
+    CSRF_COOKIE_NAME = "tandem-csrf"
+
+# Database connections are kept for a while (checked before reuse, see tandem.settings) instead of one per request.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("TANDEM_DB_CONN_MAX_AGE", 60)  # noqa: F405
+
+# Static files are served by the app processes themselves (WhiteNoise): compressed, with hashed names that
+# browsers may cache for good. `manage.py collectstatic` writes them to STATIC_ROOT at deployment.
+MIDDLEWARE = list(MIDDLEWARE)  # noqa: F405
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "whitenoise.middleware.WhiteNoiseMiddleware")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -15,3 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# A database outage answers 503 with a clear message; every other server error is Django's 500.
+handler500 = "tandem.errors.server_error"
