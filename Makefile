@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test venv browser demo clean messages bench bench-concurrency sbom
+.PHONY: run test venv browser demo clean messages bench bench-concurrency sbom load load-ramp faults
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt requirements-security.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,25 @@ bench: venv
 
 bench-concurrency: venv
 	$(BIN)/python -m bench.concurrency --size $(SIZE) --processes $(PROCESSES)
+
+# Production set-up on 127.0.0.1 (docs/production.md): gunicorn, production settings, PostgreSQL (DATABASE_URL's
+# server or 127.0.0.1:5432). `make load` (LOAD_USERS staff for LOAD_TIME), `make load-ramp` (until p95 > 200 ms),
+# `make faults` (kill -9 and database outage; make test runs them too).
+LOAD_USERS ?= 100
+LOAD_TIME ?= 5m
+LOAD_ARGS ?=
+$(BIN)/.installed-load: requirements-load.txt $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-load.txt
+	touch $@
+
+load: $(BIN)/.installed-load
+	$(BIN)/python -m loadtest.run --users $(LOAD_USERS) --run-time $(LOAD_TIME) $(LOAD_ARGS)
+
+load-ramp: $(BIN)/.installed-load
+	$(BIN)/python -m loadtest.run --ramp $(LOAD_ARGS)
+
+faults: venv
+	$(BIN)/python -m pytest -m fault loadtest/tests -v
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

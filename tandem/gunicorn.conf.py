@@ -18,8 +18,14 @@ threads = int(os.environ.get("TANDEM_THREADS", 1))
 # Replace each worker after a while, at staggered times, so that slow leaks can never pile up.
 max_requests = int(os.environ.get("TANDEM_MAX_REQUESTS", 2000))
 max_requests_jitter = int(os.environ.get("TANDEM_MAX_REQUESTS_JITTER", 200))
+# The app (settings, models, URLs) is imported once in the master and shared by the forked workers: they boot
+# at once and use less memory. Database connections are opened in the workers only, at their first request.
+preload_app = True
 timeout = int(os.environ.get("TANDEM_WORKER_TIMEOUT", 30))
-graceful_timeout = int(os.environ.get("TANDEM_GRACEFUL_TIMEOUT", 30))
+graceful_# The app (settings, models, URLs) is imported once in the master and shared by the forked workers: they boot
+# at once and use less memory. Database connections are opened in the workers only, at their first request.
+preload_app = True
+timeout = int(os.environ.get("TANDEM_GRACEFUL_TIMEOUT", 30))
 keepalive = int(os.environ.get("TANDEM_KEEPALIVE", 5))
 # Only the proxy on this machine (or the one named) may set X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("TANDEM_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
@@ -30,3 +36,10 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = os.environ.get("TANDEM_ERROR_LOG", "-")
 loglevel = os.environ.get("TANDEM_GUNICORN_LOG_LEVEL", "info")
 proc_name = "tandem"
+
+
+def pre_fork(server, worker) -> None:
+    """Import the URL configuration (and with it every view) before forking, not in each worker's first request."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns
