@@ -2,7 +2,8 @@
 
     python -m bench.run --size small|medium|large --db sqlite|postgres [--iterations 30] [--warmup 5]
 
-The data of each size lives in its own directory (default var/bench-data/<size>/, or BENCH_DATA_DIR):
+The data of each size and database lives in its own directory (default var/bench-data/<size>-<db>/, or
+BENCH_DATA_DIR/<size>-<db>/):
 the keyring, the secret key, the SQLite database, and the generator's description of what to use.
 On PostgreSQL the database is DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/tandem_bench_<size>.
 A missing database is created and filled by the generator (`manage.py synthesize --size <size>`) first.
@@ -42,7 +43,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 def configure(args: argparse.Namespace) -> Path:
     """Point the settings at this size's data before Django starts."""
-    var_dir = (args.data_dir / args.size).resolve()
+    var_dir = (args.data_dir / f"{args.size}-{args.db}").resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     os.environ["TANDEM_VAR_DIR"] = str(var_dir)
     os.environ.pop("TANDEM_KEYRING", None)
