@@ -12,6 +12,7 @@ processes while the parent inserts, with one audit entry for the whole generatio
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -38,7 +39,7 @@ from accounts.otp import hex_key
 from audit.services import audit_record
 from cases.lifecycle import State
 from cases.models import Case, CaseAssignment, CaseTransition, Client, ClientName, Contact, new_pseudonym
-from programmes.models import Organisation, Programme, Team, Topic
+from programmes.models import Organisation, Team, Topic
 from programmes.services import organisation_create, programme_create, team_create
 from vault import crypto
 from vault.models import ClientKey
@@ -746,13 +747,17 @@ def generate(spec: Spec, *, jobs: int | None = None, force: bool = False,
     _STATE.update(network=network, vendor=connection.vendor, seed=spec.seed, today=today,
                   base_ms=int(time.time() * 1000) & ~0xFFFF)
     _STATE.pop("notes", None)
-    writer = _Writer()
     tasks = list(enumerate(_chunks(plans, 20_000, 400)))
     jobs = max(1, jobs or os.cpu_count() or 1)
     use_pool = jobs > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods()
     result = Result()
     facts: list[dict] = []
     done = 0
+    pool = None
+    if use_pool:
+        if not connection.in_atomic_block:
+            connections.close_all()  # the workers never touch the database: fork them without an open connection
+        pool = multiprocessing.get_context("fork").Pool(jobs)
 
     def take(item) -> None:
         nonlocal done
@@ -767,19 +772,16 @@ def generate(spec: Spec, *, jobs: int | None = None, force: bool = False,
         if progress:
             progress(done, spec.contacts + spec.cases, time.monotonic() - started)
 
-    with _BulkSession(fresh=not had_cases):
-        if use_pool:
-            if not connection.in_atomic_block:
-                connections.close_all()  # the workers never touch the database; no shared connection across fork
-            context = multiprocessing.get_context("fork")
-            with context.Pool(jobs) as pool:
-                pending: deque = deque()
-                for task in tasks:
-                    pending.append(pool.apply_async(build_chunk, (task,)))
-                    if len(pending) > jobs * 2:
-                        take(pending.popleft().get())
-                while pending:
+    with pool or contextlib.nullcontext(), _BulkSession(fresh=not had_cases):
+        writer = _Writer()
+        if pool is not None:
+            pending: deque = deque()
+            for task in tasks:
+                pending.append(pool.apply_async(build_chunk, (task,)))
+                if len(pending) > jobs * 2:
                     take(pending.popleft().get())
+            while pending:
+                take(pending.popleft().get())
         else:
             for task in tasks:
                 take(build_chunk(task))
