@@ -34,6 +34,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-requests", type=int, default=5000, help="Upper bound of requests per process.")
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("BENCH_DATA_DIR") or
                                                                 cli.BASE_DIR / "var" / "bench-data"))
+    parser.add_argument("--var-dir", type=Path, help="As for `make bench`: a var directory used as it is.")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args(argv)
     if args.processes < 1 or args.seconds <= 0 or args.max_requests < 1:
@@ -135,7 +136,8 @@ def worker(number: int, targets_dict: dict, seconds: float, max_requests: int, b
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    var_dir = cli.configure(argparse.Namespace(data_dir=args.data_dir, size=args.size, db=args.db))
+    var_dir = cli.configure(argparse.Namespace(data_dir=args.data_dir, var_dir=args.var_dir, size=args.size,
+                                                      db=args.db))
     sys.path.insert(0, str(cli.BASE_DIR))
     import django
 
@@ -148,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import targets as targets_mod
 
-    targets = targets_mod.load(cli.find_targets_file(var_dir, None))
+    targets = targets_mod.load(cli.find_targets_file(var_dir, None, args.size))
     entries_before = AuditEntry.objects.count()
     vendor = connection.vendor
     from django.urls import get_resolver

@@ -33,6 +33,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--only", nargs="*", help="Time only these requests (and the floor).")
     parser.add_argument("--data-dir", type=Path,
                         default=Path(os.environ.get("BENCH_DATA_DIR") or BASE_DIR / "var" / "bench-data"))
+    parser.add_argument("--var-dir", type=Path, help="Use this var directory (keyring, manifests) as it is, instead "
+                        "of <data-dir>/<size>-<db>; with DATABASE_URL for data generated elsewhere.")
     parser.add_argument("--targets", type=Path, help="The generator's JSON (default: found in the data directory).")
     parser.add_argument("--output", type=Path, help="Where to write the JSON results.")
     args = parser.parse_args(argv)
@@ -43,15 +45,15 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 def configure(args: argparse.Namespace) -> Path:
     """Point the settings at this size's data before Django starts."""
-    var_dir = (args.data_dir / f"{args.size}-{args.db}").resolve()
+    var_dir = (getattr(args, "var_dir", None) or args.data_dir / f"{args.size}-{args.db}").resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     os.environ["TANDEM_VAR_DIR"] = str(var_dir)
     os.environ.pop("TANDEM_KEYRING", None)
     os.environ.pop("TANDEM_KEYRING_FILE", None)
     if args.db == "postgres":
         os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/tandem_bench_{args.size}")
-    else:
-        os.environ.pop("DATABASE_URL", None)
+    elif not os.environ.get("DATABASE_URL", "").startswith("sqlite:"):
+        os.environ.pop("DATABASE_URL", None)  # var_dir/tandem.sqlite3, unless a SQLite file is named
     os.environ["DJANGO_SETTINGS_MODULE"] = "tandem.settings_bench"
     return var_dir
 
@@ -101,10 +103,12 @@ def ensure_data(size: str, db: str, log=print) -> None:
         raise SystemExit("`manage.py synthesize` is needed to generate data of this size.")
 
 
-def find_targets_file(var_dir: Path, explicit: Path | None) -> Path | None:
+def find_targets_file(var_dir: Path, explicit: Path | None, size: str | None = None) -> Path | None:
     """The generator's manifest in this size's directory (synthetic-<size>.json), if there is one."""
     if explicit:
         return explicit
+    if size and (var_dir / f"synthetic-{size}.json").exists():
+        return var_dir / f"synthetic-{size}.json"
     candidates = sorted(var_dir.glob("synthetic-*.json"))
     return candidates[0] if candidates else None
 
@@ -120,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import runner, targets as targets_mod
 
-    targets = targets_mod.load(find_targets_file(var_dir, args.targets))
+    targets = targets_mod.load(find_targets_file(var_dir, args.targets, args.size))
     result = runner.run(targets, iterations=args.iterations, warmup=args.warmup, only=args.only,
                         log=lambda m: print(m, file=sys.stderr))
     result["size"] = args.size
