@@ -22,10 +22,7 @@ max_requests_jitter = int(os.environ.get("TANDEM_MAX_REQUESTS_JITTER", 200))
 # at once and use less memory. Database connections are opened in the workers only, at their first request.
 preload_app = True
 timeout = int(os.environ.get("TANDEM_WORKER_TIMEOUT", 30))
-graceful_# The app (settings, models, URLs) is imported once in the master and shared by the forked workers: they boot
-# at once and use less memory. Database connections are opened in the workers only, at their first request.
-preload_app = True
-timeout = int(os.environ.get("TANDEM_GRACEFUL_TIMEOUT", 30))
+graceful_timeout = int(os.environ.get("TANDEM_GRACEFUL_TIMEOUT", 30))
 keepalive = int(os.environ.get("TANDEM_KEEPALIVE", 5))
 # Only the proxy on this machine (or the one named) may set X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("TANDEM_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
