@@ -33,6 +33,9 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = os.environ.get("TANDEM_ERROR_LOG", "-")
 loglevel = os.environ.get("TANDEM_GUNICORN_LOG_LEVEL", "info")
 proc_name = "tandem"
+# gunicorn's control socket in the writable state directory, one per installation (not in the home directory).
+control_socket = os.environ.get("TANDEM_CONTROL_SOCKET",
+                                os.path.join(os.environ.get("TANDEM_VAR_DIR", "var"), "gunicorn.ctl"))
 
 
 def pre_fork(server, worker) -> None:
