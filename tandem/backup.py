@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.apps import apps
 from django.core import serializers
@@ -118,7 +119,7 @@ def _header(stream) -> tuple[dict, bytes]:
         raise BackupError("The backup header is damaged.") from exc
     try:
         key = AESGCM(master).decrypt(wrapped[:12], wrapped[12:], b"backup-key")
-    except Exception as exc:  # InvalidTag: wrong key or a damaged header
+    except InvalidTag as exc:  # wrong key or a damaged header
         raise BackupError("The backup does not decrypt: the file is damaged or was made under another keyring.") from exc
     return header, key
 
@@ -138,7 +139,7 @@ def _frames(stream, key: bytes, header: dict) -> Iterator[bytes]:
             try:
                 plain = aead.decrypt(nonce, sealed, _frame_aad(aad, index, final))
                 break
-            except Exception:  # InvalidTag
+            except InvalidTag:
                 continue
         else:
             raise BackupError(f"The backup does not decrypt at part {index + 1}: the file is damaged.")
@@ -174,7 +175,7 @@ def _records(stream) -> tuple[dict, Iterator]:
         body = stream.read()
         try:
             data = gzip.decompress(AESGCM(key).decrypt(body[:12], body[12:], _aad(header)))
-        except Exception as exc:
+        except (InvalidTag, ValueError, OSError) as exc:
             raise BackupError("The backup does not decrypt: the file is damaged or was made under another keyring.") from exc
         return header, serializers.deserialize("json", data)
     raise BackupError("This is not a Tandem backup file.")
