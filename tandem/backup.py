@@ -175,7 +175,7 @@ def _records(stream) -> tuple[dict, Iterator]:
         body = stream.read()
         try:
             data = gzip.decompress(AESGCM(key).decrypt(body[:12], body[12:], _aad(header)))
-        except (InvalidTag, ValueError, OSError) as exc:
+        except (InvalidTag, ValueError, OSError, zlib.error) as exc:
             raise BackupError("The backup does not decrypt: the file is damaged or was made under another keyring.") from exc
         return header, serializers.deserialize("json", data)
     raise BackupError("This is not a Tandem backup file.")
