@@ -811,7 +811,10 @@ def _manifest(spec: Spec, network: Network, facts: list[dict], result: Result) -
     timeline = longs[0] if longs else (named[0] if named else None)
     erasure = longs[1] if len(longs) > 1 else timeline
     db = settings.DATABASES["default"]
-    roles = lambda role: sorted(u for u, e in network.staff.items() if any(r == role for r, _t in e["roles"]))  # noqa: E731
+
+    def roles(role: str) -> list[str]:
+        return sorted(u for u, e in network.staff.items() if any(r == role for r, _t in e["roles"]))
+
     return {
         "size": spec.label, "seed": spec.seed, "cases": result.cases, "contacts": result.contacts,
         "seconds": round(result.seconds, 1),
