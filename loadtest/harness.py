@@ -13,7 +13,7 @@ import secrets
 import shutil
 import signal
 import socket
-import subprocess
+import subprocess  # nosec B404 # runs the product's own manage.py, gunicorn and PostgreSQL tools, never user input
 import sys
 import tempfile
 import time
@@ -84,7 +84,7 @@ class PrivateCluster:
             shutil.chown(self.dir, "postgres", "postgres")
 
     def _run(self, *args: str, timeout: float = 60) -> None:
-        result = subprocess.run([*self.prefix, *args], capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run([*self.prefix, *args], capture_output=True, text=True, timeout=timeout)  # nosec B603 # fixed PostgreSQL tool paths and arguments built here
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}{result.stderr}")
 
@@ -135,7 +135,7 @@ class ProductionServer:
         self.log = self.workdir / "gunicorn.log"
 
     def manage(self, *args: str, timeout: float = 900) -> str:
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True,
+        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True,  # nosec B603 # the product's own manage.py
                                 text=True, timeout=timeout)
         if result.returncode != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}")
@@ -147,7 +147,7 @@ class ProductionServer:
         self.manage("migrate", "--no-input", "-v", "0")
         self.manage("collectstatic", "--no-input", "-v", "0")
         accounts = self.workdir / "accounts.json"
-        result = subprocess.run([sys.executable, "-m", "loadtest.provision", "--staff", str(staff),
+        result = subprocess.run([sys.executable, "-m", "loadtest.provision", "--staff", str(staff),  # nosec B603 # the product's own provisioning module
                                  "--cases-per-staff", str(cases_per_staff), "--out", str(accounts),
                                  *(["--tokens"] if tokens else [])],
                                 cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=900)
@@ -156,13 +156,13 @@ class ProductionServer:
         return json.loads(accounts.read_text())
 
     def start(self, timeout: float = 60) -> "ProductionServer":
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # nosec B603 # gunicorn with the product's configuration
             [sys.executable, "-m", "gunicorn", "-c", "tandem/gunicorn.conf.py"],
             cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.url + "/accounts/login/", timeout=5)
+                urllib.request.urlopen(self.url + "/accounts/login/", timeout=5)  # nosec B310 # a loopback http:// URL built by the harness
                 return self
             except (OSError, urllib.error.HTTPError):
                 if self.process.poll() is not None:
@@ -200,7 +200,8 @@ class ProductionServer:
 
     def kill_master(self) -> None:
         """kill -9 the master; its workers notice that their parent is gone, and what is left is killed too."""
-        assert self.process is not None
+        if self.process is None:
+            raise RuntimeError("The server was not started.")
         workers = self.worker_pids()
         self.process.kill()
         self.process.wait()
