@@ -157,7 +157,7 @@ def _path_steps(path: str) -> list[tuple[str, str]]:
 
 def plan_cases(spec: Spec, network: Network, today: dt.date) -> list[CasePlan]:
     """Which team, path, ten-year timing and number of contacts each case gets (deterministic per seed)."""
-    rng = random.Random(f"plan-{spec.seed}")
+    rng = random.Random(f"plan-{spec.seed}")  # nosec B311 # reproducible synthetic data, not a secret
     custody_paths = [(p, w) for p, w in PATHS]
     free_paths = [(p, w) for p, w in PATHS if "T" not in p.split()]
     helpline = network.teams[0].programme_id
@@ -247,7 +247,7 @@ def _person(rng: random.Random) -> tuple[str, str, bool]:
 
 def network_create(seed: int) -> None:
     """The organisation, the helpline and partner programmes, their teams and staff, with demo sign-in."""
-    rng = random.Random(f"network-{seed}")
+    rng = random.Random(f"network-{seed}")  # nosec B311 # reproducible synthetic data, not a secret
     org = organisation_create(name=ORGANISATION[0], slug=ORGANISATION[1])
     common = dict(target_group=C.TARGET_GROUP, ideologies=IDEOLOGIES[0],
                   settings_served=["detention", "prison", "probation", "community"], voluntary=True, mandated=True,
@@ -547,9 +547,9 @@ def build_chunk(task: tuple[int, list[CasePlan]]) -> tuple[int, dict[str, list[t
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     now = timezone.now() - dt.timedelta(minutes=10)
     clock = _Clock(tz)
-    rng = random.Random(f"chunk-{seed}-{chunk}")
+    rng = random.Random(f"chunk-{seed}-{chunk}")  # nosec B311 # reproducible synthetic data, not a secret
     if "notes" not in _STATE:
-        _STATE["notes"] = _notes(random.Random(f"notes-{seed}"))
+        _STATE["notes"] = _notes(random.Random(f"notes-{seed}"))  # nosec B311 # reproducible synthetic data, not a secret
     notes = _STATE["notes"]
     ring = crypto.keyring.load()
     new_id = _Ids(base_ms, chunk)
@@ -659,7 +659,7 @@ class _Writer:
             if self.vendor == "postgresql":
                 self.sql[name] = f"COPY {table} ({quoted}) FROM STDIN"
             else:
-                self.sql[name] = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
+                self.sql[name] = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(columns))})"  # nosec B608 # table and columns from model metadata, quoted; values are parameters
         self.pseudonyms: set[str] = set(Client.objects.values_list("pseudonym", flat=True))
         self.pseudonym_at = TABLES["client"][1].index("pseudonym")
 
@@ -741,7 +741,8 @@ def generate(spec: Spec, *, jobs: int | None = None, force: bool = False,
         if network_load() is None:
             network_create(spec.seed)
     network = network_load()
-    assert network is not None
+    if network is None:
+        raise RuntimeError("The network was not generated.")
     today = timezone.localdate()
     plans = plan_cases(spec, network, today)
     _STATE.update(network=network, vendor=connection.vendor, seed=spec.seed, today=today,
