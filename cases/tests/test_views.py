@@ -504,3 +504,26 @@ def test_case_list_and_caseload_queries_do_not_grow_with_cases(client, world):
     assert many_list == few_list
     assert many_load == few_load
     assert "30 cases" in client.get(reverse("case_list")).content.decode()
+
+
+def test_a_large_caseload_is_shown_a_page_at_a_time_most_urgent_first(client, world, monkeypatch):
+    from conftest import make_case
+
+    from cases import views
+
+    monkeypatch.setattr(views, "CASELOAD_PER_PAGE", 3)
+    monkeypatch.setattr(views, "DUE_SHOWN", 2)
+    for i in range(5):
+        make_case(world.supervisor, world.programme, world.team_a, manager=world.case_manager,
+                  co_worker=world.co_worker, given=f"Runa{i}", family="Feldmark")
+    client.force_login(world.case_manager)
+    first = client.get(reverse("caseload"))
+    body = first.content.decode()
+    assert "Page 1 of 2 (6 open cases)" in body
+    assert body.count('class="pseudonym"') == 2 + 3  # two due items shown, three rows on the page
+    assert "4 more items are due later this week" in body
+    second = client.get(reverse("caseload") + "?page=2").content.decode()
+    assert "Page 2 of 2 (6 open cases)" in second
+    shown = {p for p in Case.objects.values_list("client__pseudonym", flat=True) if p in body.split("<tbody>")[1]}
+    shown_second = {p for p in Case.objects.values_list("client__pseudonym", flat=True) if p in second.split("<tbody>")[1]}
+    assert len(shown) == 3 and len(shown_second) == 3 and not shown & shown_second
