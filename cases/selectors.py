@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 import access
 from accounts.models import Role, User
@@ -16,7 +19,7 @@ from programmes.models import Setting, Topic
 from . import due
 from .due import DueItem
 from .lifecycle import State
-from .models import TANDEM_ROLES, Case, CaseAssignment, Contact, CaseTransition
+from .models import TANDEM_ROLES, Case, CaseAssignment, Contact, CaseTransition, Participant
 
 GOAL_DUE_WINDOW_DAYS = due.GOAL_DUE_WINDOW_DAYS
 SMALL_CELL = 5
@@ -159,6 +162,17 @@ class TimelineEntry:
     at: dt.datetime
     kind: str  # "contact" or "transition"
     item: Contact | CaseTransition
+    # What the timeline shows, worked out once per page by present_timeline() instead of per entry in the
+    # template: the heading, the time (ISO and localised), the meta line's parts and the topic names.
+    title: str = ""
+    when_iso: str = ""
+    when: str = ""
+    duration: str = ""
+    participants: str = ""
+    recorded_by: str = ""
+    reason: str = ""
+    by: str = ""
+    topics: list[str] = field(default_factory=list)
 
 
 TIMELINE_PAGE_SIZE = 25
@@ -215,4 +229,51 @@ def timeline(case: Case, page: int = 1, per_page: int = TIMELINE_PAGE_SIZE) -> T
     shown = entries[start:start + per_page]
     shown_contacts = [e.item for e in shown if e.kind == "contact"]
     prefetch_related_objects(shown_contacts, Prefetch("topics", queryset=Topic.objects.order_by("group", "code")))
+    present_timeline(shown)
     return TimelinePage(shown, page, has_older=len(entries) > start + per_page)
+
+
+def _labels(model, name: str) -> dict:
+    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+
+
+def _blocktranslate(text: str, **values) -> str:
+    """A translated text with its values escaped and put in, as the template's blocktranslate does."""
+    return mark_safe(text % {key: conditional_escape(formats.localize(value)) for key, value in values.items()})
+
+
+def present_timeline(entries: list[TimelineEntry]) -> None:
+    """Fill in what each entry shows, in the active language and time zone.
+
+    Labels of choices are translated once per page (not once per entry); the texts are the timeline's own
+    messages, so the catalogue is unchanged.
+    """
+    if not entries:
+        return
+    kinds = _labels(Contact, "kind")
+    participants = {value: str(label) for value, label in Participant.choices}
+    states, reasons = _labels(CaseTransition, "to_state"), _labels(CaseTransition, "closure_reason")
+    for entry in entries:
+        item = entry.item
+        at = timezone.template_localtime(entry.at)
+        entry.when_iso = at.isoformat()
+        entry.when = formats.date_format(at, "DATETIME_FORMAT")
+        if entry.kind == "contact":
+            entry.title = kinds.get(item.kind, item.kind)
+            minutes = item.duration_minutes
+            entry.duration = _blocktranslate(
+                ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes), minutes=minutes)
+            entry.participants = ", ".join(participants.get(p, p) for p in item.participants)
+            entry.recorded_by = _blocktranslate(gettext("recorded by %(name)s"), name=item.recorded_by.display_name)
+            entry.topics = [topic.name for topic in item.topics.all()]
+        else:
+            target = states.get(item.to_state, item.to_state)
+            if item.from_state:
+                entry.title = _blocktranslate(gettext("State changed from %(source)s to %(target)s"),
+                                              source=states.get(item.from_state, item.from_state), target=target)
+            else:
+                entry.title = _blocktranslate(gettext("Case opened as %(target)s"), target=target)
+            if item.closure_reason:
+                entry.reason = reasons.get(item.closure_reason, item.closure_reason)
+            if item.by:
+                entry.by = _blocktranslate(gettext("by %(name)s"), name=item.by.display_name)
