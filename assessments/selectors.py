@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from cases.models import Case
@@ -72,10 +72,12 @@ def reassessments_due(cases_qs: QuerySet, today: dt.date) -> list:
     from cases.lifecycle import State, WORKED_STATES
 
     latest = Assessment.objects.filter(case=OuterRef("pk")).order_by("-assessed_on", "-recorded_at")
+    horizon = today + dt.timedelta(days=DUE_WINDOW_DAYS)
+    # Only cases that may be due are loaded: a reassessment date within the window, or none yet while in assessment.
     rows = (cases_qs.filter(state__in=WORKED_STATES).select_related("client", "programme")
             .annotate(due_next=Subquery(latest.values("next_due_on")[:1]),
-                      due_last=Subquery(latest.values("assessed_on")[:1])))
-    horizon = today + dt.timedelta(days=DUE_WINDOW_DAYS)
+                      due_last=Subquery(latest.values("assessed_on")[:1]))
+            .filter(Q(due_next__lte=horizon) | Q(due_next__isnull=True, state=State.ASSESSMENT)))
     items = []
     for case in rows:
         url = case_url(case, "assessments")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -71,10 +71,23 @@ def _with_tandem(cases_qs: QuerySet, today: dt.date) -> QuerySet:
         Prefetch("assignments", queryset=tandem, to_attr="due_tandem"))
 
 
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def contact_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
-    """Open cases without a contact within their programme's expected interval."""
+    """Open cases without a contact within their programme's expected interval.
+
+    The database picks the late cases (one condition per distinct interval), so only they are loaded."""
+    from programmes.models import Programme
+
+    late = Q(last_contact_at__isnull=True)
+    for interval in set(Programme.objects.values_list("contact_interval_days", flat=True)):
+        # More than `interval` local days since the last contact: before the start of (today - interval).
+        late |= Q(programme__contact_interval_days=interval,
+                  last_contact_at__lt=_local_midnight(today - dt.timedelta(days=interval)))
     items = []
-    for case in cases_qs.open().select_related("client", "programme"):
+    for case in cases_qs.open().filter(late).select_related("client", "programme"):
         interval = case.programme.contact_interval_days
         if case.last_contact_at is None:
             items.append(DueItem(case, "contact", _("No contact recorded yet"), case.opened_on,
@@ -90,12 +103,15 @@ def contact_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
 
 
 def tandem_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
-    """Worked cases whose tandem misses a case manager or a co-worker."""
+    """Worked cases whose tandem misses a case manager or a co-worker (only those are loaded)."""
     from .lifecycle import WORKED_STATES
-    from .models import AssignmentRole
+    from .models import AssignmentRole, CaseAssignment
 
+    current = CaseAssignment.objects.current(today).filter(case=OuterRef("pk"))
+    incomplete = (~Exists(current.filter(role=AssignmentRole.CASE_MANAGER))
+                  | ~Exists(current.filter(role=AssignmentRole.CO_WORKER)))
     items = []
-    for case in _with_tandem(cases_qs.filter(state__in=WORKED_STATES), today):
+    for case in _with_tandem(cases_qs.filter(state__in=WORKED_STATES).filter(incomplete), today):
         since = timezone.localtime(case.state_changed_at).date()
         roles = {a.role for a in case.due_tandem}
         url = case_url(case, "team-heading")
