@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import chain
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
@@ -51,24 +52,46 @@ def days_since(moment: dt.datetime | None, today: dt.date | None = None) -> int 
     return (today - timezone.localtime(moment).date()).days
 
 
-def caseload(user: User) -> list[CaseloadRow]:
-    """The user's open cases (their assignments, and their teams' cases for supervisors), most urgent first.
+@dataclass
+class Caseload:
+    rows: list[CaseloadRow]  # this page's cases, fully loaded
+    page: Page  # the page of case ids, for the page links
+    open_cases: int
+    due: list[DueItem]  # everything due on all the open cases, earliest first
 
-    What is due comes from the providers registered in cases.due."""
+
+def caseload(user: User, *, page: object = 1, per_page: int = 50) -> Caseload:
+    """The user's open cases (their assignments, and their teams' cases for supervisors), most urgent first,
+    one page at a time. What is due comes from the providers registered in cases.due.
+
+    Only ids and pseudonyms of all open cases are read to order them; the page's cases alone are loaded in full,
+    so the cost follows the page, not the size of the caseload."""
     today = timezone.localdate()
     visible = access.cases_for(user).open()
-    cases = list(with_current_tandem(visible).order_by("client__pseudonym"))
-    rows = {case.pk: CaseloadRow(case, days_since(case.last_contact_at, today)) for case in cases}
+    pseudonyms = dict(visible.values_list("pk", "client__pseudonym"))
+    due_by_case: dict = {}
+    items = []
     for item in due.due_items(visible, today):
-        row = rows.get(item.case.pk)
-        if row is not None:
-            item.case = row.case
-            row.due.append(item)
-
-    for row in rows.values():
-        row.due.sort(key=lambda item: item.due_on)
+        if item.case.pk in pseudonyms:
+            due_by_case.setdefault(item.case.pk, []).append(item)
+            items.append(item)
+    for case_items in due_by_case.values():
+        case_items.sort(key=lambda item: item.due_on)
     far_future = dt.date.max
-    return sorted(rows.values(), key=lambda r: (r.next_due.due_on if r.next_due else far_future, r.case.client.pseudonym))
+    ordered = sorted(pseudonyms, key=lambda pk: (due_by_case[pk][0].due_on if pk in due_by_case else far_future,
+                                                 pseudonyms[pk]))
+    shown = Paginator(ordered, per_page).get_page(page)
+    loaded = {case.pk: case for case in with_current_tandem(visible.filter(pk__in=list(shown.object_list)))}
+    rows = []
+    for pk in shown.object_list:
+        case = loaded.get(pk)
+        if case is None:  # closed or reassigned between the two reads
+            continue
+        row = CaseloadRow(case, days_since(case.last_contact_at, today), due_by_case.get(pk, []))
+        for item in row.due:
+            item.case = case
+        rows.append(row)
+    return Caseload(rows=rows, page=shown, open_cases=len(ordered), due=sorted(items, key=lambda item: item.due_on))
 
 
 def goals_due(user: User, *, case_ids: list | None = None) -> QuerySet:

@@ -47,13 +47,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict = {"sees_cases": access.sees_case_content(user)}
     if context["sees_cases"]:
-        rows = selectors.caseload(user)
         # Most urgent first, a page at a time: a supervisor's or a large caseload stays quick to read and to serve.
-        page = Paginator(rows, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
-        access.audit_list("case.caseload", len(page.object_list))
-        due = selectors.due_items(rows)
-        context |= {"rows": page.object_list, "page": page, "open_cases": len(rows),
-                    "due_items": due[:DUE_SHOWN], "due_more": len(due) - DUE_SHOWN}
+        load = selectors.caseload(user, page=request.GET.get("page"), per_page=CASELOAD_PER_PAGE)
+        access.audit_list("case.caseload", len(load.rows))
+        context |= {"rows": load.rows, "page": load.page, "open_cases": load.open_cases,
+                    "due_items": load.due[:DUE_SHOWN], "due_more": len(load.due) - DUE_SHOWN}
     elif (user.has_role(Role.PROGRAMME_MANAGER) or user.has_role(Role.EVALUATOR)) and user.organisation_id:
         context["counts"] = selectors.organisation_counts(user.organisation_id)
     return render(request, "cases/caseload.html", context)
