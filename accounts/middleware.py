@@ -10,6 +10,7 @@ A verified session must be one the server registered (accounts.UserSession): a s
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth import logout
@@ -18,6 +19,9 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from .models import UserSession
+
+# How often a session in use is renewed (idle timeout: settings.SESSION_COOKIE_AGE, by default 30 minutes).
+RENEW_AFTER = timedelta(seconds=60)
 
 OPEN_BEFORE_SECOND_FACTOR = {"login", "logout", "second_factor", "otp_enrol", "set_language"}
 
@@ -45,9 +49,15 @@ class SecondFactorMiddleware:
     def _check(self, request, user):
         is_api = request.path_info.startswith("/api/")
         if user.is_verified():
-            seen = UserSession.objects.filter(session_key=request.session.session_key, user_id=user.pk).update(
-                last_seen=timezone.now())
-            if seen:
+            registered = UserSession.objects.filter(session_key=request.session.session_key, user_id=user.pk)
+            last_seen = registered.values_list("last_seen", flat=True).first()
+            if last_seen is not None:
+                now = timezone.now()
+                if now - last_seen >= RENEW_AFTER:
+                    # The idle timeout restarts: the server's record and the session's expiry, at most once a
+                    # minute, so that reading pages does not write on every request.
+                    registered.update(last_seen=now)
+                    request.session.modified = True
                 return None
             logout(request)  # a session that was ended on the server, or never registered
             if is_api:

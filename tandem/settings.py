@@ -184,7 +184,8 @@ TANDEM_REAUTH_SECONDS = env_int("TANDEM_REAUTH_SECONDS", 5 * 60)
 TANDEM_RECOVERY_CODES = 10
 
 SESSION_COOKIE_AGE = env_int("TANDEM_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the cookie's life restarts on each request
+# Idle timeout: a session in use is renewed at most once a minute (accounts.middleware.RENEW_AFTER).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

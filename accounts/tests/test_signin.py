@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -212,6 +214,28 @@ def test_idle_session_expires(client, world, settings):
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
     response = client.get(reverse("caseload"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_session_in_use_is_renewed_at_most_once_a_minute(client, world, settings):
+    from accounts.models import UserSession
+
+    client.force_login(world.case_manager)
+    key = client.session.session_key
+    assert client.get(reverse("caseload")).status_code == 200
+    # Used 20 minutes ago: this request restarts the idle timeout, in the session store and on the server's record.
+    twenty_ago = timezone.now() - dt.timedelta(minutes=20)
+    Session.objects.filter(session_key=key).update(expire_date=twenty_ago + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+    UserSession.objects.filter(session_key=key).update(last_seen=twenty_ago)
+    assert client.get(reverse("caseload")).status_code == 200
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed >= timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 5)
+    assert UserSession.objects.get(session_key=key).last_seen > twenty_ago
+    # Within the minute, reading a page writes neither record.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("caseload")).status_code == 200
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].startswith("UPDATE") and ("django_session" in q["sql"] or "accounts_usersession" in q["sql"])]
+    assert writes == []
 
 
 def test_old_session_cookie_is_refused_after_logout(client, world):
