@@ -42,10 +42,18 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
+    def _grants(self) -> list[tuple[str, int | None]]:
+        """(role, team id) of every grant, read once per user object (that is, once per request)."""
+        cached = getattr(self, "_grant_rows", None)
+        if cached is None:
+            cached = list(self.role_grants.values_list("role", "team_id"))
+            self._grant_rows = cached
+        return cached
+
     def role_codes(self) -> set[str]:
         cached = getattr(self, "_role_codes", None)
         if cached is None:
-            cached = set(self.role_grants.values_list("role", flat=True))
+            cached = {role for role, _team in self._grants()}
             self._role_codes = cached
         return cached
 
@@ -53,7 +61,7 @@ class User(AbstractUser):
         return role in self.role_codes()
 
     def supervised_team_ids(self) -> list[int]:
-        return list(self.role_grants.filter(role=Role.SUPERVISOR, team__isnull=False).values_list("team_id", flat=True))
+        return [team for role, team in self._grants() if role == Role.SUPERVISOR and team is not None]
 
 
 class RoleGrant(models.Model):
