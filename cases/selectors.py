@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 
 import access
 from accounts.models import Role, User
-from programmes.models import Setting, Topic
+from programmes.models import Setting
 
 from . import due
 from .due import DueItem
@@ -148,8 +148,11 @@ def case_list(user: User, *, state: str = "", setting: str = "", ideology: str =
         cases = cases.filter(Exists(CaseAssignment.objects.current().filter(case=OuterRef("pk"), staff=worker)))
     search = search.strip()
     if search:
-        by_name = access.lookup_cases_by_name(user, search).values("pk")
-        cases = cases.filter(Q(client__pseudonym__istartswith=search) | Q(pk__in=by_name))
+        # Two indexed reads, merged: pseudonyms are stored in capitals, so a prefix in any case is matched in
+        # capitals; the exact name goes through the blind index. (One query with OR made PostgreSQL scan.)
+        matched = set(cases.filter(client__pseudonym__startswith=search.upper()).values_list("pk", flat=True))
+        matched |= set(access.lookup_cases_by_name(user, search).values_list("pk", flat=True))
+        cases = cases.filter(pk__in=matched)
     return with_current_tandem(cases).order_by("client__pseudonym", "opened_on")
 
 
@@ -250,9 +253,14 @@ def timeline(case: Case, page: int = 1, per_page: int = TIMELINE_PAGE_SIZE) -> T
     entries.sort(key=lambda e: e.at, reverse=True)
     start = (page - 1) * per_page
     shown = entries[start:start + per_page]
-    shown_contacts = [e.item for e in shown if e.kind == "contact"]
-    prefetch_related_objects(shown_contacts, Prefetch("topics", queryset=Topic.objects.order_by("group", "code")))
-    present_timeline(shown)
+    # The shown contacts' topics in one query on the link table (lighter than a prefetch of the relation).
+    topics: dict = {e.item.pk: [] for e in shown if e.kind == "contact"}
+    if topics:
+        links = (Contact.topics.through.objects.filter(contact_id__in=list(topics)).select_related("topic")
+                 .order_by("topic__group", "topic__code"))
+        for link in links:
+            topics[link.contact_id].append(link.topic)
+    present_timeline(shown, topics)
     return TimelinePage(shown, page, has_older=len(entries) > start + per_page)
 
 
@@ -265,8 +273,8 @@ def _blocktranslate(text: str, **values) -> str:
     return mark_safe(text % {key: conditional_escape(formats.localize(value)) for key, value in values.items()})
 
 
-def present_timeline(entries: list[TimelineEntry]) -> None:
-    """Fill in what each entry shows, in the active language and time zone.
+def present_timeline(entries: list[TimelineEntry], topics: dict) -> None:
+    """Fill in what each entry shows, in the active language and time zone (`topics`: contact id -> topics).
 
     Labels of choices are translated once per page (not once per entry); the texts are the timeline's own
     messages, so the catalogue is unchanged.
@@ -288,7 +296,7 @@ def present_timeline(entries: list[TimelineEntry]) -> None:
                 ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes), minutes=minutes)
             entry.participants = ", ".join(participants.get(p, p) for p in item.participants)
             entry.recorded_by = _blocktranslate(gettext("recorded by %(name)s"), name=item.recorded_by.display_name)
-            entry.topics = [topic.name for topic in item.topics.all()]
+            entry.topics = [topic.name for topic in topics.get(item.pk, ())]
         else:
             target = states.get(item.to_state, item.to_state)
             if item.from_state:
