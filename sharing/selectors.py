@@ -14,9 +14,11 @@ REGISTER_LIMIT = 200
 
 
 def case_section_context(case, user) -> dict:
-    consents = list(Consent.objects.filter(case=case).select_related("partner", "case"))
-    disclosures = list(Disclosure.objects.filter(case=case).select_related("partner", "by", "case"))
-    concerns = list(SecurityConcern.objects.filter(case=case).select_related("raised_by", "approved_by", "case"))
+    consents = list(Consent.objects.filter(case=case).select_related("partner"))
+    disclosures = list(Disclosure.objects.filter(case=case).select_related("partner", "by"))
+    concerns = list(SecurityConcern.objects.filter(case=case).select_related("raised_by", "approved_by"))
+    for row in (*consents, *disclosures, *concerns):
+        row.case = case  # already loaded: not joined again (sealed fields read its client)
     supervisor = access.supervises(user, case)
     return {
         "sharing_consents": consents,
