@@ -113,11 +113,14 @@ def release_checks(plan: ReleasePlan, ctx: ReleaseContext | None = None) -> list
     return results
 
 
+def _with_plan_details(plans: QuerySet[ReleasePlan]) -> QuerySet[ReleasePlan]:
+    return plans.prefetch_related(Prefetch("contacts", queryset=ReleaseContact.objects.select_related("staff")),
+                                  "acknowledgements__by")
+
+
 def plans_for(cases_qs: QuerySet[Case]) -> QuerySet[ReleasePlan]:
-    return (ReleasePlan.objects.filter(case__in=cases_qs)
-            .select_related("case__client", "case__programme")
-            .prefetch_related(Prefetch("contacts", queryset=ReleaseContact.objects.select_related("staff")),
-                              "acknowledgements__by"))
+    return _with_plan_details(ReleasePlan.objects.filter(case__in=cases_qs)
+                              .select_related("case__client", "case__programme"))
 
 
 def open_release_warnings(cases_qs: QuerySet[Case]) -> list[tuple[ReleasePlan, CheckResult]]:
@@ -175,7 +178,8 @@ def conferences_due(cases_qs: QuerySet[Case], today: dt.date) -> QuerySet[Social
 def case_section_context(case: Case, user) -> dict:
     """What `aftercare/_case_section.html` needs. Keys are prefixed `aftercare_`. A fixed number of queries."""
     today = timezone.localdate()
-    plan = plans_for(Case.objects.filter(pk=case.pk)).first()
+    # The case's one plan (if any), read by its case id: the case itself is already loaded.
+    plan = next(iter(_with_plan_details(ReleasePlan.objects.filter(case=case))), None)
     context: dict = {"aftercare_plan": plan, "aftercare_can_plan": plan is not None or case.setting in services.RELEASE_SETTINGS,
                      "aftercare_conferences": list(case.social_net_conferences.order_by("scheduled_on"))}
     if plan is None:
