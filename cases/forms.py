@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from programmes.models import Ideology, Setting, Team, Topic
+from tandem import widgets
 
 from .lifecycle import ClosureReason, State, allowed_targets, transition_label
 from .models import (
@@ -63,10 +64,10 @@ class ContactForm(TandemForm):
         label=_("Duration (minutes)"), widget=forms.NumberInput(attrs={"min": 1, "max": 1440}))
     kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices)
     participants = forms.MultipleChoiceField(
-        label=_("Who took part"), choices=Participant.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Who took part"), choices=Participant.choices, widget=widgets.CheckboxSelectMultiple,
         error_messages={"required": _("Choose who took part.")})
     topics = forms.ModelMultipleChoiceField(
-        label=_("Topics"), queryset=Topic.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+        label=_("Topics"), queryset=Topic.objects.none(), required=False, widget=widgets.CheckboxSelectMultiple)
     note = forms.CharField(
         label=_("Note"), required=False, strip=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "true"}),
