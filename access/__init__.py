@@ -55,7 +55,9 @@ def cases_for(user) -> QuerySet[Case]:
     today = timezone.localdate()
     # Each rule is a list of case ids read through an index (assignments by staff, cases by team, grants by
     # user), so the database starts from the user's few cases instead of testing every case of the organisation.
-    on_case = CaseAssignment.objects.filter(staff=user).current(today).values("case_id")
+    # The id lists are read here, as values: with subqueries in an OR, PostgreSQL misjudges how many cases
+    # match and scans them.
+    on_case = list(CaseAssignment.objects.filter(staff=user).current(today).values_list("case_id", flat=True))
     visible = Q(pk__in=on_case)
     supervised = user.supervised_team_ids() if user.has_role(Role.SUPERVISOR) else []
     if supervised:
@@ -64,7 +66,9 @@ def cases_for(user) -> QuerySet[Case]:
         # Break-glass: a supervisor's justified, time-limited access outside their teams (sharing app).
         from sharing.models import BreakGlassGrant
 
-        visible |= Q(pk__in=BreakGlassGrant.objects.active().filter(user=user).values("case_id"))
+        granted = list(BreakGlassGrant.objects.active().filter(user=user).values_list("case_id", flat=True))
+        if granted:
+            visible |= Q(pk__in=granted)
     excluded = Exists(ClientExclusion.objects.filter(client=OuterRef("client_id"), staff=user))
     return (
         Case.objects.filter(programme__organisation_id=user.organisation_id, client__erased_at__isnull=True)

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 import access
-from accounts.models import Role, User
+from accounts.models import Role, RoleGrant, User
 from programmes.models import Setting
 
 from . import due
@@ -164,9 +164,18 @@ def case_workers(organisation_id: int) -> QuerySet[User]:
 
 
 def case_list_workers(user: User) -> QuerySet[User]:
-    """The worker filter's choices: staff now on a case this user may see (not everyone in a large organisation)."""
-    on_visible = CaseAssignment.objects.current().filter(case__in=access.cases_for(user)).values("staff_id")
-    return User.objects.filter(pk__in=on_visible, is_active=True).order_by("first_name", "last_name", "username")
+    """The worker filter's choices (not everyone in a large organisation): the user, the colleagues now on the
+    user's own cases, and for a supervisor the staff of the supervised teams. Read through the assignment and
+    role-grant indexes, never through all the cases a supervisor sees."""
+    today = timezone.localdate()
+    own_cases = CaseAssignment.objects.filter(staff=user).current(today).values("case_id")
+    chosen = Q(pk=user.pk) | Q(pk__in=CaseAssignment.objects.current(today).filter(case_id__in=own_cases)
+                                 .values("staff_id"))
+    supervised = user.supervised_team_ids() if user.has_role(Role.SUPERVISOR) else []
+    if supervised:
+        chosen |= Q(pk__in=RoleGrant.objects.filter(team_id__in=supervised).values("user_id"))
+    return (User.objects.filter(chosen, organisation_id=user.organisation_id, is_active=True)
+            .order_by("first_name", "last_name", "username"))
 
 
 def assignable_staff(case: Case) -> QuerySet[User]:

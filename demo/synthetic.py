@@ -787,11 +787,12 @@ def generate(spec: Spec, *, jobs: int | None = None, force: bool = False,
             for task in tasks:
                 take(build_chunk(task))
         with connection.cursor() as cursor:
+            # Fresh statistics for the query planner on every table, as after any bulk load: without them
+            # PostgreSQL guesses the organisation's programmes and cases to be a handful and plans scans.
             if connection.vendor == "postgresql":
-                for name in ORDER:
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(TABLES[name][0]._meta.db_table)}")
+                cursor.execute("ANALYZE")
             elif connection.vendor == "sqlite" and not connection.in_atomic_block:
-                cursor.execute("PRAGMA optimize")
+                cursor.execute("ANALYZE")
     audit_record("synthetic.generate", object_type="organisation", object_id=str(network.organisation_id),
                  detail=f"{result.cases} cases, {result.contacts} contacts, size {spec.label}, seed {spec.seed}")
     result.seconds = time.monotonic() - started

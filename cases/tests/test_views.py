@@ -527,3 +527,14 @@ def test_a_large_caseload_is_shown_a_page_at_a_time_most_urgent_first(client, wo
     shown = {p for p in Case.objects.values_list("client__pseudonym", flat=True) if p in body.split("<tbody>")[1]}
     shown_second = {p for p in Case.objects.values_list("client__pseudonym", flat=True) if p in second.split("<tbody>")[1]}
     assert len(shown) == 3 and len(shown_second) == 3 and not shown & shown_second
+
+
+def test_worker_filter_offers_colleagues_on_own_cases_and_for_supervisors_their_teams(world):
+    from cases.selectors import case_list_workers
+
+    practitioner = set(case_list_workers(world.case_manager))
+    assert {world.case_manager, world.co_worker} <= practitioner
+    assert world.foreign_practitioner not in practitioner
+    supervisor = set(case_list_workers(world.supervisor))
+    assert {world.case_manager, world.co_worker, world.supervisor} <= supervisor
+    assert world.foreign_practitioner not in supervisor
