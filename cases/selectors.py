@@ -81,7 +81,9 @@ def caseload(user: User, *, page: object = 1, per_page: int = 50) -> Caseload:
     ordered = sorted(pseudonyms, key=lambda pk: (due_by_case[pk][0].due_on if pk in due_by_case else far_future,
                                                  pseudonyms[pk]))
     shown = Paginator(ordered, per_page).get_page(page)
-    loaded = {case.pk: case for case in with_current_tandem(visible.filter(pk__in=list(shown.object_list)))}
+    # The page's ids all came from the visible cases just read; loading them by primary key alone lets the
+    # database use that index (combined with the visibility lists it misjudged the rows and scanned).
+    loaded = {case.pk: case for case in with_current_tandem(Case.objects.filter(pk__in=list(shown.object_list)))}
     rows = []
     for pk in shown.object_list:
         case = loaded.get(pk)
