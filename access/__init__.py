@@ -55,14 +55,15 @@ def cases_for(user) -> QuerySet[Case]:
     today = timezone.localdate()
     # Each rule is a list of case ids read through an index (assignments by staff, cases by team, grants by
     # user), so the database starts from the user's few cases instead of testing every case of the organisation.
-    # The id lists are read here, as values: with subqueries in an OR, PostgreSQL misjudges how many cases
-    # match and scans them.
-    on_case = list(CaseAssignment.objects.filter(staff=user).current(today).values_list("case_id", flat=True))
+    on_case = CaseAssignment.objects.filter(staff=user).current(today).values("case_id")
     visible = Q(pk__in=on_case)
-    supervised = user.supervised_team_ids() if user.has_role(Role.SUPERVISOR) else []
-    if supervised:
-        visible |= Q(team_id__in=supervised)
     if user.has_role(Role.SUPERVISOR):
+        # A supervisor's rules are joined by OR; with subqueries in an OR, PostgreSQL misjudges how many cases
+        # match and scans them, so the supervisor's own (few) case ids are read here as values.
+        visible = Q(pk__in=list(on_case.values_list("case_id", flat=True)))
+        supervised = user.supervised_team_ids()
+        if supervised:
+            visible |= Q(team_id__in=supervised)
         # Break-glass: a supervisor's justified, time-limited access outside their teams (sharing app).
         from sharing.models import BreakGlassGrant
 
