@@ -69,6 +69,8 @@ def ensure_postgres_database() -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+            # As docs/production.md recommends for SSD storage.
+            conn.execute(f'ALTER DATABASE "{db["NAME"]}" SET random_page_cost = 1.1')
 
 
 def ensure_data(size: str, db: str, log=print) -> None:
