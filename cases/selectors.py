@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from itertools import chain
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -22,7 +21,6 @@ from .due import DueItem
 from .lifecycle import State
 from .models import TANDEM_ROLES, Case, CaseAssignment, Contact, CaseTransition, Participant
 
-GOAL_DUE_WINDOW_DAYS = due.GOAL_DUE_WINDOW_DAYS
 SMALL_CELL = 5
 
 
@@ -69,14 +67,11 @@ def caseload(user: User, *, page: object = 1, per_page: int = 50) -> Caseload:
     today = timezone.localdate()
     visible = access.cases_for(user).open()
     pseudonyms = dict(visible.values_list("pk", "client__pseudonym"))
+    # Earliest first, from the providers; each case's own list keeps that order.
+    items = [item for item in due.due_items(visible, today) if item.case.pk in pseudonyms]
     due_by_case: dict = {}
-    items = []
-    for item in due.due_items(visible, today):
-        if item.case.pk in pseudonyms:
-            due_by_case.setdefault(item.case.pk, []).append(item)
-            items.append(item)
-    for case_items in due_by_case.values():
-        case_items.sort(key=lambda item: item.due_on)
+    for item in items:
+        due_by_case.setdefault(item.case.pk, []).append(item)
     far_future = dt.date.max
     ordered = sorted(pseudonyms, key=lambda pk: (due_by_case[pk][0].due_on if pk in due_by_case else far_future,
                                                  pseudonyms[pk]))
@@ -93,23 +88,7 @@ def caseload(user: User, *, page: object = 1, per_page: int = 50) -> Caseload:
         for item in row.due:
             item.case = case
         rows.append(row)
-    return Caseload(rows=rows, page=shown, open_cases=len(ordered), due=sorted(items, key=lambda item: item.due_on))
-
-
-def goals_due(user: User, *, case_ids: list | None = None) -> QuerySet:
-    """Open plan goals whose target date is past or within a week, on cases this user may see."""
-    from planning.models import OPEN_GOAL_STATUSES, Goal
-
-    horizon = timezone.localdate() + dt.timedelta(days=GOAL_DUE_WINDOW_DAYS)
-    visible = access.cases_for(user)
-    if case_ids is not None:
-        visible = visible.filter(pk__in=case_ids)
-    return (Goal.objects.filter(need__case__in=visible, status__in=OPEN_GOAL_STATUSES, target_date__lte=horizon)
-            .select_related("need").order_by("target_date"))
-
-
-def due_items(rows: list[CaseloadRow]) -> list[DueItem]:
-    return sorted(chain.from_iterable(row.due for row in rows), key=lambda item: item.due_on)
+    return Caseload(rows=rows, page=shown, open_cases=len(ordered), due=items)
 
 
 def _suppress(counts: dict[str, int]) -> dict[str, str]:
