@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -11,19 +12,26 @@ from django.db import transaction
 from vault.crypto import key_scope
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+@contextmanager
+def rolled_back(django_db_blocker):
+    """A transaction for data a whole test module shares, rolled back when the module is done."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            with key_scope():
-                out = io.StringIO()
-                call_command("seed_demo", "--if-empty", "--seed", "7", stdout=out)
-            yield out.getvalue()
+            yield
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with rolled_back(django_db_blocker):
+        with key_scope():
+            out = io.StringIO()
+            call_command("seed_demo", "--if-empty", "--seed", "7", stdout=out)
+        yield out.getvalue()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -24,23 +23,19 @@ from vault import crypto
 from vault.crypto import key_scope
 from vault.models import ClientKey
 
+from .conftest import rolled_back
+
 CASES, CONTACTS = 30, 600
 
 
 @pytest.fixture(scope="module")
 def synthetic(django_db_setup, django_db_blocker, tmp_path_factory):
     manifest = tmp_path_factory.mktemp("synthetic") / "manifest.json"
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            out = io.StringIO()
-            call_command("synthesize", "--cases", str(CASES), "--contacts", str(CONTACTS), "--seed", "11",
-                         "--jobs", "2", "--manifest", str(manifest), "--no-progress", stdout=out)
-            yield json.loads(manifest.read_text()), out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        out = io.StringIO()
+        call_command("synthesize", "--cases", str(CASES), "--contacts", str(CONTACTS), "--seed", "11",
+                     "--jobs", "2", "--manifest", str(manifest), "--no-progress", stdout=out)
+        yield json.loads(manifest.read_text()), out.getvalue()
 
 
 @pytest.fixture
