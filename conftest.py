@@ -33,21 +33,30 @@ class World:
 
     def personas(self) -> dict[str, object]:
         return {
-            "case_manager": self.case_manager, "co_worker": self.co_worker,
-            "other_practitioner": self.other_practitioner, "specialist": self.specialist,
-            "supervisor": self.supervisor, "programme_manager": self.programme_manager,
-            "evaluator": self.evaluator, "administrator": self.administrator,
+            "case_manager": self.case_manager,
+            "co_worker": self.co_worker,
+            "other_practitioner": self.other_practitioner,
+            "specialist": self.specialist,
+            "supervisor": self.supervisor,
+            "programme_manager": self.programme_manager,
+            "evaluator": self.evaluator,
+            "administrator": self.administrator,
             "foreign_practitioner": self.foreign_practitioner,
         }
 
 
 def make_staff(username: str, org, *grants: tuple[str, object | None], **extra):
     from accounts.services import staff_create
-
     from accounts.testing import enrol_totp
 
-    user = staff_create(username=username, password="correct horse battery staple", organisation=org,
-                        roles=list(grants), first_name=username.replace("_", " ").title(), **extra)
+    user = staff_create(
+        username=username,
+        password="correct horse battery staple",
+        organisation=org,
+        roles=list(grants),
+        first_name=username.replace("_", " ").title(),
+        **extra,
+    )
     enrol_totp(user)  # everyone signs in with a second factor (accounts.testing.TEST_TOTP_SECRET)
     return user
 
@@ -65,15 +74,35 @@ def make_case(actor, programme, team, *, manager, co_worker, given="Mira", famil
     from cases.lifecycle import State
 
     case = services.enquiry_create(
-        actor=actor, programme=programme, team=team,
-        identity={"given_name": given, "family_name": family, "date_of_birth": "1994-03-02",
-                  "phone": "+49 30 5550 1234", "aliases": "Mimi O."},
-        referral_source="probation", setting="probation", participation="voluntary", ideology="right_wing",
+        actor=actor,
+        programme=programme,
+        team=team,
+        identity={
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": "1994-03-02",
+            "phone": "+49 30 5550 1234",
+            "aliases": "Mimi O.",
+        },
+        referral_source="probation",
+        setting="probation",
+        participation="voluntary",
+        ideology="right_wing",
     )
-    services.assignment_add(actor=actor, case=case, staff=manager, role="case_manager",
-                            starts_on=timezone.localdate() - dt.timedelta(days=30))
-    services.assignment_add(actor=actor, case=case, staff=co_worker, role="co_worker",
-                            starts_on=timezone.localdate() - dt.timedelta(days=30))
+    services.assignment_add(
+        actor=actor,
+        case=case,
+        staff=manager,
+        role="case_manager",
+        starts_on=timezone.localdate() - dt.timedelta(days=30),
+    )
+    services.assignment_add(
+        actor=actor,
+        case=case,
+        staff=co_worker,
+        role="co_worker",
+        starts_on=timezone.localdate() - dt.timedelta(days=30),
+    )
     path = [State.SCREENING, State.ENGAGEMENT, State.ASSESSMENT, State.AGREEMENT, State.ACTIVE]
     if state in path:
         for target in path[: path.index(state) + 1]:
@@ -105,14 +134,43 @@ def world(db) -> World:
         foreign_practitioner = make_staff("foreign_practitioner", other_org, ("practitioner", team_f))
         foreign_colleague = make_staff("foreign_colleague", other_org, ("practitioner", team_f))
         case = make_case(supervisor, programme, team_a, manager=case_manager, co_worker=co_worker)
-        other_case = make_case(other_practitioner, programme, team_b, manager=other_practitioner,
-                               co_worker=make_staff("other_co_worker", org, ("practitioner", team_b)),
-                               given="Jonas", family="Brandtmeier")
-        foreign_case = make_case(foreign_practitioner, other_programme, team_f, manager=foreign_practitioner,
-                                 co_worker=foreign_colleague, given="Lea", family="Vukovic-Hansen")
-    return World(org, other_org, programme, team_a, team_b, case_manager, co_worker, other_practitioner,
-                 specialist, supervisor, programme_manager, evaluator, administrator, foreign_practitioner,
-                 case, other_case, foreign_case)
+        other_case = make_case(
+            other_practitioner,
+            programme,
+            team_b,
+            manager=other_practitioner,
+            co_worker=make_staff("other_co_worker", org, ("practitioner", team_b)),
+            given="Jonas",
+            family="Brandtmeier",
+        )
+        foreign_case = make_case(
+            foreign_practitioner,
+            other_programme,
+            team_f,
+            manager=foreign_practitioner,
+            co_worker=foreign_colleague,
+            given="Lea",
+            family="Vukovic-Hansen",
+        )
+    return World(
+        org,
+        other_org,
+        programme,
+        team_a,
+        team_b,
+        case_manager,
+        co_worker,
+        other_practitioner,
+        specialist,
+        supervisor,
+        programme_manager,
+        evaluator,
+        administrator,
+        foreign_practitioner,
+        case,
+        other_case,
+        foreign_case,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -123,9 +181,10 @@ def _key_scope():
 
 # Browser tests: one real server with the demo programme and one Chromium for the whole run.
 
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    from tandem.tests.live import require_chromium, LiveServer
+    from tandem.tests.live import LiveServer, require_chromium
 
     require_chromium()
     live = LiveServer(tmp_path_factory.mktemp("live")).start()
@@ -143,8 +202,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()

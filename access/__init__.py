@@ -31,8 +31,10 @@ class Restricted(PermissionDenied):
     def __init__(self, client: Client) -> None:
         self.client = client
         since = formats.date_format(timezone.localtime(client.restricted_at), "DATE_FORMAT")
-        super().__init__(_("This record is restricted (GDPR Art. 18) since %(date)s; lift the restriction to "
-                           "change it.") % {"date": since})
+        super().__init__(
+            _("This record is restricted (GDPR Art. 18) since %(date)s; lift the restriction to change it.")
+            % {"date": since}
+        )
 
 
 def check_not_restricted(client: Client, *, user=None, action: str = "case.write", obj=None) -> None:
@@ -44,8 +46,13 @@ def check_not_restricted(client: Client, *, user=None, action: str = "case.write
 
 
 def sees_case_content(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.organisation_id
-                and user.role_codes() & CASEWORK_ROLES)
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.organisation_id
+        and user.role_codes() & CASEWORK_ROLES
+    )
 
 
 def cases_for(user) -> QuerySet[Case]:

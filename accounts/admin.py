@@ -28,8 +28,9 @@ class StaffPasswordChangeForm(AdminPasswordChangeForm):
     """An administrator sets a password: the staff member's sessions end on the server."""
 
     def save(self, commit=True):
-        return services.staff_password_change(actor=None, user=self.user, password=self.cleaned_data["password1"],
-                                              check_password=False)
+        return services.staff_password_change(
+            actor=None, user=self.user, password=self.cleaned_data["password1"], check_password=False
+        )
 
 
 @admin.register(User)
@@ -53,8 +54,13 @@ class StaffAdmin(AdministratorModelAdmin, UserAdmin):
             services.staff_deactivate(actor=request.user, user=obj)
 
     def get_urls(self):
-        urls = [path("<int:user_id>/end-sessions/", self.admin_site.admin_view(self.end_sessions_view),
-                     name="accounts_user_end_sessions")]
+        urls = [
+            path(
+                "<int:user_id>/end-sessions/",
+                self.admin_site.admin_view(self.end_sessions_view),
+                name="accounts_user_end_sessions",
+            )
+        ]
         return urls + super().get_urls()
 
     def end_sessions_view(self, request, user_id):
@@ -66,9 +72,12 @@ def _end_sessions(model_admin, request, user_id):
         raise PermissionDenied
     user = get_object_or_404(model_admin.get_queryset(request), pk=user_id)
     ended, revoked = services.staff_sessions_end(actor=request.user, user=user)
-    model_admin.message_user(request, gettext("%(user)s was signed out everywhere: %(sessions)d sessions ended, "
-                                               "%(tokens)d API tokens revoked.") % {
-        "user": user.username, "sessions": ended, "tokens": revoked}, messages.SUCCESS)
+    model_admin.message_user(
+        request,
+        gettext("%(user)s was signed out everywhere: %(sessions)d sessions ended, %(tokens)d API tokens revoked.")
+        % {"user": user.username, "sessions": ended, "tokens": revoked},
+        messages.SUCCESS,
+    )
     return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
 
 

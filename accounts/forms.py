@@ -12,8 +12,10 @@ from cases.forms import TandemForm
 
 from . import services
 
-SIGNIN_REFUSED = _("The username and password did not match, or sign-in for this username is paused after too "
-                   "many failed attempts. Please check and try again later.")
+SIGNIN_REFUSED = _(
+    "The username and password did not match, or sign-in for this username is paused after too "
+    "many failed attempts. Please check and try again later."
+)
 
 
 class SignInForm(AuthenticationForm):
@@ -42,33 +44,46 @@ class SignInForm(AuthenticationForm):
 
 class CodeForm(TandemForm):
     code = forms.CharField(
-        label=_("Code"), max_length=32, strip=True,
+        label=_("Code"),
+        max_length=32,
+        strip=True,
         help_text=_("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false",
-                                      "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false", "autofocus": True}
+        ),
     )
 
 
 class EnrolForm(TandemForm):
     code = forms.CharField(
-        label=_("Code from your authenticator app"), max_length=8, strip=True,
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        strip=True,
         help_text=_("After adding Tandem to the app, type the 6-digit code it shows."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 
 
 class ReauthForm(TandemForm):
-    password = forms.CharField(label=_("Password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}))
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
     code = forms.CharField(
-        label=_("Code from your authenticator app"), max_length=8, strip=True,
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
 
 class TokenIssueForm(TandemForm):
-    name = forms.CharField(label=_("What the token is for"), max_length=100,
-                           help_text=_("For example “probation import”, so you recognise it later."))
+    name = forms.CharField(
+        label=_("What the token is for"),
+        max_length=100,
+        help_text=_("For example “probation import”, so you recognise it later."),
+    )
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)
 
 

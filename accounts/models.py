@@ -28,14 +28,25 @@ TEAM_ROLES = {Role.PRACTITIONER, Role.SPECIALIST, Role.SUPERVISOR}
 class User(AbstractUser):
     """A staff member. Case access comes from assignments and supervised teams, never from this row alone."""
 
-    organisation = models.ForeignKey("programmes.Organisation", on_delete=models.PROTECT, null=True, related_name="staff")
+    organisation = models.ForeignKey(
+        "programmes.Organisation", on_delete=models.PROTECT, null=True, related_name="staff"
+    )
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "password": DataClass.TECHNICAL, "last_login": DataClass.STAFF,
-        "is_superuser": DataClass.STAFF, "username": DataClass.STAFF, "first_name": DataClass.STAFF,
-        "last_name": DataClass.STAFF, "email": DataClass.STAFF, "is_staff": DataClass.STAFF,
-        "is_active": DataClass.STAFF, "date_joined": DataClass.STAFF, "organisation": DataClass.STAFF,
-        "groups": DataClass.STAFF, "user_permissions": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "password": DataClass.TECHNICAL,
+        "last_login": DataClass.STAFF,
+        "is_superuser": DataClass.STAFF,
+        "username": DataClass.STAFF,
+        "first_name": DataClass.STAFF,
+        "last_name": DataClass.STAFF,
+        "email": DataClass.STAFF,
+        "is_staff": DataClass.STAFF,
+        "is_active": DataClass.STAFF,
+        "date_joined": DataClass.STAFF,
+        "organisation": DataClass.STAFF,
+        "groups": DataClass.STAFF,
+        "user_permissions": DataClass.STAFF,
     }
 
     @property
@@ -69,9 +80,16 @@ class RoleGrant(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    team = models.ForeignKey("programmes.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="role_grants")
+    team = models.ForeignKey(
+        "programmes.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="role_grants"
+    )
 
-    data_classification = {"id": DataClass.TECHNICAL, "user": DataClass.STAFF, "role": DataClass.STAFF, "team": DataClass.STAFF}
+    data_classification = {
+        "id": DataClass.TECHNICAL,
+        "user": DataClass.STAFF,
+        "role": DataClass.STAFF,
+        "team": DataClass.STAFF,
+    }
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "role", "team"], name="rolegrant_unique")]
@@ -103,21 +121,31 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "user": DataClass.STAFF, "name": DataClass.STAFF, "prefix": DataClass.TECHNICAL,
-        "digest": DataClass.TECHNICAL, "created_at": DataClass.TECHNICAL, "expires_at": DataClass.TECHNICAL,
+        "id": DataClass.TECHNICAL,
+        "user": DataClass.STAFF,
+        "name": DataClass.STAFF,
+        "prefix": DataClass.TECHNICAL,
+        "digest": DataClass.TECHNICAL,
+        "created_at": DataClass.TECHNICAL,
+        "expires_at": DataClass.TECHNICAL,
         "revoked_at": DataClass.TECHNICAL,
     }
 
     @classmethod
-    def issue(cls, *, user: User, name: str = "", days: int | None = None) -> tuple["ApiToken", str]:
+    def issue(cls, *, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
         raw = "tdm_" + secrets.token_urlsafe(32)
         days = days if days is not None else settings.TANDEM_API_TOKEN_DAYS
-        token = cls.objects.create(user=user, name=name, prefix=raw[4:12], digest=_token_digest(raw),
-                                   expires_at=timezone.now() + timedelta(days=days))
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=raw[4:12],
+            digest=_token_digest(raw),
+            expires_at=timezone.now() + timedelta(days=days),
+        )
         return token, raw
 
     @classmethod
-    def find(cls, raw: str) -> "ApiToken | None":
+    def find(cls, raw: str) -> ApiToken | None:
         return cls.objects.usable().select_related("user").filter(digest=_token_digest(raw)).first()
 
     def __str__(self) -> str:
@@ -135,8 +163,12 @@ class UserSession(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "user": DataClass.STAFF, "session_key": DataClass.TECHNICAL,
-        "created": DataClass.STAFF, "last_seen": DataClass.STAFF, "ip": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "user": DataClass.STAFF,
+        "session_key": DataClass.TECHNICAL,
+        "created": DataClass.STAFF,
+        "last_seen": DataClass.STAFF,
+        "ip": DataClass.STAFF,
     }
 
     def __str__(self) -> str:
@@ -152,6 +184,9 @@ class SignInThrottle(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "username_digest": DataClass.TECHNICAL, "failures": DataClass.TECHNICAL,
-        "window_started": DataClass.TECHNICAL, "locked_until": DataClass.TECHNICAL,
+        "id": DataClass.TECHNICAL,
+        "username_digest": DataClass.TECHNICAL,
+        "failures": DataClass.TECHNICAL,
+        "window_started": DataClass.TECHNICAL,
+        "locked_until": DataClass.TECHNICAL,
     }

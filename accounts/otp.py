@@ -51,7 +51,8 @@ def base32_secret(device: TOTPDevice) -> str:
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// address as inline SVG markup (no script, no style attribute)."""
     return segno.make(device.config_url, error="m").svg_inline(
-        scale=5, border=4, dark="#000", light="#fff", omitsize=False, title="QR code", svgclass="qr-code")
+        scale=5, border=4, dark="#000", light="#fff", omitsize=False, title="QR code", svgclass="qr-code"
+    )
 
 
 def verify_totp(user, code: str, *, purpose: str) -> bool:
@@ -60,8 +61,14 @@ def verify_totp(user, code: str, *, purpose: str) -> bool:
     code = (code or "").replace(" ", "")
     ok = device is not None and code.isdigit() and verify_token(user, device.persistent_id, code) is not None
     if not ok:
-        audit_record("auth.otp_failed", object_type="user", object_id=str(user.pk), outcome=Outcome.DENIED,
-                     detail=purpose, actor=user)
+        audit_record(
+            "auth.otp_failed",
+            object_type="user",
+            object_id=str(user.pk),
+            outcome=Outcome.DENIED,
+            detail=purpose,
+            actor=user,
+        )
     return ok
 
 
@@ -77,10 +84,14 @@ def verify_second_factor(user, code: str):
         static = StaticDevice.objects.filter(user=user, confirmed=True).first()
         if static is not None:
             device = verify_token(user, static.persistent_id, code)
-    audit_record("auth.otp_verified" if device else "auth.otp_failed", object_type="user", object_id=str(user.pk),
-                 outcome=Outcome.OK if device else Outcome.DENIED,
-                 detail=("recovery code" if isinstance(device, StaticDevice) else "authenticator") if device else "",
-                 actor=user)
+    audit_record(
+        "auth.otp_verified" if device else "auth.otp_failed",
+        object_type="user",
+        object_id=str(user.pk),
+        outcome=Outcome.OK if device else Outcome.DENIED,
+        detail=("recovery code" if isinstance(device, StaticDevice) else "authenticator") if device else "",
+        actor=user,
+    )
     return device
 
 
@@ -97,8 +108,9 @@ def enrolment_confirm(user, device: TOTPDevice, code: str) -> list[str] | None:
     """Confirm the authenticator with a code from it; returns the new recovery codes (shown once), or None."""
     code = (code or "").replace(" ", "")
     if device.user_id != user.pk or device.confirmed or not code.isdigit() or not device.verify_token(code):
-        audit_record("auth.otp_enrol_failed", object_type="user", object_id=str(user.pk), outcome=Outcome.DENIED,
-                     actor=user)
+        audit_record(
+            "auth.otp_enrol_failed", object_type="user", object_id=str(user.pk), outcome=Outcome.DENIED, actor=user
+        )
         return None
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True

@@ -21,9 +21,17 @@ from .models import TEAM_ROLES, ApiToken, Role, RoleGrant, SignInThrottle, User,
 
 
 @transaction.atomic
-def staff_create(*, username: str, password: str | None, organisation: Organisation,
-                 roles: Iterable[tuple[str, Team | None]], first_name: str = "", last_name: str = "",
-                 email: str = "", check_password: bool = False) -> User:
+def staff_create(
+    *,
+    username: str,
+    password: str | None,
+    organisation: Organisation,
+    roles: Iterable[tuple[str, Team | None]],
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    check_password: bool = False,
+) -> User:
     """A staff member with their roles. Team roles need a team of the same organisation."""
     roles = list(roles)
     if not roles:
@@ -37,8 +45,14 @@ def staff_create(*, username: str, password: str | None, organisation: Organisat
             raise ValidationError({"roles": f"Team {team} belongs to another organisation."})
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": f"The username {username!r} is taken."})
-    user = User(username=username, organisation=organisation, first_name=first_name, last_name=last_name,
-                email=email, is_staff=any(role == Role.ADMINISTRATOR for role, _t in roles))
+    user = User(
+        username=username,
+        organisation=organisation,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=any(role == Role.ADMINISTRATOR for role, _t in roles),
+    )
     if password:
         if check_password:
             validate_password(password, user)
@@ -59,8 +73,10 @@ def api_token_issue(*, user: User, name: str = "", days: int | None = None) -> t
     if not user.is_active:
         raise ValidationError("An inactive account cannot receive an API token.")
     if not has_second_factor(user):
-        raise ValidationError("API tokens are only issued to staff who have set up their authenticator app: "
-                              "sign in once and follow the set-up steps first.")
+        raise ValidationError(
+            "API tokens are only issued to staff who have set up their authenticator app: "
+            "sign in once and follow the set-up steps first."
+        )
     if days is not None and days < 1:
         raise ValidationError({"days": "A token must be valid for at least one day."})
     token, raw = ApiToken.issue(user=user, name=name, days=days)
@@ -90,6 +106,7 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
 
 # Sessions ---------------------------------------------------------------------------------------------
 
+
 def _session_store(session_key: str):
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
 
@@ -100,7 +117,8 @@ def session_register(*, user: User, session_key: str, ip: str | None = None) -> 
     now = timezone.now()
     UserSession.objects.filter(user=user, last_seen__lt=now - timedelta(seconds=settings.SESSION_COOKIE_AGE)).delete()
     row, _created = UserSession.objects.update_or_create(
-        session_key=session_key, defaults={"user": user, "last_seen": now, "ip": ip})
+        session_key=session_key, defaults={"user": user, "last_seen": now, "ip": ip}
+    )
     return row
 
 
@@ -127,8 +145,13 @@ def staff_sessions_end(*, actor: User | None, user: User) -> tuple[int, int]:
     """End every session and revoke every API token of ``user`` at once (an administrator's emergency stop)."""
     ended = sessions_end(user=user)
     revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit_record("staff.sessions_end", object_type="user", object_id=str(user.pk),
-                 detail=f"{ended} sessions, {revoked} tokens", actor=actor)
+    audit_record(
+        "staff.sessions_end",
+        object_type="user",
+        object_id=str(user.pk),
+        detail=f"{ended} sessions, {revoked} tokens",
+        actor=actor,
+    )
     return ended, revoked
 
 
@@ -138,28 +161,38 @@ def staff_deactivate(*, actor: User | None, user: User) -> User:
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
-    ended, revoked = sessions_end(user=user), ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now())
-    audit_record("staff.deactivate", object_type="user", object_id=str(user.pk),
-                 detail=f"{ended} sessions, {revoked} tokens", actor=actor)
+    ended, revoked = (
+        sessions_end(user=user),
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now()),
+    )
+    audit_record(
+        "staff.deactivate",
+        object_type="user",
+        object_id=str(user.pk),
+        detail=f"{ended} sessions, {revoked} tokens",
+        actor=actor,
+    )
     return user
 
 
 @transaction.atomic
-def staff_password_change(*, actor: User | None, user: User, password: str, keep_session: str | None = None,
-                          check_password: bool = True) -> User:
+def staff_password_change(
+    *, actor: User | None, user: User, password: str, keep_session: str | None = None, check_password: bool = True
+) -> User:
     """Set a new password; every other session of the user ends on the server."""
     if check_password:
         validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     ended = sessions_end(user=user, keep=keep_session)
-    audit_record("staff.password_change", object_type="user", object_id=str(user.pk), detail=f"{ended} sessions",
-                 actor=actor)
+    audit_record(
+        "staff.password_change", object_type="user", object_id=str(user.pk), detail=f"{ended} sessions", actor=actor
+    )
     return user
 
 
 # Failed sign-ins --------------------------------------------------------------------------------------
+
 
 def username_digest(username: str) -> str:
     """The username as a keyed hash: failed sign-ins are counted and audited without storing what was typed."""
@@ -185,8 +218,13 @@ def signin_failure_record(*, username: str, locked: bool = False) -> None:
             row.locked_until = now + timedelta(seconds=settings.TANDEM_SIGNIN_LOCK_SECONDS)
             row.failures, row.window_started = 0, now
         row.save()
-    audit_record("auth.login_failed", object_type="signin", object_id=digest[:32], outcome=Outcome.DENIED,
-                 detail="locked" if locked else "")
+    audit_record(
+        "auth.login_failed",
+        object_type="signin",
+        object_id=digest[:32],
+        outcome=Outcome.DENIED,
+        detail="locked" if locked else "",
+    )
 
 
 def signin_success(*, username: str) -> None:

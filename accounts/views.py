@@ -28,14 +28,14 @@ from .forms import CodeForm, EnrolForm, ReauthForm, SignInForm, TokenIssueForm, 
 from .models import ApiToken, UserSession
 from .reauth import REAUTH_SESSION_KEY, mark_reauthenticated, reauth_fresh, reauth_redirect
 
-
 PASSWORD_AT_SESSION_KEY = "tandem_password_at"  # nosec B105 # the name of a session key, not a password
 
 
 def _next_url(request: HttpRequest, default: str | None = None) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return default or reverse(settings.LOGIN_REDIRECT_URL)
 
@@ -51,14 +51,18 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.session_register(user=form.get_user(), session_key=self.request.session.session_key,
-                                  ip=client_ip(self.request))
+        services.session_register(
+            user=form.get_user(), session_key=self.request.session.session_key, ip=client_ip(self.request)
+        )
         self.request.session[PASSWORD_AT_SESSION_KEY] = time.time()
         return response
 
     def get_success_url(self):
-        return reverse("second_factor") + "?next=" + self.get_redirect_url() if self.get_redirect_url() \
+        return (
+            reverse("second_factor") + "?next=" + self.get_redirect_url()
+            if self.get_redirect_url()
             else reverse("second_factor")
+        )
 
 
 def _complete_second_factor(request: HttpRequest, device) -> None:
@@ -91,11 +95,15 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         if device is not None:
             _complete_second_factor(request, device)
             if otp.recovery_codes_left(request.user) <= 3:
-                messages.warning(request, _("You have few recovery codes left. Create new ones on the "
-                                            "“Sign-in and API tokens” page."))
+                messages.warning(
+                    request,
+                    _("You have few recovery codes left. Create new ones on the “Sign-in and API tokens” page."),
+                )
             return HttpResponseRedirect(_next_url(request))
-        form.add_error("code", _("This code is not valid, or it was already used. Wait for the next code "
-                                 "in your app and try again."))
+        form.add_error(
+            "code",
+            _("This code is not valid, or it was already used. Wait for the next code in your app and try again."),
+        )
     return render(request, "accounts/second_factor.html", {"form": form, "next": _next_url(request, default="")})
 
 
@@ -114,12 +122,20 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             device.refresh_from_db()
             _complete_second_factor(request, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
-        form.add_error("code", _("This code does not match. Check that the app shows the code for Tandem and "
-                                 "type the code it shows now."))
-    return render(request, "accounts/enrol.html", {
-        "form": form, "qr_svg": otp.qr_svg(device), "secret": otp.base32_secret(device),
-        "next": _next_url(request, default=""),
-    })
+        form.add_error(
+            "code",
+            _("This code does not match. Check that the app shows the code for Tandem and type the code it shows now."),
+        )
+    return render(
+        request,
+        "accounts/enrol.html",
+        {
+            "form": form,
+            "qr_svg": otp.qr_svg(device),
+            "secret": otp.base32_secret(device),
+            "next": _next_url(request, default=""),
+        },
+    )
 
 
 @login_required
@@ -136,10 +152,12 @@ def reauth(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_next_url(request))
         if not password_ok:
             services.signin_failure_record(username=user.get_username())
-        audit_record("auth.reauth_failed", object_type="user", object_id=str(user.pk), outcome=Outcome.DENIED,
-                     actor=user)
-        form.add_error(None, _("The password or the code did not match. Type your password and the code your "
-                               "app shows now."))
+        audit_record(
+            "auth.reauth_failed", object_type="user", object_id=str(user.pk), outcome=Outcome.DENIED, actor=user
+        )
+        form.add_error(
+            None, _("The password or the code did not match. Type your password and the code your app shows now.")
+        )
     return render(request, "accounts/reauth.html", {"form": form, "next": _next_url(request, default="")})
 
 
@@ -173,8 +191,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             return reauth_redirect(request)  # a stolen session must not turn into lasting access
         if action == "issue" and issue_form.is_valid():
             try:
-                token, raw = services.api_token_issue(user=user, name=issue_form.cleaned_data["name"],
-                                                      days=issue_form.cleaned_data["days"])
+                token, raw = services.api_token_issue(
+                    user=user, name=issue_form.cleaned_data["name"], days=issue_form.cleaned_data["days"]
+                )
             except ValidationError as exc:
                 issue_form.add_service_error(exc)
             else:
@@ -191,10 +210,15 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         elif action == "recovery_codes":
             context["recovery_codes"] = otp.recovery_codes_issue(user)
         elif action not in {"issue", "revoke"}:
-            return render(request, "accounts/api_tokens.html", {**_tokens_context(request), "issue_form": issue_form,
-                                                                 "bad_request": True}, status=400)
-    return render(request, "accounts/api_tokens.html", {**_tokens_context(request), "issue_form": issue_form,
-                                                         **context})
+            return render(
+                request,
+                "accounts/api_tokens.html",
+                {**_tokens_context(request), "issue_form": issue_form, "bad_request": True},
+                status=400,
+            )
+    return render(
+        request, "accounts/api_tokens.html", {**_tokens_context(request), "issue_form": issue_form, **context}
+    )
 
 
 def _tokens_context(request: HttpRequest) -> dict:

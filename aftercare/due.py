@@ -20,9 +20,20 @@ def release_warnings_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
     items = []
     for plan, check in selectors.open_release_warnings(cases_qs):
         label = _("%(check)s (%(day)s): acknowledge on the case page") % {
-            "check": labels[check.kind], "day": formats.date_format(plan.release_on, "SHORT_DATE_FORMAT")}
-        items.append(DueItem(plan.case, "release_check", label, plan.release_on, plan.release_on < today,
-                             case_url(plan.case, "release"), key=f"{check.kind}-{plan.release_on.isoformat()}"))
+            "check": labels[check.kind],
+            "day": formats.date_format(plan.release_on, "SHORT_DATE_FORMAT"),
+        }
+        items.append(
+            DueItem(
+                plan.case,
+                "release_check",
+                label,
+                plan.release_on,
+                plan.release_on < today,
+                case_url(plan.case, "release"),
+                key=f"{check.kind}-{plan.release_on.isoformat()}",
+            )
+        )
     return items
 
 
@@ -35,9 +46,17 @@ def conferences_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
             label = _("Follow-up social-net conference planned for %(day)s") % {"day": day}
         else:
             label = _("Social-net conference planned for %(day)s") % {"day": day}
-        items.append(DueItem(conference.case, "conference", label, conference.scheduled_on,
-                             conference.scheduled_on < today, case_url(conference.case, "release"),
-                             key=f"conference-{conference.pk}"))
+        items.append(
+            DueItem(
+                conference.case,
+                "conference",
+                label,
+                conference.scheduled_on,
+                conference.scheduled_on < today,
+                case_url(conference.case, "release"),
+                key=f"conference-{conference.pk}",
+            )
+        )
     return items
 
 
@@ -50,8 +69,20 @@ def aftercare_frequency_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]
             continue
         phase = status.phase
         label = _("Aftercare (%(phase)s): %(contacts)s of %(required)s contacts in the last %(days)s days") % {
-            "phase": phases[phase.kind], "contacts": status.contacts, "required": status.required,
-            "days": status.window_days}
-        items.append(DueItem(plan.case, "aftercare", label, status.due_on, status.due_on < today,
-                             case_url(plan.case, "release"), key=f"phase-{phase.starts_month}"))
+            "phase": phases[phase.kind],
+            "contacts": status.contacts,
+            "required": status.required,
+            "days": status.window_days,
+        }
+        items.append(
+            DueItem(
+                plan.case,
+                "aftercare",
+                label,
+                status.due_on,
+                status.due_on < today,
+                case_url(plan.case, "release"),
+                key=f"phase-{phase.starts_month}",
+            )
+        )
     return items

@@ -18,16 +18,20 @@ class ProgrammeAftercare(models.Model):
     """A programme's aftercare settings: its holiday region and when the follow-up conference is held."""
 
     programme = models.OneToOneField("programmes.Programme", on_delete=models.CASCADE, related_name="aftercare")
-    holiday_region = models.CharField(_("public holidays of"), max_length=8, choices=list(REGIONS.items()),
-                                      default="DE-NW")
+    holiday_region = models.CharField(
+        _("public holidays of"), max_length=8, choices=list(REGIONS.items()), default="DE-NW"
+    )
     follow_up_months = models.PositiveSmallIntegerField(
-        _("follow-up conference after (months)"), choices=[(3, _("3 months")), (6, _("6 months"))], default=6)
-    first_days_hours = models.PositiveSmallIntegerField(
-        _("hours after release someone must be reachable"), default=72)
+        _("follow-up conference after (months)"), choices=[(3, _("3 months")), (6, _("6 months"))], default=6
+    )
+    first_days_hours = models.PositiveSmallIntegerField(_("hours after release someone must be reachable"), default=72)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "programme": DataClass.OPERATIONAL, "holiday_region": DataClass.OPERATIONAL,
-        "follow_up_months": DataClass.OPERATIONAL, "first_days_hours": DataClass.OPERATIONAL,
+        "id": DataClass.TECHNICAL,
+        "programme": DataClass.OPERATIONAL,
+        "holiday_region": DataClass.OPERATIONAL,
+        "follow_up_months": DataClass.OPERATIONAL,
+        "first_days_hours": DataClass.OPERATIONAL,
     }
 
 
@@ -44,24 +48,32 @@ class AftercarePhase(models.Model):
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="aftercare_phases")
     kind = models.CharField(_("phase"), max_length=20, choices=PhaseKind.choices)
     starts_month = models.PositiveSmallIntegerField(_("from month"))
-    ends_month = models.PositiveSmallIntegerField(_("until month"), null=True, blank=True,
-                                                  help_text=_("Leave empty for the last, open-ended phase."))
-    contacts = models.PositiveSmallIntegerField(_("contacts"), default=0,
-                                                help_text=_("Target number of contacts per period; 0 for none."))
+    ends_month = models.PositiveSmallIntegerField(
+        _("until month"), null=True, blank=True, help_text=_("Leave empty for the last, open-ended phase.")
+    )
+    contacts = models.PositiveSmallIntegerField(
+        _("contacts"), default=0, help_text=_("Target number of contacts per period; 0 for none.")
+    )
     period_days = models.PositiveSmallIntegerField(_("per days"), default=7)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "programme": DataClass.OPERATIONAL, "kind": DataClass.OPERATIONAL,
-        "starts_month": DataClass.OPERATIONAL, "ends_month": DataClass.OPERATIONAL,
-        "contacts": DataClass.OPERATIONAL, "period_days": DataClass.OPERATIONAL,
+        "id": DataClass.TECHNICAL,
+        "programme": DataClass.OPERATIONAL,
+        "kind": DataClass.OPERATIONAL,
+        "starts_month": DataClass.OPERATIONAL,
+        "ends_month": DataClass.OPERATIONAL,
+        "contacts": DataClass.OPERATIONAL,
+        "period_days": DataClass.OPERATIONAL,
     }
 
     class Meta:
         ordering = ["programme", "starts_month"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "starts_month"], name="aftercare_phase_unique_start"),
-            models.CheckConstraint(condition=models.Q(ends_month__isnull=True) | models.Q(ends_month__gt=models.F("starts_month")),
-                                   name="aftercare_phase_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(ends_month__isnull=True) | models.Q(ends_month__gt=models.F("starts_month")),
+                name="aftercare_phase_ordered",
+            ),
             models.CheckConstraint(condition=models.Q(period_days__gte=1), name="aftercare_phase_period"),
         ]
 
@@ -100,8 +112,12 @@ class ReleasePlan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "release_on": DataClass.CASE,
-        "release_time": DataClass.CASE, "follow_up_months": DataClass.CASE, "updated_by": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "release_on": DataClass.CASE,
+        "release_time": DataClass.CASE,
+        "follow_up_months": DataClass.CASE,
+        "updated_by": DataClass.STAFF,
         "updated_at": DataClass.CASE,
     }
 
@@ -121,14 +137,20 @@ class ReleaseContact(models.Model):
     ends_at = models.DateTimeField(_("reachable until"))
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "plan": DataClass.CASE, "staff": DataClass.STAFF,
-        "starts_at": DataClass.CASE, "ends_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "plan": DataClass.CASE,
+        "staff": DataClass.STAFF,
+        "starts_at": DataClass.CASE,
+        "ends_at": DataClass.CASE,
     }
 
     class Meta:
         ordering = ["starts_at"]
-        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
-                                              name="release_contact_ordered")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="release_contact_ordered"
+            )
+        ]
 
 
 class ReleaseCheck(models.TextChoices):
@@ -148,8 +170,12 @@ class ReleaseCheckAcknowledgement(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "plan": DataClass.CASE, "kind": DataClass.CASE, "release_on": DataClass.CASE,
-        "by": DataClass.STAFF, "at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "plan": DataClass.CASE,
+        "kind": DataClass.CASE,
+        "release_on": DataClass.CASE,
+        "by": DataClass.STAFF,
+        "at": DataClass.CASE,
     }
 
     class Meta:
@@ -184,9 +210,15 @@ class SocialNetConference(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "kind": DataClass.CASE,
-        "scheduled_on": DataClass.CASE, "held_on": DataClass.CASE, "client_present": DataClass.CASE,
-        "groups": DataClass.CASE, "participant_count": DataClass.CASE, "network_time_alone": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "kind": DataClass.CASE,
+        "scheduled_on": DataClass.CASE,
+        "held_on": DataClass.CASE,
+        "client_present": DataClass.CASE,
+        "groups": DataClass.CASE,
+        "participant_count": DataClass.CASE,
+        "network_time_alone": DataClass.CASE,
         "recorded_by": DataClass.STAFF,
     }
 
@@ -211,15 +243,19 @@ class OnCallShift(models.Model):
     ends_at = models.DateTimeField(_("until"))
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "programme": DataClass.OPERATIONAL, "staff": DataClass.STAFF,
-        "starts_at": DataClass.OPERATIONAL, "ends_at": DataClass.OPERATIONAL,
+        "id": DataClass.TECHNICAL,
+        "programme": DataClass.OPERATIONAL,
+        "staff": DataClass.STAFF,
+        "starts_at": DataClass.OPERATIONAL,
+        "ends_at": DataClass.OPERATIONAL,
     }
 
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["programme", "starts_at"])]
-        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
-                                              name="on_call_shift_ordered")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="on_call_shift_ordered")
+        ]
 
 
 class Notification(models.Model):
@@ -238,10 +274,18 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "user": DataClass.STAFF, "case": DataClass.CASE, "kind": DataClass.CASE,
-        "label": DataClass.CASE, "url": DataClass.TECHNICAL, "due_on": DataClass.CASE,
-        "overdue": DataClass.CASE, "key": DataClass.TECHNICAL, "day": DataClass.TECHNICAL,
-        "created_at": DataClass.TECHNICAL, "read_at": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "user": DataClass.STAFF,
+        "case": DataClass.CASE,
+        "kind": DataClass.CASE,
+        "label": DataClass.CASE,
+        "url": DataClass.TECHNICAL,
+        "due_on": DataClass.CASE,
+        "overdue": DataClass.CASE,
+        "key": DataClass.TECHNICAL,
+        "day": DataClass.TECHNICAL,
+        "created_at": DataClass.TECHNICAL,
+        "read_at": DataClass.STAFF,
     }
 
     class Meta:
@@ -263,8 +307,13 @@ class DailyRun(models.Model):
     runs = models.PositiveIntegerField(default=0)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "day": DataClass.TECHNICAL, "started_at": DataClass.TECHNICAL,
-        "finished_at": DataClass.TECHNICAL, "cases_checked": DataClass.TECHNICAL,
-        "items_found": DataClass.TECHNICAL, "notifications_created": DataClass.TECHNICAL,
-        "failures": DataClass.TECHNICAL, "runs": DataClass.TECHNICAL,
+        "id": DataClass.TECHNICAL,
+        "day": DataClass.TECHNICAL,
+        "started_at": DataClass.TECHNICAL,
+        "finished_at": DataClass.TECHNICAL,
+        "cases_checked": DataClass.TECHNICAL,
+        "items_found": DataClass.TECHNICAL,
+        "notifications_created": DataClass.TECHNICAL,
+        "failures": DataClass.TECHNICAL,
+        "runs": DataClass.TECHNICAL,
     }

@@ -34,17 +34,26 @@ def _notify_case(case: Case, today: dt.date) -> tuple[int, Counter]:
     if not items or not staff_ids:
         return len(items), created
     keys = {item.uniqueness_key for item in items}
-    existing = set(Notification.objects.filter(user_id__in=staff_ids, day=today, key__in=keys)
-                   .values_list("user_id", "key"))
+    existing = set(
+        Notification.objects.filter(user_id__in=staff_ids, day=today, key__in=keys).values_list("user_id", "key")
+    )
     for item in items:
         for user_id in staff_ids:
             if (user_id, item.uniqueness_key) in existing:
                 continue
             try:
                 with transaction.atomic():
-                    Notification.objects.create(user_id=user_id, case=case, kind=item.kind, label=item.label[:300],
-                                                url=item.url, due_on=item.due_on, overdue=item.overdue,
-                                                key=item.uniqueness_key, day=today)
+                    Notification.objects.create(
+                        user_id=user_id,
+                        case=case,
+                        kind=item.kind,
+                        label=item.label[:300],
+                        url=item.url,
+                        due_on=item.due_on,
+                        overdue=item.overdue,
+                        key=item.uniqueness_key,
+                        day=today,
+                    )
             except IntegrityError:
                 continue  # another run created it in the meantime
             existing.add((user_id, item.uniqueness_key))
@@ -59,8 +68,12 @@ def _email(created: Counter) -> None:
     link = settings.TANDEM_BASE_URL.rstrip("/") + reverse("aftercare:notifications")
     for user in User.objects.filter(pk__in=list(created), is_active=True).exclude(email=""):
         try:
-            send_mail("Tandem", f"You have {created[user.pk]} new reminders in Tandem.\n\n{link}\n",
-                      settings.DEFAULT_FROM_EMAIL, [user.email])
+            send_mail(
+                "Tandem",
+                f"You have {created[user.pk]} new reminders in Tandem.\n\n{link}\n",
+                settings.DEFAULT_FROM_EMAIL,
+                [user.email],
+            )
         except Exception:  # noqa: BLE001 - a mail server problem must not undo the reminders
             logger.exception("Reminder e-mail to user %s failed", user.pk)
 
@@ -85,9 +98,13 @@ def run_daily_job(today: dt.date | None = None) -> dict:
             counts["notifications_created"] += sum(created.values())
             created_for.update(created)
     DailyRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(), runs=F("runs") + 1, cases_checked=counts["cases_checked"],
-        items_found=counts["items_found"], notifications_created=F("notifications_created") + counts["notifications_created"],
-        failures=counts["failures"])
+        finished_at=timezone.now(),
+        runs=F("runs") + 1,
+        cases_checked=counts["cases_checked"],
+        items_found=counts["items_found"],
+        notifications_created=F("notifications_created") + counts["notifications_created"],
+        failures=counts["failures"],
+    )
     if settings.TANDEM_REMINDER_EMAIL and created_for:
         _email(created_for)
     logger.info("Daily reminders for %s: %s", today.isoformat(), counts)

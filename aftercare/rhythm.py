@@ -49,8 +49,9 @@ class FrequencyStatus:
         return self.contacts < self.required
 
 
-def frequency_status(phases: Sequence, release_on: dt.date, contact_days: Iterable[dt.date],
-                     today: dt.date) -> FrequencyStatus:
+def frequency_status(
+    phases: Sequence, release_on: dt.date, contact_days: Iterable[dt.date], today: dt.date
+) -> FrequencyStatus:
     """Contacts in the rolling window of the current phase against what the phases ask for.
 
     The window is the current phase's period, ending today and never reaching back before release.
@@ -78,8 +79,9 @@ def frequency_status(phases: Sequence, release_on: dt.date, contact_days: Iterab
     return status
 
 
-def coverage_gaps(intervals: Iterable[tuple[dt.datetime, dt.datetime]], start: dt.datetime,
-                  end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+def coverage_gaps(
+    intervals: Iterable[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
     """The parts of [start, end) that no interval covers, in order."""
     gaps: list[tuple[dt.datetime, dt.datetime]] = []
     cursor = start

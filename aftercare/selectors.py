@@ -52,17 +52,25 @@ def _when(moment: dt.datetime) -> str:
 def _message(kind: str, plan: ReleasePlan, detail: str = "", gaps=()) -> str:
     day = formats.date_format(plan.release_on, "DATE_FORMAT")
     if kind == ReleaseCheck.FRIDAY:
-        return _("The release on %(day)s is a Friday: offices and services close for the weekend right after it. "
-                 "Make sure housing, money and the first appointments are settled beforehand.") % {"day": day}
+        return _(
+            "The release on %(day)s is a Friday: offices and services close for the weekend right after it. "
+            "Make sure housing, money and the first appointments are settled beforehand."
+        ) % {"day": day}
     if kind == ReleaseCheck.WEEKEND:
-        return _("The release on %(day)s falls on a weekend: offices and services are closed. "
-                 "Ask whether the release can move to a working day, or arrange who is there.") % {"day": day}
+        return _(
+            "The release on %(day)s falls on a weekend: offices and services are closed. "
+            "Ask whether the release can move to a working day, or arrange who is there."
+        ) % {"day": day}
     if kind == ReleaseCheck.HOLIDAY:
         return _("The release on %(day)s is a public holiday (%(holiday)s): offices and services are closed.") % {
-            "day": day, "holiday": detail}
+            "day": day,
+            "holiday": detail,
+        }
     spans = "; ".join(f"{_when(lo)} – {_when(hi)}" for lo, hi in gaps)
-    return _("Nobody allocated is reachable for the client at these times in the first days after release: "
-             "%(spans)s. Add someone to the on-call roster or to the plan's reachable contacts.") % {"spans": spans}
+    return _(
+        "Nobody allocated is reachable for the client at these times in the first days after release: "
+        "%(spans)s. Add someone to the on-call roster or to the plan's reachable contacts."
+    ) % {"spans": spans}
 
 
 @dataclass
@@ -80,9 +88,11 @@ def _release_context(plans: list[ReleasePlan]) -> ReleaseContext:
     if plans:
         earliest = min(services.release_start(p) for p in plans)
         latest = max(services.release_start(p) for p in plans) + dt.timedelta(
-            hours=max([c.first_days_hours for c in configs.values()] + [72]))
-        for shift in OnCallShift.objects.filter(programme_id__in=programme_ids, ends_at__gt=earliest,
-                                                starts_at__lt=latest).order_by("starts_at"):
+            hours=max([c.first_days_hours for c in configs.values()] + [72])
+        )
+        for shift in OnCallShift.objects.filter(
+            programme_id__in=programme_ids, ends_at__gt=earliest, starts_at__lt=latest
+        ).order_by("starts_at"):
             shifts[shift.programme_id].append((shift.starts_at, shift.ends_at))
     return ReleaseContext(configs, shifts)
 
@@ -97,15 +107,18 @@ def release_checks(plan: ReleasePlan, ctx: ReleaseContext | None = None) -> list
     ctx = ctx or _release_context([plan])
     config = _config(ctx, plan.case.programme_id)
     acks = {a.kind: a for a in plan.acknowledgements.all() if a.release_on == plan.release_on}
-    results = [CheckResult(c.kind, _message(c.kind, plan, c.detail))
-               for c in release_day_checks(plan.release_on, config.holiday_region)]
+    results = [
+        CheckResult(c.kind, _message(c.kind, plan, c.detail))
+        for c in release_day_checks(plan.release_on, config.holiday_region)
+    ]
     start = services.release_start(plan)
     end = start + dt.timedelta(hours=config.first_days_hours)
     covered = ctx.shifts.get(plan.case.programme_id, []) + [(c.starts_at, c.ends_at) for c in plan.contacts.all()]
     gaps = coverage_gaps(covered, start, end)
     if gaps:
-        results.append(CheckResult(ReleaseCheck.UNREACHABLE, _message(ReleaseCheck.UNREACHABLE, plan, gaps=gaps),
-                                   gaps=gaps))
+        results.append(
+            CheckResult(ReleaseCheck.UNREACHABLE, _message(ReleaseCheck.UNREACHABLE, plan, gaps=gaps), gaps=gaps)
+        )
     for result in results:
         ack = acks.get(result.kind)
         if ack is not None:
@@ -114,13 +127,15 @@ def release_checks(plan: ReleasePlan, ctx: ReleaseContext | None = None) -> list
 
 
 def _with_plan_details(plans: QuerySet[ReleasePlan]) -> QuerySet[ReleasePlan]:
-    return plans.prefetch_related(Prefetch("contacts", queryset=ReleaseContact.objects.select_related("staff")),
-                                  "acknowledgements__by")
+    return plans.prefetch_related(
+        Prefetch("contacts", queryset=ReleaseContact.objects.select_related("staff")), "acknowledgements__by"
+    )
 
 
 def plans_for(cases_qs: QuerySet[Case]) -> QuerySet[ReleasePlan]:
-    return _with_plan_details(ReleasePlan.objects.filter(case__in=cases_qs)
-                              .select_related("case__client", "case__programme"))
+    return _with_plan_details(
+        ReleasePlan.objects.filter(case__in=cases_qs).select_related("case__client", "case__programme")
+    )
 
 
 def open_release_warnings(cases_qs: QuerySet[Case]) -> list[tuple[ReleasePlan, CheckResult]]:
@@ -156,32 +171,41 @@ def frequency_statuses(cases_qs: QuerySet[Case], today: dt.date) -> list[tuple[R
     since_day = max(min(p.release_on for p in plans), today - dt.timedelta(days=longest))
     since = timezone.make_aware(dt.datetime.combine(since_day, dt.time.min))
     days: dict = defaultdict(list)
-    for case_id, at in Contact.objects.filter(case__in=[p.case_id for p in plans], occurred_at__gte=since,
-                                              ).values_list("case_id", "occurred_at"):
+    for case_id, at in Contact.objects.filter(
+        case__in=[p.case_id for p in plans],
+        occurred_at__gte=since,
+    ).values_list("case_id", "occurred_at"):
         days[case_id].append(timezone.localtime(at).date())
     for plan in plans:
         last = plan.case.last_contact_at
         if last is not None and timezone.localtime(last).date() < since_day:
             days[plan.case_id].append(timezone.localtime(last).date())  # before every window: only "last contact"
-    return [(plan, frequency_status(_phases(phases, plan.case.programme), plan.release_on, days[plan.case_id], today))
-            for plan in plans]
+    return [
+        (plan, frequency_status(_phases(phases, plan.case.programme), plan.release_on, days[plan.case_id], today))
+        for plan in plans
+    ]
 
 
 def conferences_due(cases_qs: QuerySet[Case], today: dt.date) -> QuerySet[SocialNetConference]:
     horizon = today + dt.timedelta(days=CONFERENCE_DUE_WINDOW_DAYS)
-    return (SocialNetConference.objects.filter(case__in=cases_qs.open(), held_on__isnull=True, scheduled_on__lte=horizon)
-            .select_related("case__client", "case__programme"))
+    return SocialNetConference.objects.filter(
+        case__in=cases_qs.open(), held_on__isnull=True, scheduled_on__lte=horizon
+    ).select_related("case__client", "case__programme")
 
 
 # --- The case page ----------------------------------------------------------------------------------
+
 
 def case_section_context(case: Case, user) -> dict:
     """What `aftercare/_case_section.html` needs. Keys are prefixed `aftercare_`. A fixed number of queries."""
     today = timezone.localdate()
     # The case's one plan (if any), read by its case id: the case itself is already loaded.
     plan = next(iter(_with_plan_details(ReleasePlan.objects.filter(case=case))), None)
-    context: dict = {"aftercare_plan": plan, "aftercare_can_plan": plan is not None or case.setting in services.RELEASE_SETTINGS,
-                     "aftercare_conferences": list(case.social_net_conferences.order_by("scheduled_on"))}
+    context: dict = {
+        "aftercare_plan": plan,
+        "aftercare_can_plan": plan is not None or case.setting in services.RELEASE_SETTINGS,
+        "aftercare_conferences": list(case.social_net_conferences.order_by("scheduled_on")),
+    }
     if plan is None:
         return context
     plan.case = case
@@ -190,9 +214,12 @@ def case_section_context(case: Case, user) -> dict:
     phases = phases_by_programme([case.programme_id])
     status = None
     if plan.release_on <= today:
-        contact_days = [timezone.localtime(at).date()
-                        for at in case.contacts.filter(occurred_at__date__gte=plan.release_on - dt.timedelta(days=1))
-                        .values_list("occurred_at", flat=True)]
+        contact_days = [
+            timezone.localtime(at).date()
+            for at in case.contacts.filter(occurred_at__date__gte=plan.release_on - dt.timedelta(days=1)).values_list(
+                "occurred_at", flat=True
+            )
+        ]
         status = frequency_status(_phases(phases, case.programme), plan.release_on, contact_days, today)
     start = services.release_start(plan)
     config = _config(ctx, case.programme_id)
@@ -211,23 +238,34 @@ def case_section_context(case: Case, user) -> dict:
 
 # --- The on-call roster ----------------------------------------------------------------------------
 
+
 def roster(programme, start: dt.datetime, weeks: int = ROSTER_WEEKS) -> dict:
     end = start + dt.timedelta(weeks=weeks)
-    shifts = list(OnCallShift.objects.filter(programme=programme, ends_at__gt=start, starts_at__lt=end)
-                  .select_related("staff").order_by("starts_at"))
-    return {"shifts": shifts, "gaps": coverage_gaps([(s.starts_at, s.ends_at) for s in shifts], start, end),
-            "start": start, "end": end}
+    shifts = list(
+        OnCallShift.objects.filter(programme=programme, ends_at__gt=start, starts_at__lt=end)
+        .select_related("staff")
+        .order_by("starts_at")
+    )
+    return {
+        "shifts": shifts,
+        "gaps": coverage_gaps([(s.starts_at, s.ends_at) for s in shifts], start, end),
+        "start": start,
+        "end": end,
+    }
 
 
 # --- Notifications ---------------------------------------------------------------------------------
+
 
 def notifications_for(user) -> QuerySet[Notification]:
     """A user's own notifications, on cases they may still see (or on none)."""
     import access
 
-    return (Notification.objects.filter(user=user)
-            .filter(Q(case__isnull=True) | Q(case__in=access.cases_for(user)))
-            .select_related("case__client"))
+    return (
+        Notification.objects.filter(user=user)
+        .filter(Q(case__isnull=True) | Q(case__in=access.cases_for(user)))
+        .select_related("case__client")
+    )
 
 
 def unread_count(user) -> int:
@@ -243,4 +281,3 @@ def unread_count(user) -> int:
         return len(case_ids)
     visible = set(access.cases_for(user).filter(pk__in=on_cases).values_list("pk", flat=True))
     return sum(1 for case_id in case_ids if case_id is None or case_id in visible)
-

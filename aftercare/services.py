@@ -32,8 +32,16 @@ from .models import (
 from .rhythm import add_months
 
 RELEASE_SETTINGS = (Setting.DETENTION, Setting.PRISON)
-PLAN_TEXT_FIELDS = ("place", "housing", "income", "work_education", "daily_structure", "health_care", "met_by",
-                    "first_days_contacts")
+PLAN_TEXT_FIELDS = (
+    "place",
+    "housing",
+    "income",
+    "work_education",
+    "daily_structure",
+    "health_care",
+    "met_by",
+    "first_days_contacts",
+)
 
 
 def programme_aftercare(programme: Programme) -> ProgrammeAftercare:
@@ -47,9 +55,14 @@ def phases_ensure(programme: Programme) -> list[AftercarePhase]:
     phases = list(programme.aftercare_phases.order_by("starts_month"))
     if not phases:
         AftercarePhase.objects.bulk_create(
-            [AftercarePhase(programme=programme, kind=kind, starts_month=start, ends_month=end, contacts=n,
-                            period_days=days) for kind, start, end, n, days in DEFAULT_PHASES],
-            ignore_conflicts=True)
+            [
+                AftercarePhase(
+                    programme=programme, kind=kind, starts_month=start, ends_month=end, contacts=n, period_days=days
+                )
+                for kind, start, end, n, days in DEFAULT_PHASES
+            ],
+            ignore_conflicts=True,
+        )
         phases = list(programme.aftercare_phases.order_by("starts_month"))
     return phases
 
@@ -83,8 +96,9 @@ def _follow_up_sync(*, actor, plan: ReleasePlan) -> SocialNetConference:
     if conference is None:
         if plan.case.social_net_conferences.filter(kind=ConferenceKind.FOLLOW_UP, held_on__isnull=False).exists():
             return None
-        conference = SocialNetConference(case=plan.case, kind=ConferenceKind.FOLLOW_UP, scheduled_on=due,
-                                         recorded_by=actor, groups=[])
+        conference = SocialNetConference(
+            case=plan.case, kind=ConferenceKind.FOLLOW_UP, scheduled_on=due, recorded_by=actor, groups=[]
+        )
         conference.save()
         audit_record("conference.schedule", conference, detail=f"follow-up {due.isoformat()}", actor=actor)
     elif conference.scheduled_on != due:
@@ -95,8 +109,15 @@ def _follow_up_sync(*, actor, plan: ReleasePlan) -> SocialNetConference:
 
 
 @transaction.atomic
-def release_plan_save(*, actor, case: Case, release_on: dt.date, release_time: dt.time | None = None,
-                      follow_up_months: int | None = None, **texts: str) -> ReleasePlan:
+def release_plan_save(
+    *,
+    actor,
+    case: Case,
+    release_on: dt.date,
+    release_time: dt.time | None = None,
+    follow_up_months: int | None = None,
+    **texts: str,
+) -> ReleasePlan:
     """Record or change the release date and plan; the follow-up conference is scheduled to match."""
     unknown = set(texts) - set(PLAN_TEXT_FIELDS)
     if unknown:
@@ -104,9 +125,15 @@ def release_plan_save(*, actor, case: Case, release_on: dt.date, release_time: d
     plan = ReleasePlan.objects.filter(case=case).first()
     errors: dict[str, str] = {}
     # A plan is made while the client is in custody; a release that already happened can be recorded later.
-    if plan is None and case.setting not in RELEASE_SETTINGS and (release_on is None or release_on > timezone.localdate()):
-        errors["release_on"] = _("Release planning is for clients in detention or prison; change the case's "
-                                 "setting first if the client is in custody.")
+    if (
+        plan is None
+        and case.setting not in RELEASE_SETTINGS
+        and (release_on is None or release_on > timezone.localdate())
+    ):
+        errors["release_on"] = _(
+            "Release planning is for clients in detention or prison; change the case's "
+            "setting first if the client is in custody."
+        )
     if release_on is None:
         errors["release_on"] = _("Enter the release date.")
     config = programme_aftercare(case.programme)
@@ -139,7 +166,9 @@ def release_start(plan: ReleasePlan) -> dt.datetime:
 
 
 @transaction.atomic
-def release_contact_add(*, actor, plan: ReleasePlan, staff, starts_at: dt.datetime, ends_at: dt.datetime) -> ReleaseContact:
+def release_contact_add(
+    *, actor, plan: ReleasePlan, staff, starts_at: dt.datetime, ends_at: dt.datetime
+) -> ReleaseContact:
     """A staff member agrees to be reachable for the client in a window around the release."""
     errors: dict[str, str] = {}
     if staff is None or not access.staff_can_be_assigned(staff, plan.case.client):
@@ -169,15 +198,26 @@ def release_check_acknowledge(*, actor, plan: ReleasePlan, kind: str) -> Release
     if kind not in ReleaseCheck.values:
         raise ValidationError({"kind": _("Choose a value from the list.")})
     ack, _created = ReleaseCheckAcknowledgement.objects.get_or_create(
-        plan=plan, kind=kind, release_on=plan.release_on, defaults={"by": actor})
+        plan=plan, kind=kind, release_on=plan.release_on, defaults={"by": actor}
+    )
     audit_record("release_check.acknowledge", plan, detail=f"{kind} {plan.release_on.isoformat()}", actor=actor)
     return ack
 
 
 @transaction.atomic
-def conference_record(*, actor, case: Case, kind: str, held_on: dt.date, groups: Iterable[str],
-                      participant_count: int, client_present: bool = True, network_time_alone: bool = False,
-                      outcome: str = "", conference: SocialNetConference | None = None) -> SocialNetConference:
+def conference_record(
+    *,
+    actor,
+    case: Case,
+    kind: str,
+    held_on: dt.date,
+    groups: Iterable[str],
+    participant_count: int,
+    client_present: bool = True,
+    network_time_alone: bool = False,
+    outcome: str = "",
+    conference: SocialNetConference | None = None,
+) -> SocialNetConference:
     """Record a social-net conference that took place: who came (by group, no names) and what was agreed."""
     groups = list(dict.fromkeys(groups))
     errors: dict[str, str] = {}
@@ -213,7 +253,9 @@ def conference_record(*, actor, case: Case, kind: str, held_on: dt.date, groups:
 
 
 @transaction.atomic
-def on_call_shift_add(*, actor, programme: Programme, staff, starts_at: dt.datetime, ends_at: dt.datetime) -> OnCallShift:
+def on_call_shift_add(
+    *, actor, programme: Programme, staff, starts_at: dt.datetime, ends_at: dt.datetime
+) -> OnCallShift:
     errors: dict[str, str] = {}
     if staff is None or staff.organisation_id != programme.organisation_id or not staff.is_active:
         errors["staff"] = _("Choose an active staff member of this programme's organisation.")

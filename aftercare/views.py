@@ -51,8 +51,10 @@ def release_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     plan = ReleasePlan.objects.filter(case=case).first()
     if request.method == "GET":
         if plan is not None:
-            initial = {name: getattr(plan, name) for name in ("release_on", "release_time", "follow_up_months",
-                                                                *services.PLAN_TEXT_FIELDS)}
+            initial = {
+                name: getattr(plan, name)
+                for name in ("release_on", "release_time", "follow_up_months", *services.PLAN_TEXT_FIELDS)
+            }
         else:
             initial = {"follow_up_months": services.programme_aftercare(case.programme).follow_up_months}
         form = ReleasePlanForm(initial=initial)
@@ -120,12 +122,19 @@ def conference_record(request: HttpRequest, case_id: uuid.UUID, social_net_id: u
         conference = get_object_or_404(SocialNetConference, pk=social_net_id, case=case)
         conference.case = case
     if request.method == "GET":
-        initial = {"kind": conference.kind if conference else "release", "client_present": True,
-                   "held_on": (conference.held_on or conference.scheduled_on) if conference else None}
+        initial = {
+            "kind": conference.kind if conference else "release",
+            "client_present": True,
+            "held_on": (conference.held_on or conference.scheduled_on) if conference else None,
+        }
         if conference and conference.held_on:
-            initial |= {"groups": conference.groups, "participant_count": conference.participant_count,
-                        "client_present": conference.client_present, "outcome": conference.outcome,
-                        "network_time_alone": conference.network_time_alone}
+            initial |= {
+                "groups": conference.groups,
+                "participant_count": conference.participant_count,
+                "client_present": conference.client_present,
+                "outcome": conference.outcome,
+                "network_time_alone": conference.network_time_alone,
+            }
         form = ConferenceForm(initial=initial)
     else:
         form = ConferenceForm(request.POST)
@@ -138,11 +147,13 @@ def conference_record(request: HttpRequest, case_id: uuid.UUID, social_net_id: u
                 messages.success(request, _("The conference is recorded."))
                 return _back(case)
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "aftercare/conference.html", {"case": case, "conference": conference, "form": form},
-                  status=status)
+    return render(
+        request, "aftercare/conference.html", {"case": case, "conference": conference, "form": form}, status=status
+    )
 
 
 # --- On-call roster ---------------------------------------------------------------------------------
+
 
 def _programmes(user):
     if not access.sees_case_content(user):
@@ -169,9 +180,12 @@ def on_call(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The on-call shift is added."))
             return redirect(reverse("aftercare:on_call") + f"?programme={programme.pk}")
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return render(request, "aftercare/on_call.html", {
-        "programmes": programmes, "programme": programme, "form": form,
-        **selectors.roster(programme, start)}, status=400 if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "aftercare/on_call.html",
+        {"programmes": programmes, "programme": programme, "form": form, **selectors.roster(programme, start)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @login_required
@@ -185,6 +199,7 @@ def on_call_remove(request: HttpRequest, on_call_shift_id: int) -> HttpResponse:
 
 
 # --- Notifications ----------------------------------------------------------------------------------
+
 
 @login_required
 @require_http_methods(["GET"])
@@ -210,4 +225,3 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=request.user)
     messages.success(request, _("%(n)s notifications marked as read.") % {"n": count})
     return redirect("aftercare:notifications")
-

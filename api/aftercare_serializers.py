@@ -13,10 +13,16 @@ TEXT = {"required": False, "allow_blank": True, "max_length": 20000, "default": 
 
 class ReleasePlanIn(Input):
     release_on = Day()
-    release_time = serializers.TimeField(required=False, allow_null=True, default=None,
-                                         help_text="Local time the client leaves; 08:00 when empty.")
-    follow_up_months = serializers.ChoiceField(choices=[3, 6], required=False, allow_null=True, default=None,
-                                               help_text="Months after release for the follow-up conference.")
+    release_time = serializers.TimeField(
+        required=False, allow_null=True, default=None, help_text="Local time the client leaves; 08:00 when empty."
+    )
+    follow_up_months = serializers.ChoiceField(
+        choices=[3, 6],
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Months after release for the follow-up conference.",
+    )
     place = serializers.CharField(**TEXT)
     housing = serializers.CharField(**TEXT)
     income = serializers.CharField(**TEXT)

@@ -77,9 +77,12 @@ class AssessmentIn(Input):
     sources = serializers.ListField(child=serializers.ChoiceField(choices=Source.choices), allow_empty=False)
     answers = serializers.DictField(
         child=serializers.IntegerField(allow_null=True, min_value=0, max_value=10),
-        help_text="Every item key of the instrument with a scale value, or null for unknown.")
+        help_text="Every item key of the instrument with a scale value, or null for unknown.",
+    )
     domain_ratings = serializers.DictField(child=DomainRatingIn(), required=False, default=dict)
-    final_level = serializers.ChoiceField(choices=Level.choices, help_text=str(_("The practitioner's rating that counts.")))
+    final_level = serializers.ChoiceField(
+        choices=Level.choices, help_text=str(_("The practitioner's rating that counts."))
+    )
     rationale = serializers.CharField(max_length=20000)
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers as drf_serializers, status
+from rest_framework import exceptions, status
+from rest_framework import serializers as drf_serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,10 +21,12 @@ from sharing.models import Partner
 from . import conferences_serializers as s
 from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _uuid, _valid
 
-CONFERENCE_ID = OpenApiParameter("conference_id", OpenApiTypes.UUID, OpenApiParameter.PATH,
-                                 description="A conference on this case.")
-ACTION_ID = OpenApiParameter("action_id", OpenApiTypes.UUID, OpenApiParameter.PATH,
-                             description="An agreed action of a conference on this case.")
+CONFERENCE_ID = OpenApiParameter(
+    "conference_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A conference on this case."
+)
+ACTION_ID = OpenApiParameter(
+    "action_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="An agreed action of a conference on this case."
+)
 
 
 def _conference_in(case, conference_id: str) -> Conference:
@@ -57,16 +58,23 @@ def _detail(conference: Conference) -> dict:
 
 
 class ConferenceListView(APIView):
-    @extend_schema(summary="The case's conferences, newest first", parameters=[CASE_ID],
-                   operation_id="cases_conferences_list",
-                   responses={200: _paginated(s.ConferenceListOut), 404: NOT_FOUND})
+    @extend_schema(
+        summary="The case's conferences, newest first",
+        parameters=[CASE_ID],
+        operation_id="cases_conferences_list",
+        responses={200: _paginated(s.ConferenceListOut), 404: NOT_FOUND},
+    )
     def get(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="conference.list")
         rows = case.conferences.select_related("chair").order_by("-scheduled_at", "id")
         return _page(request, self, rows, s.ConferenceListOut)[0]
 
-    @extend_schema(summary="Schedule a conference", parameters=[CASE_ID], request=s.ConferenceIn,
-                   responses={201: s.ConferenceDetailOut, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Schedule a conference",
+        parameters=[CASE_ID],
+        request=s.ConferenceIn,
+        responses={201: s.ConferenceDetailOut, 400: INVALID, 404: NOT_FOUND},
+    )
     def post(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         data = dict(_valid(s.ConferenceIn, request))
@@ -74,7 +82,9 @@ class ConferenceListView(APIView):
         partner_id = data.pop("chair_partner")
         data["chair_partner"] = None
         if partner_id is not None:
-            data["chair_partner"] = Partner.objects.filter(pk=partner_id, organisation_id=case.programme.organisation_id).first()
+            data["chair_partner"] = Partner.objects.filter(
+                pk=partner_id, organisation_id=case.programme.organisation_id
+            ).first()
             if data["chair_partner"] is None:
                 raise drf_serializers.ValidationError({"chair_partner": [_("No such partner in your directory.")]})
         data["staff_participants"] = [_staff(pk, case) for pk in data["staff_participants"]]
@@ -83,32 +93,46 @@ class ConferenceListView(APIView):
 
 
 class ConferenceDetailView(APIView):
-    @extend_schema(summary="One conference: participants, decisions, actions", parameters=[CASE_ID, CONFERENCE_ID],
-                   responses={200: s.ConferenceDetailOut, 404: NOT_FOUND})
+    @extend_schema(
+        summary="One conference: participants, decisions, actions",
+        parameters=[CASE_ID, CONFERENCE_ID],
+        responses={200: s.ConferenceDetailOut, 404: NOT_FOUND},
+    )
     def get(self, request: Request, case_id: str, conference_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="conference.view")
         return Response(_detail(_conference_in(case, conference_id)))
 
 
 class ConferenceSummaryView(APIView):
-    @extend_schema(summary="The pseudonymised conference pack", parameters=[CASE_ID, CONFERENCE_ID],
-                   responses={200: s.SummaryOut, 404: NOT_FOUND})
+    @extend_schema(
+        summary="The pseudonymised conference pack",
+        parameters=[CASE_ID, CONFERENCE_ID],
+        responses={200: s.SummaryOut, 404: NOT_FOUND},
+    )
     def get(self, request: Request, case_id: str, conference_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="conference.pack_view")
         return Response(s.SummaryOut(build_summary(_conference_in(case, conference_id)).as_dict()).data)
 
 
 class ConferenceActionListView(APIView):
-    @extend_schema(summary="The conference's agreed actions", parameters=[CASE_ID, CONFERENCE_ID],
-                   operation_id="cases_conference_actions_list",
-                   responses={200: s.ActionOut(many=True), 404: NOT_FOUND})
+    @extend_schema(
+        summary="The conference's agreed actions",
+        parameters=[CASE_ID, CONFERENCE_ID],
+        operation_id="cases_conference_actions_list",
+        responses={200: s.ActionOut(many=True), 404: NOT_FOUND},
+    )
     def get(self, request: Request, case_id: str, conference_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="conference.view")
-        return Response(s.ActionOut(selectors.conference_detail(_conference_in(case, conference_id))["actions"],
-                                    many=True).data)
+        return Response(
+            s.ActionOut(selectors.conference_detail(_conference_in(case, conference_id))["actions"], many=True).data
+        )
 
-    @extend_schema(summary="Add an agreed action", parameters=[CASE_ID, CONFERENCE_ID], request=s.ActionIn,
-                   responses={201: s.ActionOut, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Add an agreed action",
+        parameters=[CASE_ID, CONFERENCE_ID],
+        request=s.ActionIn,
+        responses={201: s.ActionOut, 400: INVALID, 404: NOT_FOUND},
+    )
     def post(self, request: Request, case_id: str, conference_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         conference = _conference_in(case, conference_id)
@@ -118,20 +142,37 @@ class ConferenceActionListView(APIView):
         if participant_id is not None:
             owner = conference.participants.select_related("staff", "partner").filter(pk=participant_id).first()
             if owner is None:
-                raise drf_serializers.ValidationError({"owner_participant": [_("Choose a participant of this conference.")]})
-        action = services.action_add(actor=request.user, conference=conference, owner_participant=owner,
-                                     owner_staff=_staff(data.pop("owner_staff"), case), **data)
+                raise drf_serializers.ValidationError(
+                    {"owner_participant": [_("Choose a participant of this conference.")]}
+                )
+        action = services.action_add(
+            actor=request.user,
+            conference=conference,
+            owner_participant=owner,
+            owner_staff=_staff(data.pop("owner_staff"), case),
+            **data,
+        )
         return Response(s.ActionOut(action).data, status=status.HTTP_201_CREATED)
 
 
 class ConferenceActionDetailView(APIView):
-    @extend_schema(summary="Set an agreed action's status", parameters=[CASE_ID, ACTION_ID], request=s.ActionStatusIn,
-                   responses={200: s.ActionOut, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Set an agreed action's status",
+        parameters=[CASE_ID, ACTION_ID],
+        request=s.ActionStatusIn,
+        responses={200: s.ActionOut, 400: INVALID, 404: NOT_FOUND},
+    )
     def patch(self, request: Request, case_id: str, action_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
-        action = (ConferenceAction.objects.select_related("conference", "owner_staff", "owner_participant__partner",
-                                                          "owner_participant__staff")
-                  .filter(conference__case=case, pk=pk).first() if (pk := _uuid(action_id)) else None)
+        action = (
+            ConferenceAction.objects.select_related(
+                "conference", "owner_staff", "owner_participant__partner", "owner_participant__staff"
+            )
+            .filter(conference__case=case, pk=pk)
+            .first()
+            if (pk := _uuid(action_id))
+            else None
+        )
         if action is None:
             raise exceptions.NotFound(_("This case has no such action."))
         action.conference.case = case

@@ -31,8 +31,11 @@ class OutboundOut(serializers.Serializer):
 class OutboundIn(Input):
     partner = record_id()
     service_area = serializers.ChoiceField(choices=ServiceArea.choices)
-    data_categories = serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices),
-                                            default=list(DEFAULT_OUTBOUND_CATEGORIES), max_length=len(DataCategory.values))
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices),
+        default=list(DEFAULT_OUTBOUND_CATEGORIES),
+        max_length=len(DataCategory.values),
+    )
     content = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
     ground = serializers.ChoiceField(choices=Ground.choices, default=Ground.CONSENT)
     legal_basis = serializers.CharField(required=False, default="", allow_blank=True, max_length=300)

@@ -24,59 +24,85 @@ from sharing.models import Partner
 from . import referrals_serializers as s
 from .views import CASE_ID, INVALID, NOT_FOUND, _uuid, _valid
 
-REFERRAL_ID = OpenApiParameter("referral_id", OpenApiTypes.UUID, OpenApiParameter.PATH,
-                               description="An outbound referral of this case.")
+REFERRAL_ID = OpenApiParameter(
+    "referral_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="An outbound referral of this case."
+)
 REFUSED = OpenApiResponse(description="Refused by the sharing policy, or strong sign-in is missing; nothing was sent.")
 
 
 class OutboundListView(APIView):
-    @extend_schema(summary="The case's referrals to other services", parameters=[CASE_ID],
-                   operation_id="cases_referrals_list", responses={200: s.OutboundOut(many=True), 404: NOT_FOUND})
+    @extend_schema(
+        summary="The case's referrals to other services",
+        parameters=[CASE_ID],
+        operation_id="cases_referrals_list",
+        responses={200: s.OutboundOut(many=True), 404: NOT_FOUND},
+    )
     def get(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="referral.list")
         return Response(s.OutboundOut(selectors.case_outbound(case), many=True).data)
 
-    @extend_schema(summary="Refer the client to an external service",
-                   description="The referral goes out through the disclosure service; a refusal is answered "
-                               "with 403 and its reason, and recorded in the disclosure log.",
-                   parameters=[CASE_ID, OpenApiParameter("X-Tandem-Reauth", OpenApiTypes.STR, OpenApiParameter.HEADER,
-                                                         description="A current authenticator code.")],
-                   request=s.OutboundIn, responses={201: s.OutboundOut, 400: INVALID, 403: REFUSED, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Refer the client to an external service",
+        description="The referral goes out through the disclosure service; a refusal is answered "
+        "with 403 and its reason, and recorded in the disclosure log.",
+        parameters=[
+            CASE_ID,
+            OpenApiParameter(
+                "X-Tandem-Reauth",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="A current authenticator code.",
+            ),
+        ],
+        request=s.OutboundIn,
+        responses={201: s.OutboundOut, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
+    )
     def post(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         data = dict(_valid(s.OutboundIn, request))
         if not api_reauth_ok(request):
-            raise exceptions.PermissionDenied(_("Send a current code of your authenticator app in the "
-                                                "X-Tandem-Reauth header to send a referral."))
+            raise exceptions.PermissionDenied(
+                _("Send a current code of your authenticator app in the X-Tandem-Reauth header to send a referral.")
+            )
         partner = Partner.objects.filter(pk=data.pop("partner"), organisation_id=case.programme.organisation_id).first()
         if partner is None:
             raise drf_serializers.ValidationError({"partner": [_("No such partner in your directory.")]})
         service_id = data.pop("plan_service")
         plan_service = None
         if service_id is not None:
-            plan_service = Service.objects.select_related("goal__need").filter(pk=service_id, goal__need__case=case).first()
+            plan_service = (
+                Service.objects.select_related("goal__need").filter(pk=service_id, goal__need__case=case).first()
+            )
             if plan_service is None:
                 raise drf_serializers.ValidationError({"plan_service": [_("Choose a service of this case's plan.")]})
             plan_service.goal.need.case = case
         try:
-            referral = services.outbound_refer(actor=request.user, case=case, partner=partner,
-                                               plan_service=plan_service, **data)
+            referral = services.outbound_refer(
+                actor=request.user, case=case, partner=partner, plan_service=plan_service, **data
+            )
         except services.ReferralRefused as exc:
             return Response(exc.message_dict, status=status.HTTP_403_FORBIDDEN)
         return Response(s.OutboundOut(referral).data, status=status.HTTP_201_CREATED)
 
 
 class OutboundDetailView(APIView):
-    @extend_schema(summary="Record the provider's answer: accepted, first appointment, declined, ended",
-                   parameters=[CASE_ID, REFERRAL_ID], request=s.OutboundStatusIn,
-                   responses={200: s.OutboundOut, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Record the provider's answer: accepted, first appointment, declined, ended",
+        parameters=[CASE_ID, REFERRAL_ID],
+        request=s.OutboundStatusIn,
+        responses={200: s.OutboundOut, 400: INVALID, 404: NOT_FOUND},
+    )
     def patch(self, request: Request, case_id: str, referral_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
-        referral = (case.outbound_referrals.select_related("partner", "plan_service__goal__need").filter(pk=pk).first()
-                    if (pk := _uuid(referral_id)) else None)
+        referral = (
+            case.outbound_referrals.select_related("partner", "plan_service__goal__need").filter(pk=pk).first()
+            if (pk := _uuid(referral_id))
+            else None
+        )
         if referral is None:
             raise exceptions.NotFound(_("This case has no such referral."))
         referral.case = case
-        referral = services.outbound_status_set(actor=request.user, referral=referral,
-                                                **_valid(s.OutboundStatusIn, request))
+        referral = services.outbound_status_set(
+            actor=request.user, referral=referral, **_valid(s.OutboundStatusIn, request)
+        )
         return Response(s.OutboundOut(referral).data)

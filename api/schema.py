@@ -8,8 +8,12 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     name = "apiToken"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "bearerFormat": "tdm_…",
-                "description": "An API token issued to a staff member: `Authorization: Bearer tdm_…`."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "tdm_…",
+            "description": "An API token issued to a staff member: `Authorization: Bearer tdm_…`.",
+        }
 
 
 class VerifiedSessionScheme(OpenApiAuthenticationExtension):
@@ -21,5 +25,9 @@ class VerifiedSessionScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         from django.conf import settings
 
-        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME,
-                "description": "A browser session that has passed the second factor."}
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "A browser session that has passed the second factor.",
+        }

@@ -35,6 +35,7 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 
 # --- Field types -----------------------------------------------------------------------------------
 
+
 class Moment(serializers.DateTimeField):
     default_error_messages = {"out_of_range": _("Enter a date between the years {first} and {last}.")}
 
@@ -72,6 +73,7 @@ class Input(serializers.Serializer):
 
 # --- Shared output pieces --------------------------------------------------------------------------
 
+
 class StaffOut(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField()
@@ -88,6 +90,7 @@ class TandemOut(serializers.Serializer):
 
 
 # --- Cases -----------------------------------------------------------------------------------------
+
 
 class CaseListOut(serializers.Serializer):
     """A case as lists show it: pseudonym and case attributes, never identity."""
@@ -149,7 +152,9 @@ class CaseFilterIn(serializers.Serializer):
 class IdentityIn(Input):
     given_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     family_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list, max_length=20)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
+    )
     date_of_birth = Day(required=False, allow_null=True, default=None)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254, default="")
@@ -215,7 +220,9 @@ class IdentityOut(serializers.Serializer):
 
 
 class LookupIn(Input):
-    name = serializers.CharField(max_length=200, help_text="The client's full name or an alias, exactly (letter case and accents are ignored).")
+    name = serializers.CharField(
+        max_length=200, help_text="The client's full name or an alias, exactly (letter case and accents are ignored)."
+    )
 
     def validate_name(self, value: str) -> str:
         if not value.strip():
@@ -229,9 +236,12 @@ class LookupOut(serializers.Serializer):
 
 # --- Transitions -----------------------------------------------------------------------------------
 
+
 class TransitionIn(Input):
     to_state = serializers.ChoiceField(choices=State.choices)
-    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, required=False, allow_blank=True, default="")
+    closure_reason = serializers.ChoiceField(
+        choices=ClosureReason.choices, required=False, allow_blank=True, default=""
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
     at = Moment(required=False, help_text="When the move happened; defaults to now.")
 
@@ -248,14 +258,23 @@ class TransitionOut(serializers.Serializer):
 
 # --- Contacts --------------------------------------------------------------------------------------
 
+
 class ContactIn(Input):
     occurred_at = Moment()
     duration_minutes = serializers.IntegerField(min_value=1, max_value=1440)
     kind = serializers.ChoiceField(choices=ContactKind.choices)
-    participants = serializers.ListField(child=serializers.ChoiceField(choices=Participant.choices), allow_empty=False,
-                                         max_length=len(Participant.choices))
-    topics = serializers.ListField(child=serializers.SlugField(max_length=40), required=False, default=list,
-                                   max_length=50, help_text="Topic codes of the case's programme.")
+    participants = serializers.ListField(
+        child=serializers.ChoiceField(choices=Participant.choices),
+        allow_empty=False,
+        max_length=len(Participant.choices),
+    )
+    topics = serializers.ListField(
+        child=serializers.SlugField(max_length=40),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text="Topic codes of the case's programme.",
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=20000, default="")
 
 
@@ -277,9 +296,13 @@ class ContactOut(serializers.Serializer):
 
 # --- Agreement -------------------------------------------------------------------------------------
 
+
 class AgreementIn(Input):
-    base_number = serializers.IntegerField(min_value=0, max_value=2**31 - 1, help_text=(
-        "The revision number this text was based on (0 for the first); a newer revision makes this a 409."))
+    base_number = serializers.IntegerField(
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text=("The revision number this text was based on (0 for the first); a newer revision makes this a 409."),
+    )
     objectives = serializers.CharField(max_length=20000)
     commitments = serializers.CharField(required=False, allow_blank=True, max_length=20000, default="")
     agreed_on = Day()
@@ -302,6 +325,7 @@ class AgreementOut(serializers.Serializer):
 
 
 # --- Plan ------------------------------------------------------------------------------------------
+
 
 class ServiceOut(serializers.Serializer):
     id = serializers.UUIDField()
@@ -365,17 +389,32 @@ class ServiceIn(Input):
 
 class NeedStatusIn(Input):
     status = serializers.ChoiceField(choices=NeedStatus.choices)
-    seen_status = serializers.ChoiceField(choices=NeedStatus.choices, required=False, help_text=_(
-        "The status the change was based on; if it has changed since, the answer is 409 and nothing is written."))
+    seen_status = serializers.ChoiceField(
+        choices=NeedStatus.choices,
+        required=False,
+        help_text=_(
+            "The status the change was based on; if it has changed since, the answer is 409 and nothing is written."
+        ),
+    )
 
 
 class GoalStatusIn(Input):
     status = serializers.ChoiceField(choices=GoalStatus.choices)
-    seen_status = serializers.ChoiceField(choices=GoalStatus.choices, required=False, help_text=_(
-        "The status the change was based on; if it has changed since, the answer is 409 and nothing is written."))
+    seen_status = serializers.ChoiceField(
+        choices=GoalStatus.choices,
+        required=False,
+        help_text=_(
+            "The status the change was based on; if it has changed since, the answer is 409 and nothing is written."
+        ),
+    )
 
 
 class ServiceStatusIn(Input):
     status = serializers.ChoiceField(choices=ServiceStatus.choices)
-    seen_status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False, help_text=_(
-        "The status the change was based on; if it has changed since, the answer is 409 and nothing is written."))
+    seen_status = serializers.ChoiceField(
+        choices=ServiceStatus.choices,
+        required=False,
+        help_text=_(
+            "The status the change was based on; if it has changed since, the answer is 409 and nothing is written."
+        ),
+    )

@@ -20,8 +20,9 @@ class PartnerRefOut(serializers.Serializer):
 class ConsentIn(Input):
     partner = record_id(required=False, allow_null=True, default=None)
     recipient_category = serializers.ChoiceField(choices=RecipientCategory.choices, required=False, default="")
-    data_categories = serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices),
-                                            min_length=1, max_length=len(DataCategory.values))
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), min_length=1, max_length=len(DataCategory.values)
+    )
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     form = serializers.ChoiceField(choices=ConsentForm.choices)
     witness = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
@@ -48,19 +49,33 @@ class ConsentOut(serializers.Serializer):
 class DisclosureIn(Input):
     partner = record_id(required=False, allow_null=True, default=None)
     recipient_category = serializers.ChoiceField(choices=RecipientCategory.choices, required=False, default="")
-    data_categories = serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices),
-                                            min_length=1, max_length=len(DataCategory.values))
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), min_length=1, max_length=len(DataCategory.values)
+    )
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     ground = serializers.ChoiceField(choices=Ground.choices)
     legal_basis = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
     content = serializers.CharField(max_length=20000, required=False, default="", allow_blank=True)
     channel = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
-    emergency = serializers.BooleanField(required=False, default=False, help_text=_(
-        "Supervisors of the case only: raise an imminent-danger alert, which waits for a second approver."))
-    justification = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True,
-                                          help_text=_("With `emergency`: why there is imminent danger."))
-    override = serializers.BooleanField(required=False, default=False, help_text=_(
-        "Never honoured: the sharing policy cannot be overridden. Callers without the supervisor role get 403."))
+    emergency = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Supervisors of the case only: raise an imminent-danger alert, which waits for a second approver."),
+    )
+    justification = serializers.CharField(
+        max_length=5000,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_("With `emergency`: why there is imminent danger."),
+    )
+    override = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Never honoured: the sharing policy cannot be overridden. Callers without the supervisor role get 403."
+        ),
+    )
 
 
 class DisclosureOut(serializers.Serializer):

@@ -24,11 +24,14 @@ from sharing.models import Consent, Partner
 from sharing.policy import Ground, Purpose
 
 from . import sharing_serializers as s
-from .views import CASE_ID, INVALID, NOT_FOUND, _page, _uuid, _valid, _paginated
+from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _uuid, _valid
 
-
-CONSENT_ID = OpenApiParameter("consent_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A consent of this case.")
-FORBIDDEN = OpenApiResponse(description="Not allowed for you (e.g. an emergency or override flag without the supervisor role).")
+CONSENT_ID = OpenApiParameter(
+    "consent_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A consent of this case."
+)
+FORBIDDEN = OpenApiResponse(
+    description="Not allowed for you (e.g. an emergency or override flag without the supervisor role)."
+)
 
 
 def _partner(user, partner_id: int | None) -> Partner | None:
@@ -41,19 +44,33 @@ def _partner(user, partner_id: int | None) -> Partner | None:
 
 
 def _flag(value) -> bool:
-    return value is True or (isinstance(value, str) and value.strip().lower() in {"1", "true", "yes", "on"}) or value == 1
+    return (
+        value is True or (isinstance(value, str) and value.strip().lower() in {"1", "true", "yes", "on"}) or value == 1
+    )
 
 
 class ConsentListView(APIView):
-    @extend_schema(summary="The case's consents, newest first", parameters=[CASE_ID],
-                   operation_id="cases_consents_list", responses={200: _paginated(s.ConsentOut), 404: NOT_FOUND})
+    @extend_schema(
+        summary="The case's consents, newest first",
+        parameters=[CASE_ID],
+        operation_id="cases_consents_list",
+        responses={200: _paginated(s.ConsentOut), 404: NOT_FOUND},
+    )
     def get(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
-        return _page(request, self, Consent.objects.filter(case=case).select_related("partner", "recorded_by", "case"),
-                     s.ConsentOut)[0]
+        return _page(
+            request,
+            self,
+            Consent.objects.filter(case=case).select_related("partner", "recorded_by", "case"),
+            s.ConsentOut,
+        )[0]
 
-    @extend_schema(summary="Record a consent", parameters=[CASE_ID], request=s.ConsentIn,
-                   responses={201: s.ConsentOut, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Record a consent",
+        parameters=[CASE_ID],
+        request=s.ConsentIn,
+        responses={201: s.ConsentOut, 400: INVALID, 404: NOT_FOUND},
+    )
     def post(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True, action="consent.write")
         data = _valid(s.ConsentIn, request)
@@ -63,20 +80,30 @@ class ConsentListView(APIView):
 
 
 class ConsentWithdrawView(APIView):
-    @extend_schema(summary="Withdraw a consent (takes effect at once)", parameters=[CASE_ID, CONSENT_ID], request=None,
-                   responses={200: s.ConsentOut, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Withdraw a consent (takes effect at once)",
+        parameters=[CASE_ID, CONSENT_ID],
+        request=None,
+        responses={200: s.ConsentOut, 400: INVALID, 404: NOT_FOUND},
+    )
     def post(self, request: Request, case_id: str, consent_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="consent.write")
-        consent = get_object_or_404(Consent.objects.select_related("partner", "recorded_by"), case=case,
-                                    pk=_uuid(consent_id) or "00000000-0000-0000-0000-000000000000")
+        consent = get_object_or_404(
+            Consent.objects.select_related("partner", "recorded_by"),
+            case=case,
+            pk=_uuid(consent_id) or "00000000-0000-0000-0000-000000000000",
+        )
         consent = services.consent_withdraw(actor=request.user, consent=consent)
         return Response(s.ConsentOut(consent).data)
 
 
 class DisclosureListView(APIView):
-    @extend_schema(summary="The case's disclosure register: disclosures and refused attempts, newest first",
-                   parameters=[CASE_ID], operation_id="cases_disclosures_list",
-                   responses={200: _paginated(s.DisclosureOut), 404: NOT_FOUND})
+    @extend_schema(
+        summary="The case's disclosure register: disclosures and refused attempts, newest first",
+        parameters=[CASE_ID],
+        operation_id="cases_disclosures_list",
+        responses={200: _paginated(s.DisclosureOut), 404: NOT_FOUND},
+    )
     def get(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
         rows = case.disclosures.select_related("partner", "by").order_by("-at")
@@ -85,46 +112,82 @@ class DisclosureListView(APIView):
     @extend_schema(
         summary="Share information through the sharing policy",
         description="201: shared and recorded. 409: refused by the policy (the attempt is recorded). "
-                    "202: an `emergency` alert was raised and waits for a second supervisor's approval. "
-                    "403: an `emergency` or `override` flag from a caller who is not a supervisor of the case.",
-        parameters=[CASE_ID], request=s.DisclosureIn,
-        responses={201: s.DisclosureOut, 202: s.AlertPendingOut, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND,
-                   409: s.DisclosureRefusedOut},
+        "202: an `emergency` alert was raised and waits for a second supervisor's approval. "
+        "403: an `emergency` or `override` flag from a caller who is not a supervisor of the case.",
+        parameters=[CASE_ID],
+        request=s.DisclosureIn,
+        responses={
+            201: s.DisclosureOut,
+            202: s.AlertPendingOut,
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: s.DisclosureRefusedOut,
+        },
     )
     def post(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True, action="disclosure.write")
         raw = request.data if isinstance(request.data, dict) else {}
         emergency, override = _flag(raw.get("emergency")), _flag(raw.get("override"))
         if (emergency or override) and not access.supervises(request.user, case):
-            audit_record("disclosure.override", case, outcome=Outcome.DENIED,
-                                detail="emergency" if emergency else "override", actor=request.user)
-            raise exceptions.PermissionDenied(_("Only a supervisor of the case may raise an emergency alert; "
-                                                "nobody can override the sharing policy."))
+            audit_record(
+                "disclosure.override",
+                case,
+                outcome=Outcome.DENIED,
+                detail="emergency" if emergency else "override",
+                actor=request.user,
+            )
+            raise exceptions.PermissionDenied(
+                _("Only a supervisor of the case may raise an emergency alert; nobody can override the sharing policy.")
+            )
         if not api_reauth_ok(request):
-            raise exceptions.PermissionDenied(_("Send a current code of your authenticator app in the "
-                                                "X-Tandem-Reauth header to share information."))
+            raise exceptions.PermissionDenied(
+                _("Send a current code of your authenticator app in the X-Tandem-Reauth header to share information.")
+            )
         data = _valid(s.DisclosureIn, request)
         if override:
             raise exceptions.ValidationError({"override": [_("The sharing policy cannot be overridden.")]})
         partner = _partner(request.user, data["partner"])
         if emergency:
             concern = services.concern_raise(
-                actor=request.user, case=case, kind="danger_to_others", justification=data["justification"],
-                alert=True, recipient_category=data["recipient_category"], partner=partner,
-                data_categories=data["data_categories"], alert_content=data["content"])
-            return Response({"concern": concern.pk, "status": concern.status,
-                             "detail": _("The alert waits for a second supervisor's approval.")},
-                            status=status.HTTP_202_ACCEPTED)
+                actor=request.user,
+                case=case,
+                kind="danger_to_others",
+                justification=data["justification"],
+                alert=True,
+                recipient_category=data["recipient_category"],
+                partner=partner,
+                data_categories=data["data_categories"],
+                alert_content=data["content"],
+            )
+            return Response(
+                {
+                    "concern": concern.pk,
+                    "status": concern.status,
+                    "detail": _("The alert waits for a second supervisor's approval."),
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
         if data["ground"] == Ground.IMMINENT_DANGER:
-            raise exceptions.ValidationError({"ground": [_("Raise an imminent-danger alert as an emergency; it needs "
-                                                           "a second approval.")]})
+            raise exceptions.ValidationError(
+                {"ground": [_("Raise an imminent-danger alert as an emergency; it needs a second approval.")]}
+            )
         try:
             disclosure = services.disclose(
-                actor=request.user, case=case, recipient_category=data["recipient_category"], partner=partner,
-                data_categories=data["data_categories"], purpose=data["purpose"] or Purpose.REFERRAL,
-                ground=data["ground"], legal_basis=data["legal_basis"], content=data["content"],
-                channel=data["channel"] or "api")
+                actor=request.user,
+                case=case,
+                recipient_category=data["recipient_category"],
+                partner=partner,
+                data_categories=data["data_categories"],
+                purpose=data["purpose"] or Purpose.REFERRAL,
+                ground=data["ground"],
+                legal_basis=data["legal_basis"],
+                content=data["content"],
+                channel=data["channel"] or "api",
+            )
         except services.DisclosureRefused as exc:
-            return Response({"detail": exc.reason, "attempt": exc.attempt.pk if exc.attempt else None},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"detail": exc.reason, "attempt": exc.attempt.pk if exc.attempt else None},
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(s.DisclosureOut(disclosure).data, status=status.HTTP_201_CREATED)

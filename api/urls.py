@@ -18,32 +18,56 @@ urlpatterns = [
     path("cases/<str:case_id>/needs/<str:need_id>/", views.NeedDetailView.as_view(), name="case-need"),
     path("cases/<str:case_id>/needs/<str:need_id>/goals/", views.GoalListView.as_view(), name="case-need-goals"),
     path("cases/<str:case_id>/goals/<str:goal_id>/", views.GoalDetailView.as_view(), name="case-goal"),
-    path("cases/<str:case_id>/goals/<str:goal_id>/services/", views.ServiceListView.as_view(), name="case-goal-services"),
+    path(
+        "cases/<str:case_id>/goals/<str:goal_id>/services/", views.ServiceListView.as_view(), name="case-goal-services"
+    ),
     path("cases/<str:case_id>/services/<str:service_id>/", views.ServiceDetailView.as_view(), name="case-service"),
     path("cases/<str:case_id>/consents/", sharing_views.ConsentListView.as_view(), name="case-consents"),
-    path("cases/<str:case_id>/consents/<str:consent_id>/withdraw/", sharing_views.ConsentWithdrawView.as_view(),
-         name="case-consent-withdraw"),
+    path(
+        "cases/<str:case_id>/consents/<str:consent_id>/withdraw/",
+        sharing_views.ConsentWithdrawView.as_view(),
+        name="case-consent-withdraw",
+    ),
     path("cases/<str:case_id>/disclosures/", sharing_views.DisclosureListView.as_view(), name="case-disclosures"),
     path("cases/<str:case_id>/assessments/", assessments_views.AssessmentListView.as_view(), name="case-assessments"),
     path("instruments/", assessments_views.InstrumentListView.as_view(), name="instrument-list"),
     path("clients/lookup/", views.ClientLookupView.as_view(), name="client-lookup"),
-    path("cases/<str:case_id>/case-conferences/", conferences_views.ConferenceListView.as_view(),
-         name="case-conferences"),
-    path("cases/<str:case_id>/case-conferences/<str:conference_id>/", conferences_views.ConferenceDetailView.as_view(),
-         name="case-conference"),
-    path("cases/<str:case_id>/case-conferences/<str:conference_id>/summary/",
-         conferences_views.ConferenceSummaryView.as_view(), name="case-conference-summary"),
-    path("cases/<str:case_id>/case-conferences/<str:conference_id>/actions/",
-         conferences_views.ConferenceActionListView.as_view(), name="case-conference-actions"),
-    path("cases/<str:case_id>/conference-actions/<str:action_id>/", conferences_views.ConferenceActionDetailView.as_view(),
-         name="case-conference-action"),
+    path(
+        "cases/<str:case_id>/case-conferences/", conferences_views.ConferenceListView.as_view(), name="case-conferences"
+    ),
+    path(
+        "cases/<str:case_id>/case-conferences/<str:conference_id>/",
+        conferences_views.ConferenceDetailView.as_view(),
+        name="case-conference",
+    ),
+    path(
+        "cases/<str:case_id>/case-conferences/<str:conference_id>/summary/",
+        conferences_views.ConferenceSummaryView.as_view(),
+        name="case-conference-summary",
+    ),
+    path(
+        "cases/<str:case_id>/case-conferences/<str:conference_id>/actions/",
+        conferences_views.ConferenceActionListView.as_view(),
+        name="case-conference-actions",
+    ),
+    path(
+        "cases/<str:case_id>/conference-actions/<str:action_id>/",
+        conferences_views.ConferenceActionDetailView.as_view(),
+        name="case-conference-action",
+    ),
     path("cases/<str:case_id>/referrals/", referrals_views.OutboundListView.as_view(), name="case-referrals"),
-    path("cases/<str:case_id>/referrals/<str:referral_id>/", referrals_views.OutboundDetailView.as_view(),
-         name="case-referral"),
+    path(
+        "cases/<str:case_id>/referrals/<str:referral_id>/",
+        referrals_views.OutboundDetailView.as_view(),
+        name="case-referral",
+    ),
     path("cases/<str:case_id>/release-plan/", aftercare_views.ReleasePlanView.as_view(), name="case-release-plan"),
     path("notifications/", aftercare_views.NotificationListView.as_view(), name="notification-list"),
-    path("notifications/<int:notification_id>/read/", aftercare_views.NotificationReadView.as_view(),
-         name="notification-read"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        aftercare_views.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
     # The schema describes the API, not any case; it still needs a token so that the surface is not public.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
 ]

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers as drf_serializers, status
+from rest_framework import exceptions, status
+from rest_framework import serializers as drf_serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,8 +34,9 @@ from . import serializers as s
 CASE_ID = OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case.")
 NEED_ID = OpenApiParameter("need_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A need of this case.")
 GOAL_ID = OpenApiParameter("goal_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A goal of this case.")
-SERVICE_ID = OpenApiParameter("service_id", OpenApiTypes.UUID, OpenApiParameter.PATH,
-                              description="A service of this case.")
+SERVICE_ID = OpenApiParameter(
+    "service_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A service of this case."
+)
 NOT_FOUND = OpenApiResponse(description="No such case for you (outside need-to-know, or it does not exist).")
 INVALID = OpenApiResponse(description="Invalid input; field names map to messages.")
 CONFLICT = OpenApiResponse(description="Someone else saved a newer version first; nothing was saved.")
@@ -42,12 +44,16 @@ CONFLICT = OpenApiResponse(description="Someone else saved a newer version first
 
 def _paginated(serializer_class: type[drf_serializers.Serializer]) -> type[drf_serializers.Serializer]:
     base = serializer_class.__name__.removesuffix("Out").removesuffix("List")
-    return type(f"Paginated{base}List", (drf_serializers.Serializer,), {
-        "count": drf_serializers.IntegerField(),
-        "next": drf_serializers.URLField(allow_null=True),
-        "previous": drf_serializers.URLField(allow_null=True),
-        "results": serializer_class(many=True),
-    })
+    return type(
+        f"Paginated{base}List",
+        (drf_serializers.Serializer,),
+        {
+            "count": drf_serializers.IntegerField(),
+            "next": drf_serializers.URLField(allow_null=True),
+            "previous": drf_serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
 
 
 def _valid(serializer_class: type[drf_serializers.Serializer], request: Request) -> dict:
@@ -71,10 +77,15 @@ def _uuid(value: str) -> uuid.UUID | None:
 
 def with_tandem(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Cases ready for CaseListOut: related rows joined, today's tandem prefetched as `current_tandem`."""
-    tandem = (CaseAssignment.objects.current().filter(role__in=TANDEM_ROLES)
-              .select_related("staff").order_by("role", "starts_on"))
+    tandem = (
+        CaseAssignment.objects.current()
+        .filter(role__in=TANDEM_ROLES)
+        .select_related("staff")
+        .order_by("role", "starts_on")
+    )
     return cases.select_related("client", "programme", "team").prefetch_related(
-        Prefetch("assignments", queryset=tandem, to_attr="current_tandem"))
+        Prefetch("assignments", queryset=tandem, to_attr="current_tandem")
+    )
 
 
 def _detail(case: Case) -> dict:
@@ -82,8 +93,11 @@ def _detail(case: Case) -> dict:
     today = timezone.localdate()
     assignments = list(case.assignments.select_related("staff").order_by("role", "starts_on"))
     case.all_assignments = assignments
-    case.current_tandem = [a for a in assignments if a.role in TANDEM_ROLES and a.starts_on <= today
-                           and (a.ends_on is None or a.ends_on >= today)]
+    case.current_tandem = [
+        a
+        for a in assignments
+        if a.role in TANDEM_ROLES and a.starts_on <= today and (a.ends_on is None or a.ends_on >= today)
+    ]
     return s.CaseDetailOut(case).data
 
 
@@ -95,8 +109,9 @@ def _need_in(case: Case, need_id: str) -> Need:
 
 
 def _goal_in(case: Case, goal_id: str) -> Goal:
-    goal = (Goal.objects.filter(need__case=case, pk=pk).select_related("need").first()
-            if (pk := _uuid(goal_id)) else None)
+    goal = (
+        Goal.objects.filter(need__case=case, pk=pk).select_related("need").first() if (pk := _uuid(goal_id)) else None
+    )
     if goal is None:
         raise exceptions.NotFound(_("This case has no such goal."))
     goal.need.case = case
@@ -104,8 +119,11 @@ def _goal_in(case: Case, goal_id: str) -> Goal:
 
 
 def _service_in(case: Case, service_id: str) -> Service:
-    service = (Service.objects.filter(goal__need__case=case, pk=pk).select_related("goal__need").first()
-               if (pk := _uuid(service_id)) else None)
+    service = (
+        Service.objects.filter(goal__need__case=case, pk=pk).select_related("goal__need").first()
+        if (pk := _uuid(service_id))
+        else None
+    )
     if service is None:
         raise exceptions.NotFound(_("This case has no such service."))
     service.goal.need.case = case
@@ -116,18 +134,27 @@ def _identity_for_service(data: dict) -> dict[str, str]:
     """The identity as the vault stores it: text, aliases one per line, the birth date as YYYY-MM-DD."""
     born = data["date_of_birth"]
     return {
-        "given_name": data["given_name"].strip(), "family_name": data["family_name"].strip(),
-        "aliases": "\n".join(data["aliases"]), "date_of_birth": born.isoformat() if born else "",
-        "phone": data["phone"].strip(), "email": data["email"].strip(), "address": data["address"].strip(),
+        "given_name": data["given_name"].strip(),
+        "family_name": data["family_name"].strip(),
+        "aliases": "\n".join(data["aliases"]),
+        "date_of_birth": born.isoformat() if born else "",
+        "phone": data["phone"].strip(),
+        "email": data["email"].strip(),
+        "address": data["address"].strip(),
     }
 
 
 # --- Cases -----------------------------------------------------------------------------------------
 
+
 class CaseListView(APIView):
     @extend_schema(
-        summary="Your cases", operation_id="cases_list",
-        parameters=[s.CaseFilterIn, OpenApiParameter("page", OpenApiTypes.INT, description="Page number (50 per page).")],
+        summary="Your cases",
+        operation_id="cases_list",
+        parameters=[
+            s.CaseFilterIn,
+            OpenApiParameter("page", OpenApiTypes.INT, description="Page number (50 per page)."),
+        ],
         responses={200: _paginated(s.CaseListOut), 400: INVALID},
     )
     def get(self, request: Request) -> Response:
@@ -150,9 +177,13 @@ class CaseListView(APIView):
     @extend_schema(
         summary="Record a new enquiry",
         description="Creates the client (sealed identity) and a case in the signal state. "
-                    "A practitioner who records it becomes its case manager.",
+        "A practitioner who records it becomes its case manager.",
         request=s.EnquiryIn,
-        responses={201: s.CaseDetailOut, 400: INVALID, 403: OpenApiResponse(description="Your role does not open cases.")},
+        responses={
+            201: s.CaseDetailOut,
+            400: INVALID,
+            403: OpenApiResponse(description="Your role does not open cases."),
+        },
     )
     def post(self, request: Request) -> Response:
         user = request.user
@@ -163,14 +194,22 @@ class CaseListView(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         identity = _identity_for_service(data.pop("identity"))
-        team = Team.objects.select_related("programme").filter(
-            pk=data.pop("team"), role_grants__user=user, role_grants__role__in=opens_cases,
-            programme__organisation_id=user.organisation_id).first()
+        team = (
+            Team.objects.select_related("programme")
+            .filter(
+                pk=data.pop("team"),
+                role_grants__user=user,
+                role_grants__role__in=opens_cases,
+                programme__organisation_id=user.organisation_id,
+            )
+            .first()
+        )
         if team is None:
             raise drf_serializers.ValidationError({"team": [_("Choose a team you work in.")]})
         with transaction.atomic():
-            case = case_services.enquiry_create(actor=user, programme=team.programme, team=team,
-                                                identity=identity, **data)
+            case = case_services.enquiry_create(
+                actor=user, programme=team.programme, team=team, identity=identity, **data
+            )
             if user.has_role(Role.PRACTITIONER):
                 case_services.assignment_add(actor=user, case=case, staff=user, role="case_manager")
         case = access.get_case_for(user, case.pk)
@@ -184,7 +223,8 @@ class CaseDetailView(APIView):
 
     @extend_schema(
         summary="Change case attributes",
-        parameters=[CASE_ID], request=s.CaseAttributesIn,
+        parameters=[CASE_ID],
+        request=s.CaseAttributesIn,
         responses={200: s.CaseDetailOut, 400: INVALID, 404: NOT_FOUND},
     )
     def patch(self, request: Request, case_id: str) -> Response:
@@ -203,7 +243,8 @@ class CaseIdentityView(APIView):
     @extend_schema(
         summary="The client's sealed identity",
         description="Every read is recorded in the audit log as client.identity_view.",
-        parameters=[CASE_ID], responses={200: s.IdentityOut, 404: NOT_FOUND},
+        parameters=[CASE_ID],
+        responses={200: s.IdentityOut, 404: NOT_FOUND},
     )
     def get(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="client.identity_view")
@@ -214,7 +255,8 @@ class ClientLookupView(APIView):
     @extend_schema(
         summary="Find your cases by a client's exact name",
         description="Matches full names and aliases exactly, within your cases only; answers with pseudonyms, never names.",
-        request=s.LookupIn, responses={200: s.LookupOut, 400: INVALID},
+        request=s.LookupIn,
+        responses={200: s.LookupOut, 400: INVALID},
     )
     def post(self, request: Request) -> Response:
         name = _valid(s.LookupIn, request)["name"]
@@ -224,16 +266,24 @@ class ClientLookupView(APIView):
 
 # --- Transitions and contacts ----------------------------------------------------------------------
 
+
 class TransitionListView(APIView):
-    @extend_schema(summary="The case's state history, oldest first", parameters=[CASE_ID],
-                   operation_id="cases_transitions_list",
-                   responses={200: _paginated(s.TransitionOut), 404: NOT_FOUND})
+    @extend_schema(
+        summary="The case's state history, oldest first",
+        parameters=[CASE_ID],
+        operation_id="cases_transitions_list",
+        responses={200: _paginated(s.TransitionOut), 404: NOT_FOUND},
+    )
     def get(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
         return _page(request, self, case.transitions.select_related("by").order_by("at", "id"), s.TransitionOut)[0]
 
-    @extend_schema(summary="Move the case to another state", parameters=[CASE_ID], request=s.TransitionIn,
-                   responses={201: s.TransitionOut, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Move the case to another state",
+        parameters=[CASE_ID],
+        request=s.TransitionIn,
+        responses={201: s.TransitionOut, 400: INVALID, 404: NOT_FOUND},
+    )
     def post(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         transition = case_services.case_transition(actor=request.user, case=case, **_valid(s.TransitionIn, request))
@@ -241,37 +291,54 @@ class TransitionListView(APIView):
 
 
 class ContactListView(APIView):
-    @extend_schema(summary="The case's contacts, newest first", parameters=[CASE_ID],
-                   operation_id="cases_contacts_list",
-                   responses={200: _paginated(s.ContactOut), 404: NOT_FOUND})
+    @extend_schema(
+        summary="The case's contacts, newest first",
+        parameters=[CASE_ID],
+        operation_id="cases_contacts_list",
+        responses={200: _paginated(s.ContactOut), 404: NOT_FOUND},
+    )
     def get(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
-        contacts = (case.contacts.select_related("recorded_by")
-                    .prefetch_related("topics")
-                    .order_by("-occurred_at", "-recorded_at"))
+        contacts = (
+            case.contacts.select_related("recorded_by")
+            .prefetch_related("topics")
+            .order_by("-occurred_at", "-recorded_at")
+        )
         return _page(request, self, contacts, s.ContactOut)[0]
 
-    @extend_schema(summary="Record a contact", parameters=[CASE_ID], request=s.ContactIn,
-                   responses={201: s.ContactOut, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Record a contact",
+        parameters=[CASE_ID],
+        request=s.ContactIn,
+        responses={201: s.ContactOut, 400: INVALID, 404: NOT_FOUND},
+    )
     def post(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         data = _valid(s.ContactIn, request)
         codes = list(dict.fromkeys(data.pop("topics")))
-        topic_ids = dict(Topic.objects.filter(programme_id=case.programme_id, active=True, code__in=codes)
-                         .values_list("code", "pk"))
+        topic_ids = dict(
+            Topic.objects.filter(programme_id=case.programme_id, active=True, code__in=codes).values_list("code", "pk")
+        )
         unknown = [code for code in codes if code not in topic_ids]
         if unknown:
-            raise drf_serializers.ValidationError({"topics": [
-                _("Not a topic of this programme: %(codes)s.") % {"codes": ", ".join(unknown)}]})
-        contact = case_services.contact_record(actor=request.user, case=case, topic_ids=list(topic_ids.values()), **data)
+            raise drf_serializers.ValidationError(
+                {"topics": [_("Not a topic of this programme: %(codes)s.") % {"codes": ", ".join(unknown)}]}
+            )
+        contact = case_services.contact_record(
+            actor=request.user, case=case, topic_ids=list(topic_ids.values()), **data
+        )
         return Response(s.ContactOut(contact).data, status=status.HTTP_201_CREATED)
 
 
 # --- Agreement -------------------------------------------------------------------------------------
 
+
 class AgreementView(APIView):
-    @extend_schema(summary="The work agreement: current revision and the list of revisions", parameters=[CASE_ID],
-                   responses={200: s.AgreementOut, 404: NOT_FOUND})
+    @extend_schema(
+        summary="The work agreement: current revision and the list of revisions",
+        parameters=[CASE_ID],
+        responses={200: s.AgreementOut, 404: NOT_FOUND},
+    )
     def get(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
         current = case.agreement_revisions.select_related("recorded_by").order_by("-number").first()
@@ -281,8 +348,9 @@ class AgreementView(APIView):
     @extend_schema(
         summary="Save a new revision of the agreement",
         description="`base_number` is the revision the text was based on; if someone saved a newer one, "
-                    "the answer is 409 and nothing is saved.",
-        parameters=[CASE_ID], request=s.AgreementIn,
+        "the answer is 409 and nothing is saved.",
+        parameters=[CASE_ID],
+        request=s.AgreementIn,
         responses={201: s.AgreementRevisionOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
     )
     def post(self, request: Request, case_id: str) -> Response:
@@ -293,19 +361,29 @@ class AgreementView(APIView):
 
 # --- Plan ------------------------------------------------------------------------------------------
 
+
 class PlanView(APIView):
-    @extend_schema(summary="The intervention plan: needs, their goals, the goals' services", parameters=[CASE_ID],
-                   responses={200: s.PlanOut, 404: NOT_FOUND})
+    @extend_schema(
+        summary="The intervention plan: needs, their goals, the goals' services",
+        parameters=[CASE_ID],
+        responses={200: s.PlanOut, 404: NOT_FOUND},
+    )
     def get(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
-        goals = Goal.objects.prefetch_related(Prefetch("services", queryset=Service.objects.order_by("created_at", "id")))
+        goals = Goal.objects.prefetch_related(
+            Prefetch("services", queryset=Service.objects.order_by("created_at", "id"))
+        )
         needs = case.needs.prefetch_related(Prefetch("goals", queryset=goals)).order_by("domain", "created_at", "id")
         return Response(s.PlanOut({"needs": needs}).data)
 
 
 class NeedListView(APIView):
-    @extend_schema(summary="Add a need", parameters=[CASE_ID], request=s.NeedIn,
-                   responses={201: s.NeedOut, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Add a need",
+        parameters=[CASE_ID],
+        request=s.NeedIn,
+        responses={201: s.NeedOut, 400: INVALID, 404: NOT_FOUND},
+    )
     def post(self, request: Request, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         need = plan_services.need_add(actor=request.user, case=case, **_valid(s.NeedIn, request))
@@ -313,8 +391,12 @@ class NeedListView(APIView):
 
 
 class NeedDetailView(APIView):
-    @extend_schema(summary="Set a need's status", parameters=[CASE_ID, NEED_ID], request=s.NeedStatusIn,
-                   responses={200: s.NeedOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT})
+    @extend_schema(
+        summary="Set a need's status",
+        parameters=[CASE_ID, NEED_ID],
+        request=s.NeedStatusIn,
+        responses={200: s.NeedOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
+    )
     def patch(self, request: Request, case_id: str, need_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         need = _need_in(case, need_id)
@@ -323,8 +405,12 @@ class NeedDetailView(APIView):
 
 
 class GoalListView(APIView):
-    @extend_schema(summary="Add a goal to a need", parameters=[CASE_ID, NEED_ID], request=s.GoalIn,
-                   responses={201: s.GoalOut, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Add a goal to a need",
+        parameters=[CASE_ID, NEED_ID],
+        request=s.GoalIn,
+        responses={201: s.GoalOut, 400: INVALID, 404: NOT_FOUND},
+    )
     def post(self, request: Request, case_id: str, need_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         need = _need_in(case, need_id)
@@ -333,8 +419,12 @@ class GoalListView(APIView):
 
 
 class GoalDetailView(APIView):
-    @extend_schema(summary="Set a goal's status", parameters=[CASE_ID, GOAL_ID], request=s.GoalStatusIn,
-                   responses={200: s.GoalOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT})
+    @extend_schema(
+        summary="Set a goal's status",
+        parameters=[CASE_ID, GOAL_ID],
+        request=s.GoalStatusIn,
+        responses={200: s.GoalOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
+    )
     def patch(self, request: Request, case_id: str, goal_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         goal = _goal_in(case, goal_id)
@@ -343,8 +433,12 @@ class GoalDetailView(APIView):
 
 
 class ServiceListView(APIView):
-    @extend_schema(summary="Add a service to a goal", parameters=[CASE_ID, GOAL_ID], request=s.ServiceIn,
-                   responses={201: s.ServiceOut, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Add a service to a goal",
+        parameters=[CASE_ID, GOAL_ID],
+        request=s.ServiceIn,
+        responses={201: s.ServiceOut, 400: INVALID, 404: NOT_FOUND},
+    )
     def post(self, request: Request, case_id: str, goal_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         goal = _goal_in(case, goal_id)
@@ -353,11 +447,16 @@ class ServiceListView(APIView):
 
 
 class ServiceDetailView(APIView):
-    @extend_schema(summary="Set a service's status", parameters=[CASE_ID, SERVICE_ID], request=s.ServiceStatusIn,
-                   responses={200: s.ServiceOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT})
+    @extend_schema(
+        summary="Set a service's status",
+        parameters=[CASE_ID, SERVICE_ID],
+        request=s.ServiceStatusIn,
+        responses={200: s.ServiceOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
+    )
     def patch(self, request: Request, case_id: str, service_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         service = _service_in(case, service_id)
-        service = plan_services.service_status_set(actor=request.user, service=service,
-                                                   **_valid(s.ServiceStatusIn, request))
+        service = plan_services.service_status_set(
+            actor=request.user, service=service, **_valid(s.ServiceStatusIn, request)
+        )
         return Response(s.ServiceOut(service).data)

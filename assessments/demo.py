@@ -10,7 +10,7 @@ import random
 
 from django.utils import timezone
 
-from cases.lifecycle import State, WORKED_STATES
+from cases.lifecycle import WORKED_STATES, State
 from cases.models import AssignmentRole, CaseTransition
 
 from . import instruments, services
@@ -23,10 +23,18 @@ RATIONALES = [
     "Several sources agree: commitment to the ideology is weakening and the new job gives structure.",
     "Threats from former group members weigh more than any risk from the client; safety planning comes first.",
 ]
-EVIDENCE_AGAINST = ["Keeps appointments reliably.", "New friends through the football club.",
-                    "Says violence was a mistake.", "Stable work for three months."]
-EVIDENCE_FOR = ["Shares scene content online.", "Contact with a former comrade last month.",
-                "Angry outbursts when the topic comes up.", "No stable place to live."]
+EVIDENCE_AGAINST = [
+    "Keeps appointments reliably.",
+    "New friends through the football club.",
+    "Says violence was a mistake.",
+    "Stable work for three months.",
+]
+EVIDENCE_FOR = [
+    "Shares scene content online.",
+    "Contact with a former comrade last month.",
+    "Angry outbursts when the topic comes up.",
+    "No stable place to live.",
+]
 EXTERNAL = ["VERA-2R", "ERG22+"]
 
 
@@ -49,8 +57,12 @@ def add_demo_assessments(cases, rng: random.Random, today: dt.date | None = None
         case.refresh_from_db()
         if case.state not in WORKED_STATES and case.state != State.SUSPENDED:
             continue
-        entered = (CaseTransition.objects.filter(case=case, to_state=State.ASSESSMENT).order_by("at")
-                   .values_list("at", flat=True).first())
+        entered = (
+            CaseTransition.objects.filter(case=case, to_state=State.ASSESSMENT)
+            .order_by("at")
+            .values_list("at", flat=True)
+            .first()
+        )
         if entered is None:
             continue
         start = timezone.localtime(entered).date() + dt.timedelta(days=rng.randint(7, 20))
@@ -60,9 +72,13 @@ def add_demo_assessments(cases, rng: random.Random, today: dt.date | None = None
         if actor is None:
             continue
         services.intake_screening_record(
-            actor=actor, case=case, screened_on=max(case.opened_on, start - dt.timedelta(days=rng.randint(20, 60))),
-            target_group_fit="yes", position=rng.choice(["active", "follower", "follower", "sympathiser", "loner"]),
-            outcome="accept")
+            actor=actor,
+            case=case,
+            screened_on=max(case.opened_on, start - dt.timedelta(days=rng.randint(20, 60))),
+            target_group_fit="yes",
+            position=rng.choice(["active", "follower", "follower", "sympathiser", "loner"]),
+            outcome="accept",
+        )
         values = {}
         for item in instrument.items:
             if item.is_protective:
@@ -83,17 +99,31 @@ def add_demo_assessments(cases, rng: random.Random, today: dt.date | None = None
                 level = {"high": "moderate", "moderate": "low"}[level]  # the practitioner weighs the strengths
             ratings = {}
             for domain in rng.sample(list(instrument.domains), 4):
-                ratings[domain.key] = {"rating": rng.choice(["low", "moderate", "high", "unknown"]),
-                                       "for": rng.choice(EVIDENCE_FOR), "against": rng.choice(EVIDENCE_AGAINST)}
+                ratings[domain.key] = {
+                    "rating": rng.choice(["low", "moderate", "high", "unknown"]),
+                    "for": rng.choice(EVIDENCE_FOR),
+                    "against": rng.choice(EVIDENCE_AGAINST),
+                }
             assessment = services.assessment_record(
-                actor=actor, case=case, instrument_key=instrument.key, assessed_on=day, answers=answers,
+                actor=actor,
+                case=case,
+                instrument_key=instrument.key,
+                assessed_on=day,
+                answers=answers,
                 sources=rng.sample(["interview", "observation", "file", "partner", "family"], 2),
-                domain_ratings=ratings, final_level=level, rationale=rng.choice(RATIONALES))
+                domain_ratings=ratings,
+                final_level=level,
+                rationale=rng.choice(RATIONALES),
+            )
             if previous is not None and rng.random() < 0.6:
                 review_day = min(today, day + dt.timedelta(days=rng.randint(3, 14)))
-                services.plan_review_record(actor=actor, case=case, assessment=assessment, reviewed_on=review_day,
-                                            notes="Reviewed the plan after the reassessment; kept the work goal, "
-                                                  "closed the housing goal.")
+                services.plan_review_record(
+                    actor=actor,
+                    case=case,
+                    assessment=assessment,
+                    reviewed_on=review_day,
+                    notes="Reviewed the plan after the reassessment; kept the work goal, closed the housing goal.",
+                )
             previous, made, count = assessment, made + 1, count + 1
             # Change between assessments: concerns ease more often than they grow; strengths grow.
             for item in instrument.items:
@@ -107,7 +137,12 @@ def add_demo_assessments(cases, rng: random.Random, today: dt.date | None = None
             day += dt.timedelta(days=step + rng.randint(-10, 10))
         if case.security_relevant and rng.random() < 0.6:
             services.external_result_record(
-                actor=actor, case=case, instrument_name=rng.choice(EXTERNAL), rated_on=start,
-                rating=rng.choice(["moderate", "high"]), assessed_by="Certified assessor, regional prison service",
-                summary="Result kept as a summary; the completed form stays with the assessing service.")
+                actor=actor,
+                case=case,
+                instrument_name=rng.choice(EXTERNAL),
+                rated_on=start,
+                rating=rng.choice(["moderate", "high"]),
+                assessed_by="Certified assessor, regional prison service",
+                summary="Result kept as a summary; the completed form stays with the assessing service.",
+            )
     return count

@@ -80,16 +80,36 @@ class Outcome(models.TextChoices):
 
 
 DEFAULT_EXCLUSIONS: list[dict] = [
-    {"key": "no_extremism", "action": "decline",
-     "en": "No connection to violent extremism", "de": "Kein Bezug zu gewaltbereitem Extremismus"},
-    {"key": "acute_psychosis", "action": "refer",
-     "en": "Acute psychosis without treatment", "de": "Akute, unbehandelte Psychose"},
-    {"key": "active_violent_planning", "action": "police",
-     "en": "Active planning of violence", "de": "Aktive Planung von Gewalt"},
-    {"key": "outside_region", "action": "refer",
-     "en": "Lives outside the programme's region", "de": "Lebt außerhalb der Region des Programms"},
-    {"key": "other_programme", "action": "review",
-     "en": "Already in another exit programme", "de": "Bereits in einem anderen Ausstiegsprogramm"},
+    {
+        "key": "no_extremism",
+        "action": "decline",
+        "en": "No connection to violent extremism",
+        "de": "Kein Bezug zu gewaltbereitem Extremismus",
+    },
+    {
+        "key": "acute_psychosis",
+        "action": "refer",
+        "en": "Acute psychosis without treatment",
+        "de": "Akute, unbehandelte Psychose",
+    },
+    {
+        "key": "active_violent_planning",
+        "action": "police",
+        "en": "Active planning of violence",
+        "de": "Aktive Planung von Gewalt",
+    },
+    {
+        "key": "outside_region",
+        "action": "refer",
+        "en": "Lives outside the programme's region",
+        "de": "Lebt außerhalb der Region des Programms",
+    },
+    {
+        "key": "other_programme",
+        "action": "review",
+        "en": "Already in another exit programme",
+        "de": "Bereits in einem anderen Ausstiegsprogramm",
+    },
 ]
 
 
@@ -100,26 +120,41 @@ def default_exclusions() -> list[dict]:
 class AssessmentSettings(models.Model):
     """A programme's assessment rules: instrument, reassessment intervals and contact intensity by level."""
 
-    programme = models.OneToOneField("programmes.Programme", on_delete=models.CASCADE, related_name="assessment_settings")
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="assessment_settings"
+    )
     instrument_key = models.CharField(_("default instrument"), max_length=60, default="tandem-open")
     reassess_low_months = models.PositiveSmallIntegerField(_("reassess after (months) at low level"), default=6)
-    reassess_moderate_months = models.PositiveSmallIntegerField(_("reassess after (months) at moderate level"), default=6)
+    reassess_moderate_months = models.PositiveSmallIntegerField(
+        _("reassess after (months) at moderate level"), default=6
+    )
     reassess_high_months = models.PositiveSmallIntegerField(_("reassess after (months) at high level"), default=3)
-    intensity_low = models.CharField(_("contact at low level"), max_length=20, choices=Intensity.choices,
-                                     default=Intensity.MONTHLY)
-    intensity_moderate = models.CharField(_("contact at moderate level"), max_length=20, choices=Intensity.choices,
-                                          default=Intensity.FORTNIGHTLY)
-    intensity_high = models.CharField(_("contact at high level"), max_length=20, choices=Intensity.choices,
-                                      default=Intensity.WEEKLY)
+    intensity_low = models.CharField(
+        _("contact at low level"), max_length=20, choices=Intensity.choices, default=Intensity.MONTHLY
+    )
+    intensity_moderate = models.CharField(
+        _("contact at moderate level"), max_length=20, choices=Intensity.choices, default=Intensity.FORTNIGHTLY
+    )
+    intensity_high = models.CharField(
+        _("contact at high level"), max_length=20, choices=Intensity.choices, default=Intensity.WEEKLY
+    )
     exclusion_criteria = models.JSONField(
-        _("exclusion criteria"), default=default_exclusions, blank=True,
-        help_text=_("A list of criteria, each with key, en, de and action (decline, refer, police or review)."))
+        _("exclusion criteria"),
+        default=default_exclusions,
+        blank=True,
+        help_text=_("A list of criteria, each with key, en, de and action (decline, refer, police or review)."),
+    )
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "programme": DataClass.OPERATIONAL, "instrument_key": DataClass.OPERATIONAL,
-        "reassess_low_months": DataClass.OPERATIONAL, "reassess_moderate_months": DataClass.OPERATIONAL,
-        "reassess_high_months": DataClass.OPERATIONAL, "intensity_low": DataClass.OPERATIONAL,
-        "intensity_moderate": DataClass.OPERATIONAL, "intensity_high": DataClass.OPERATIONAL,
+        "id": DataClass.TECHNICAL,
+        "programme": DataClass.OPERATIONAL,
+        "instrument_key": DataClass.OPERATIONAL,
+        "reassess_low_months": DataClass.OPERATIONAL,
+        "reassess_moderate_months": DataClass.OPERATIONAL,
+        "reassess_high_months": DataClass.OPERATIONAL,
+        "intensity_low": DataClass.OPERATIONAL,
+        "intensity_moderate": DataClass.OPERATIONAL,
+        "intensity_high": DataClass.OPERATIONAL,
         "exclusion_criteria": DataClass.OPERATIONAL,
     }
 
@@ -131,12 +166,16 @@ class AssessmentSettings(models.Model):
         return str(self.programme_id)
 
     def months_for(self, level: str) -> int:
-        return {"low": self.reassess_low_months, "moderate": self.reassess_moderate_months,
-                "high": self.reassess_high_months}.get(level, self.reassess_high_months)
+        return {
+            "low": self.reassess_low_months,
+            "moderate": self.reassess_moderate_months,
+            "high": self.reassess_high_months,
+        }.get(level, self.reassess_high_months)
 
     def intensity_for(self, level: str) -> str:
-        return {"low": self.intensity_low, "moderate": self.intensity_moderate,
-                "high": self.intensity_high}.get(level, "")
+        return {"low": self.intensity_low, "moderate": self.intensity_moderate, "high": self.intensity_high}.get(
+            level, ""
+        )
 
 
 class Assessment(models.Model):
@@ -148,8 +187,9 @@ class Assessment(models.Model):
     instrument_version = models.CharField(_("instrument version"), max_length=20)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     assessed_on = models.DateField(_("assessed on"))
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("assessed by"))
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessed by")
+    )
     sources = models.JSONField(_("sources"), default=list)
     # {"items": {key: value|null}, "domains": {key: {"rating", "for", "against"}}, "domain_scores": {key: [score, max]}}
     content = SealedField(_("answers and domain ratings"), data_class=DataClass.SPECIAL)
@@ -164,11 +204,21 @@ class Assessment(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "instrument_key": DataClass.CASE,
-        "instrument_version": DataClass.CASE, "kind": DataClass.CASE, "assessed_on": DataClass.CASE,
-        "assessor": DataClass.STAFF, "sources": DataClass.CASE, "score": DataClass.CASE,
-        "computed_level": DataClass.CASE, "final_level": DataClass.CASE, "judged_by": DataClass.STAFF,
-        "judged_at": DataClass.CASE, "next_due_on": DataClass.CASE, "recorded_by": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "instrument_key": DataClass.CASE,
+        "instrument_version": DataClass.CASE,
+        "kind": DataClass.CASE,
+        "assessed_on": DataClass.CASE,
+        "assessor": DataClass.STAFF,
+        "sources": DataClass.CASE,
+        "score": DataClass.CASE,
+        "computed_level": DataClass.CASE,
+        "final_level": DataClass.CASE,
+        "judged_by": DataClass.STAFF,
+        "judged_at": DataClass.CASE,
+        "next_due_on": DataClass.CASE,
+        "recorded_by": DataClass.STAFF,
         "recorded_at": DataClass.CASE,
     }
 
@@ -229,9 +279,15 @@ class IntakeScreening(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "screened_on": DataClass.CASE,
-        "target_group_fit": DataClass.CASE, "exclusions": DataClass.CASE, "position": DataClass.CASE,
-        "outcome": DataClass.CASE, "recorded_by": DataClass.STAFF, "recorded_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "screened_on": DataClass.CASE,
+        "target_group_fit": DataClass.CASE,
+        "exclusions": DataClass.CASE,
+        "position": DataClass.CASE,
+        "outcome": DataClass.CASE,
+        "recorded_by": DataClass.STAFF,
+        "recorded_at": DataClass.CASE,
     }
 
     class Meta:
@@ -258,8 +314,12 @@ class ExternalResult(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "instrument_name": DataClass.CASE,
-        "rated_on": DataClass.CASE, "rating": DataClass.CASE, "recorded_by": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "instrument_name": DataClass.CASE,
+        "rated_on": DataClass.CASE,
+        "rating": DataClass.CASE,
+        "recorded_by": DataClass.STAFF,
         "recorded_at": DataClass.CASE,
     }
 
@@ -275,16 +335,21 @@ class PlanReview(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="plan_reviews")
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="plan_reviews",
-                                   verbose_name=_("assessment"))
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="plan_reviews", verbose_name=_("assessment")
+    )
     reviewed_on = models.DateField(_("reviewed on"))
     notes = SealedField(_("notes"), data_class=DataClass.SPECIAL)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "assessment": DataClass.CASE,
-        "reviewed_on": DataClass.CASE, "reviewed_by": DataClass.STAFF, "recorded_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "assessment": DataClass.CASE,
+        "reviewed_on": DataClass.CASE,
+        "reviewed_by": DataClass.STAFF,
+        "recorded_at": DataClass.CASE,
     }
 
     class Meta:

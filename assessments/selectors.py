@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 
 from . import instruments
-from .models import Assessment, ExternalResult, Intensity, IntakeScreening, PlanReview, Rating
+from .models import Assessment, ExternalResult, IntakeScreening, Intensity, PlanReview, Rating
 from .services import exclusion_advice, settings_for
 
 DUE_WINDOW_DAYS = 14
@@ -65,19 +65,24 @@ def case_section_context(case, user) -> dict:
 
 # --- Due reassessments -------------------------------------------------------------------------------
 
+
 def reassessments_due(cases_qs: QuerySet, today: dt.date) -> list:
     """Open, worked cases whose reassessment is due within two weeks or overdue, and cases in assessment
     without any assessment four weeks on. One query."""
     from cases.due import DueItem, case_url
-    from cases.lifecycle import State, WORKED_STATES
+    from cases.lifecycle import WORKED_STATES, State
 
     latest = Assessment.objects.filter(case=OuterRef("pk")).order_by("-assessed_on", "-recorded_at")
     horizon = today + dt.timedelta(days=DUE_WINDOW_DAYS)
     # Only cases that may be due are loaded: a reassessment date within the window, or none yet while in assessment.
-    rows = (cases_qs.filter(state__in=WORKED_STATES).select_related("client", "programme")
-            .annotate(due_next=Subquery(latest.values("next_due_on")[:1]),
-                      due_last=Subquery(latest.values("assessed_on")[:1]))
-            .filter(Q(due_next__lte=horizon) | Q(due_next__isnull=True, state=State.ASSESSMENT)))
+    rows = (
+        cases_qs.filter(state__in=WORKED_STATES)
+        .select_related("client", "programme")
+        .annotate(
+            due_next=Subquery(latest.values("next_due_on")[:1]), due_last=Subquery(latest.values("assessed_on")[:1])
+        )
+        .filter(Q(due_next__lte=horizon) | Q(due_next__isnull=True, state=State.ASSESSMENT))
+    )
     items = []
     for case in rows:
         url = case_url(case, "assessments")
@@ -86,18 +91,38 @@ def reassessments_due(cases_qs: QuerySet, today: dt.date) -> list:
                 continue
             due_on = case.state_changed_at.date() + dt.timedelta(days=INTAKE_ASSESSMENT_DAYS)
             if due_on <= horizon:
-                items.append(DueItem(case, "reassessment", _("Intake assessment not recorded yet"), due_on,
-                                     due_on < today, url, key="intake"))
+                items.append(
+                    DueItem(
+                        case,
+                        "reassessment",
+                        _("Intake assessment not recorded yet"),
+                        due_on,
+                        due_on < today,
+                        url,
+                        key="intake",
+                    )
+                )
             continue
         if case.due_next <= horizon:
-            label = (_("Reassessment overdue since %(date)s") if case.due_next < today
-                     else _("Reassessment due on %(date)s")) % {"date": case.due_next.isoformat()}
-            items.append(DueItem(case, "reassessment", label, case.due_next, case.due_next < today, url,
-                                 key=f"after-{case.due_last.isoformat()}"))
+            label = (
+                _("Reassessment overdue since %(date)s") if case.due_next < today else _("Reassessment due on %(date)s")
+            ) % {"date": case.due_next.isoformat()}
+            items.append(
+                DueItem(
+                    case,
+                    "reassessment",
+                    label,
+                    case.due_next,
+                    case.due_next < today,
+                    url,
+                    key=f"after-{case.due_last.isoformat()}",
+                )
+            )
     return items
 
 
 # --- Comparison --------------------------------------------------------------------------------------
+
 
 @dataclass
 class ItemChange:
@@ -145,8 +170,11 @@ def compare(older: Assessment, newer: Assessment) -> list[DomainChange]:
         row = DomainChange(domain, before, after, labels.get(rb, "—"), labels.get(ra, "—"), change)
         for item in domain.items:
             vb, va = older.answers.get(item.key), newer.answers.get(item.key)
-            row.items.append(ItemChange(item, item.scale.label_for(vb), item.scale.label_for(va),
-                                        _direction(vb, va, item.is_protective)))
+            row.items.append(
+                ItemChange(
+                    item, item.scale.label_for(vb), item.scale.label_for(va), _direction(vb, va, item.is_protective)
+                )
+            )
         out.append(row)
     return out
 
@@ -202,13 +230,23 @@ def chart(history: list[Assessment]) -> dict:
         known = [v for v in values if v is not None]
         trend = _direction(known[0], known[-1], domain.protective) if len(known) > 1 else "same"
         desc = "; ".join(f"{day.isoformat()}: {'—' if v is None else f'{v} %'}" for day, v in zip(dates, values))
-        series.append(Series(domain, values, " ".join(f"{dx},{dy}" for dx, dy, _p, _d in dots), dots, cells, trend,
-                             desc))
+        series.append(
+            Series(domain, values, " ".join(f"{dx},{dy}" for dx, dy, _p, _d in dots), dots, cells, trend, desc)
+        )
     return {
-        "series": series, "dates": dates, "instrument": instrument, "rows": rows,
-        "width": CHART_W, "height": CHART_H, "top": PAD_Y, "bottom": CHART_H - PAD_Y, "left": PAD_X,
-        "right": CHART_W - PAD_X, "middle": PAD_Y + inner_h / 2,
-        "first_label_x": PAD_X, "last_label_x": CHART_W - PAD_X,
+        "series": series,
+        "dates": dates,
+        "instrument": instrument,
+        "rows": rows,
+        "width": CHART_W,
+        "height": CHART_H,
+        "top": PAD_Y,
+        "bottom": CHART_H - PAD_Y,
+        "left": PAD_X,
+        "right": CHART_W - PAD_X,
+        "middle": PAD_Y + inner_h / 2,
+        "first_label_x": PAD_X,
+        "last_label_x": CHART_W - PAD_X,
     }
 
 
@@ -254,10 +292,16 @@ def answered(assessment: Assessment) -> list[AnsweredDomain]:
     out = []
     for domain in instrument.domains:
         rating = assessment.domain_ratings.get(domain.key, {})
-        out.append(AnsweredDomain(
-            domain, [(item, item.scale.label_for(assessment.answers.get(item.key))) for item in domain.items],
-            labels.get(rating.get("rating", ""), ""), rating.get("for", ""), rating.get("against", ""),
-            assessment.domain_scores.get(domain.key)))
+        out.append(
+            AnsweredDomain(
+                domain,
+                [(item, item.scale.label_for(assessment.answers.get(item.key))) for item in domain.items],
+                labels.get(rating.get("rating", ""), ""),
+                rating.get("for", ""),
+                rating.get("against", ""),
+                assessment.domain_scores.get(domain.key),
+            )
+        )
     return out
 
 

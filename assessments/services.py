@@ -74,9 +74,20 @@ def latest_assessment(case: Case) -> Assessment | None:
 
 
 @transaction.atomic
-def assessment_record(*, actor, case: Case, instrument_key: str, assessed_on: dt.date, answers: dict,
-                      final_level: str, rationale: str, kind: str = "", sources: Iterable[str] = (),
-                      domain_ratings: dict | None = None, assessor=None) -> Assessment:
+def assessment_record(
+    *,
+    actor,
+    case: Case,
+    instrument_key: str,
+    assessed_on: dt.date,
+    answers: dict,
+    final_level: str,
+    rationale: str,
+    kind: str = "",
+    sources: Iterable[str] = (),
+    domain_ratings: dict | None = None,
+    assessor=None,
+) -> Assessment:
     """Record a completed assessment; the final rating updates the case's risk level.
 
     `answers` maps every item key of the instrument to a scale value or None (unknown).
@@ -134,14 +145,29 @@ def assessment_record(*, actor, case: Case, instrument_key: str, assessed_on: dt
         raise ValidationError(errors)
     result = instrument.score(clean)
     now = timezone.now()
-    content = {"items": clean, "domains": ratings,
-               "domain_scores": {k: list(v) for k, v in result.domain_scores.items()}}
+    content = {
+        "items": clean,
+        "domains": ratings,
+        "domain_scores": {k: list(v) for k, v in result.domain_scores.items()},
+    }
     assessment = Assessment(
-        case=case, instrument_key=instrument.key, instrument_version=instrument.version, kind=kind,
-        assessed_on=assessed_on, assessor=assessor or actor, sources=sources, content=json.dumps(content),
-        score=result.score, computed_level=result.level.case_level, final_level=final_level,
-        rationale=_text(rationale), judged_by=actor, judged_at=now,
-        next_due_on=next_due(case.programme, final_level, assessed_on), recorded_by=actor, recorded_at=now,
+        case=case,
+        instrument_key=instrument.key,
+        instrument_version=instrument.version,
+        kind=kind,
+        assessed_on=assessed_on,
+        assessor=assessor or actor,
+        sources=sources,
+        content=json.dumps(content),
+        score=result.score,
+        computed_level=result.level.case_level,
+        final_level=final_level,
+        rationale=_text(rationale),
+        judged_by=actor,
+        judged_at=now,
+        next_due_on=next_due(case.programme, final_level, assessed_on),
+        recorded_by=actor,
+        recorded_at=now,
     )
     assessment.save()
     audit_record("assessment.record", case, detail=f"assessment:{assessment.pk} {instrument.key}", actor=actor)
@@ -183,8 +209,17 @@ def exclusion_criteria(programme) -> list[dict]:
 
 
 @transaction.atomic
-def intake_screening_record(*, actor, case: Case, screened_on: dt.date, target_group_fit: str, position: str,
-                            outcome: str, exclusions: Iterable[str] = (), note: str = "") -> IntakeScreening:
+def intake_screening_record(
+    *,
+    actor,
+    case: Case,
+    screened_on: dt.date,
+    target_group_fit: str,
+    position: str,
+    outcome: str,
+    exclusions: Iterable[str] = (),
+    note: str = "",
+) -> IntakeScreening:
     """The intake checklist. A met exclusion criterion must be answered by an outcome other than accepting."""
     errors: dict[str, str] = {}
     _check_date(screened_on, "screened_on", errors, label=_("of the screening"))
@@ -199,15 +234,23 @@ def intake_screening_record(*, actor, case: Case, screened_on: dt.date, target_g
     if any(key not in known for key in exclusions):
         errors["exclusions"] = _("Choose the exclusion criteria from the list.")
     elif exclusions and outcome == Outcome.ACCEPT:
-        errors["outcome"] = _("An exclusion criterion is met: refer on, decline or keep the case under review "
-                              "instead of accepting it.")
+        errors["outcome"] = _(
+            "An exclusion criterion is met: refer on, decline or keep the case under review instead of accepting it."
+        )
     if target_group_fit == Fit.NO and outcome == Outcome.ACCEPT:
         errors["outcome"] = _("The client does not fit the target group: refer on, decline or keep under review.")
     if errors:
         raise ValidationError(errors)
     screening = IntakeScreening.objects.create(
-        case=case, screened_on=screened_on, target_group_fit=target_group_fit, exclusions=exclusions,
-        position=position, outcome=outcome, note=_text(note) or None, recorded_by=actor)
+        case=case,
+        screened_on=screened_on,
+        target_group_fit=target_group_fit,
+        exclusions=exclusions,
+        position=position,
+        outcome=outcome,
+        note=_text(note) or None,
+        recorded_by=actor,
+    )
     audit_record("assessment.intake", case, detail=f"intake:{screening.pk} {outcome}", actor=actor)
     return screening
 
@@ -218,14 +261,21 @@ def exclusion_advice(programme, keys: Iterable[str]) -> list[dict]:
 
     labels = dict(ExclusionAction.choices)
     criteria = {c["key"]: c for c in exclusion_criteria(programme)}
-    return [{"key": key, "label": tr(criteria[key]) or key,
-             "action": str(labels.get(criteria[key].get("action"), criteria[key].get("action", "")))}
-            for key in keys if key in criteria]
+    return [
+        {
+            "key": key,
+            "label": tr(criteria[key]) or key,
+            "action": str(labels.get(criteria[key].get("action"), criteria[key].get("action", ""))),
+        }
+        for key in keys
+        if key in criteria
+    ]
 
 
 @transaction.atomic
-def external_result_record(*, actor, case: Case, instrument_name: str, rated_on: dt.date, rating: str,
-                           summary: str = "", assessed_by: str = "") -> ExternalResult:
+def external_result_record(
+    *, actor, case: Case, instrument_name: str, rated_on: dt.date, rating: str, summary: str = "", assessed_by: str = ""
+) -> ExternalResult:
     """Keep a completed licensed instrument's result: name, rating and a sealed summary (no instrument content)."""
     errors: dict[str, str] = {}
     if not instrument_name.strip():
@@ -236,33 +286,43 @@ def external_result_record(*, actor, case: Case, instrument_name: str, rated_on:
     if errors:
         raise ValidationError(errors)
     result = ExternalResult.objects.create(
-        case=case, instrument_name=instrument_name.strip()[:100], rated_on=rated_on, rating=rating,
-        summary=_text(summary) or None, assessed_by=assessed_by.strip()[:200] or None, recorded_by=actor)
+        case=case,
+        instrument_name=instrument_name.strip()[:100],
+        rated_on=rated_on,
+        rating=rating,
+        summary=_text(summary) or None,
+        assessed_by=assessed_by.strip()[:200] or None,
+        recorded_by=actor,
+    )
     audit_record("assessment.external", case, detail=f"external:{result.pk}", actor=actor)
     return result
 
 
 @transaction.atomic
-def plan_review_record(*, actor, case: Case, assessment: Assessment, reviewed_on: dt.date,
-                       notes: str = "") -> PlanReview:
+def plan_review_record(
+    *, actor, case: Case, assessment: Assessment, reviewed_on: dt.date, notes: str = ""
+) -> PlanReview:
     errors: dict[str, str] = {}
     if assessment is None or assessment.case_id != case.pk:
         errors["assessment"] = _("Choose one of this case's assessments.")
     _check_date(reviewed_on, "reviewed_on", errors, label=_("of the review"))
     if not errors and reviewed_on < assessment.assessed_on:
         errors["reviewed_on"] = _("A plan review follows its assessment: date it on or after %(date)s.") % {
-            "date": assessment.assessed_on.isoformat()}
+            "date": assessment.assessed_on.isoformat()
+        }
     if errors:
         raise ValidationError(errors)
-    review = PlanReview.objects.create(case=case, assessment=assessment, reviewed_on=reviewed_on,
-                                       notes=_text(notes) or None, reviewed_by=actor)
+    review = PlanReview.objects.create(
+        case=case, assessment=assessment, reviewed_on=reviewed_on, notes=_text(notes) or None, reviewed_by=actor
+    )
     audit_record("assessment.plan_review", case, detail=f"review:{review.pk} assessment:{assessment.pk}", actor=actor)
     return review
 
 
 @transaction.atomic
-def goals_from_needs(*, actor, assessment: Assessment, goals: dict[str, str],
-                     target_date: dt.date | None = None) -> list:
+def goals_from_needs(
+    *, actor, assessment: Assessment, goals: dict[str, str], target_date: dt.date | None = None
+) -> list:
     """Turn needs found in an assessment into plan needs with a first goal each, in one step.
 
     `goals` maps item keys (items rated as a need in this assessment) to the goal's description; an
@@ -289,6 +349,10 @@ def goals_from_needs(*, actor, assessment: Assessment, goals: dict[str, str],
         need = planning.need_add(actor=actor, case=assessment.case, domain=item.area, description=item.text)
         text = _text(description) or item.goal or _("A first small step on: %(need)s") % {"need": item.text}
         created.append(planning.goal_add(actor=actor, need=need, description=text, target_date=target_date))
-    audit_record("assessment.goals_from_needs", assessment.case,
-                 detail=f"assessment:{assessment.pk} {len(created)} goals", actor=actor)
+    audit_record(
+        "assessment.goals_from_needs",
+        assessment.case,
+        detail=f"assessment:{assessment.pk} {len(created)} goals",
+        actor=actor,
+    )
     return created

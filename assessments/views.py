@@ -48,8 +48,13 @@ FORM_TEXTS = {
 
 def _form_page(request, case, template, form, texts: str, action: str, status=200, **extra) -> HttpResponse:
     heading, legend = FORM_TEXTS[texts]
-    return _page(request, case, template, {"form": form, "heading": heading, "legend": legend, "action": action,
-                                           **extra}, status=status)
+    return _page(
+        request,
+        case,
+        template,
+        {"form": form, "heading": heading, "legend": legend, "action": action, **extra},
+        status=status,
+    )
 
 
 def _index_url(case: Case, anchor: str = "") -> str:
@@ -62,19 +67,32 @@ def index(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's assessments: history, the chart per domain over time, intake, external results, plan reviews."""
     case = _case(request, case_id, action="assessment.list")
     history = selectors.case_assessments(case)
-    return _page(request, case, "assessments/index.html", {
-        "history": history, "chart": selectors.chart(history), "screenings": selectors.screenings(case),
-        "external": selectors.external_results(case), "reviews": selectors.plan_reviews(case),
-        "instruments": instruments.load_all().values(), "intensity": selectors.recommended_intensity(case),
-        "default_instrument": services.settings_for(case.programme).instrument_key,
-    })
+    return _page(
+        request,
+        case,
+        "assessments/index.html",
+        {
+            "history": history,
+            "chart": selectors.chart(history),
+            "screenings": selectors.screenings(case),
+            "external": selectors.external_results(case),
+            "reviews": selectors.plan_reviews(case),
+            "instruments": instruments.load_all().values(),
+            "intensity": selectors.recommended_intensity(case),
+            "default_instrument": services.settings_for(case.programme).instrument_key,
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action=None if request.method == "POST" else "assessment.form")
-    key = request.POST.get("instrument") or request.GET.get("instrument") or services.settings_for(case.programme).instrument_key
+    key = (
+        request.POST.get("instrument")
+        or request.GET.get("instrument")
+        or services.settings_for(case.programme).instrument_key
+    )
     instrument = instruments.get(key) or instruments.get(instruments.DEFAULT_INSTRUMENT)
     previous = services.latest_assessment(case)
     if previous is not None:
@@ -91,8 +109,11 @@ def new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            messages.success(request, _("Assessment saved. The case's risk level is now “%(level)s”.") % {
-                "level": assessment.get_final_level_display()})
+            messages.success(
+                request,
+                _("Assessment saved. The case's risk level is now “%(level)s”.")
+                % {"level": assessment.get_final_level_display()},
+            )
             return redirect("assessments:detail", case_id=case.pk, assessment_id=assessment.pk)
     return _page(request, case, "assessments/new.html", {**context, "form": form}, status=400)
 
@@ -100,8 +121,13 @@ def new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def _detail_context(assessment: Assessment) -> dict:
     instrument = assessment.instrument
     result = instrument.score(assessment.answers) if instrument else None
-    return {"assessment": assessment, "instrument": instrument, "result": result,
-            "needs": selectors.need_rows(assessment, result), "answered": selectors.answered(assessment)}
+    return {
+        "assessment": assessment,
+        "instrument": instrument,
+        "result": result,
+        "needs": selectors.need_rows(assessment, result),
+        "answered": selectors.answered(assessment),
+    }
 
 
 @login_required
@@ -119,8 +145,9 @@ def judgement(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID
     assessment = _assessment(case, assessment_id)
     if request.method == "GET":
         form = JudgementForm(initial={"final_level": assessment.final_level, "rationale": assessment.rationale})
-        return _form_page(request, case, "assessments/judgement.html", form, "judgement", request.path,
-                          assessment=assessment)
+        return _form_page(
+            request, case, "assessments/judgement.html", form, "judgement", request.path, assessment=assessment
+        )
     form = JudgementForm(request.POST)
     if form.is_valid():
         try:
@@ -130,8 +157,9 @@ def judgement(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID
         else:
             messages.success(request, _("The final rating was revised."))
             return redirect("assessments:detail", case_id=case.pk, assessment_id=assessment.pk)
-    return _form_page(request, case, "assessments/judgement.html", form, "judgement", request.path, status=400,
-                      assessment=assessment)
+    return _form_page(
+        request, case, "assessments/judgement.html", form, "judgement", request.path, status=400, assessment=assessment
+    )
 
 
 @login_required
@@ -155,14 +183,24 @@ def goals(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) ->
     created = []
     if not errors:
         try:
-            created = services.goals_from_needs(actor=request.user, assessment=assessment, goals=goals_by_need,
-                                                target_date=target)
+            created = services.goals_from_needs(
+                actor=request.user, assessment=assessment, goals=goals_by_need, target_date=target
+            )
         except ValidationError as exc:
             errors = exc.messages
     if errors:
-        return _page(request, case, "assessments/detail.html", {
-            **_detail_context(assessment), "goal_errors": errors, "selected": selected, "target_date": raw_target,
-        }, status=400)
+        return _page(
+            request,
+            case,
+            "assessments/detail.html",
+            {
+                **_detail_context(assessment),
+                "goal_errors": errors,
+                "selected": selected,
+                "target_date": raw_target,
+            },
+            status=400,
+        )
     messages.success(request, _("%(count)s needs and goals were added to the plan.") % {"count": len(created)})
     return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + "#plan")
 
@@ -191,9 +229,18 @@ def compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             rows = selectors.compare(older, newer)
     elif request.GET.get("a") or request.GET.get("b"):
         error = _("Choose two assessments of this case.")
-    return _page(request, case, "assessments/compare.html", {
-        "history": history, "older": older, "newer": newer, "rows": rows, "error": error,
-    })
+    return _page(
+        request,
+        case,
+        "assessments/compare.html",
+        {
+            "history": history,
+            "older": older,
+            "newer": newer,
+            "rows": rows,
+            "error": error,
+        },
+    )
 
 
 @login_required
@@ -223,7 +270,9 @@ def intake(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def external_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action=None if request.method == "POST" else "assessment.external_view")
     if request.method == "GET":
-        return _form_page(request, case, "assessments/external_new.html", ExternalResultForm(), "external", request.path)
+        return _form_page(
+            request, case, "assessments/external_new.html", ExternalResultForm(), "external", request.path
+        )
     form = ExternalResultForm(request.POST)
     if form.is_valid():
         try:
@@ -245,14 +294,25 @@ def plan_review_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         from django.utils import timezone
 
         initial = {"reviewed_on": timezone.localdate(), "assessment": str(history[0].pk) if history else ""}
-        return _form_page(request, case, "assessments/plan_review_new.html", PlanReviewForm(history, initial=initial),
-                          "review", request.path)
+        return _form_page(
+            request,
+            case,
+            "assessments/plan_review_new.html",
+            PlanReviewForm(history, initial=initial),
+            "review",
+            request.path,
+        )
     form = PlanReviewForm(history, request.POST)
     if form.is_valid():
         chosen = {str(a.pk): a for a in history}.get(form.cleaned_data["assessment"])
         try:
-            services.plan_review_record(actor=request.user, case=case, assessment=chosen,
-                                        reviewed_on=form.cleaned_data["reviewed_on"], notes=form.cleaned_data["notes"])
+            services.plan_review_record(
+                actor=request.user,
+                case=case,
+                assessment=chosen,
+                reviewed_on=form.cleaned_data["reviewed_on"],
+                notes=form.cleaned_data["notes"],
+            )
         except ValidationError as exc:
             form.add_service_error(exc)
         else:

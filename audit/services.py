@@ -17,18 +17,50 @@ from .models import AuditEntry, AuditHead, Outcome
 GENESIS = "0" * 64
 
 
-def entry_hash(*, seq: int, at: datetime, actor_id: int | None, action: str, object_type: str, object_id: str,
-               channel: str, ip: str | None, outcome: str, detail: str, prev_hash: str) -> str:
+def entry_hash(
+    *,
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    channel: str,
+    ip: str | None,
+    outcome: str,
+    detail: str,
+    prev_hash: str,
+) -> str:
     canonical = json.dumps(
-        [seq, at.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds"), actor_id, action, object_type,
-         object_id, channel, ip, outcome, detail, prev_hash],
+        [
+            seq,
+            at.astimezone(dt.UTC).isoformat(timespec="milliseconds"),
+            actor_id,
+            action,
+            object_type,
+            object_id,
+            channel,
+            ip,
+            outcome,
+            detail,
+            prev_hash,
+        ],
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def audit_record(action: str, obj: object | None = None, *, object_type: str = "", object_id: str = "",
-                 outcome: str = Outcome.OK, detail: str = "", actor_id: int | None = None, actor=None) -> AuditEntry:
+def audit_record(
+    action: str,
+    obj: object | None = None,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    outcome: str = Outcome.OK,
+    detail: str = "",
+    actor_id: int | None = None,
+    actor=None,
+) -> AuditEntry:
     """Append one entry. Inside a caller's transaction it commits or rolls back with the write it records."""
     if obj is not None:
         object_type = object_type or obj._meta.model_name
@@ -43,9 +75,19 @@ def audit_record(action: str, obj: object | None = None, *, object_type: str = "
         # Millisecond precision: what every serialisation (backups, exports) keeps of a timestamp.
         at = now.replace(microsecond=now.microsecond // 1000 * 1000)
         seq = head.seq + 1
-        fields = dict(seq=seq, at=at, actor_id=actor, action=action, object_type=object_type,
-                      object_id=str(object_id), channel=ctx.channel, ip=ctx.ip, outcome=str(outcome),
-                      detail=detail[:200], prev_hash=head.hash)
+        fields = dict(
+            seq=seq,
+            at=at,
+            actor_id=actor,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            channel=ctx.channel,
+            ip=ctx.ip,
+            outcome=str(outcome),
+            detail=detail[:200],
+            prev_hash=head.hash,
+        )
         digest = entry_hash(**fields)
         entry = AuditEntry.objects.create(hash=digest, **fields)
         head.seq, head.hash = seq, digest
@@ -71,17 +113,39 @@ def audit_verify(batch_size: int = 5000) -> VerifyResult:
         for entry in batch:
             if entry.seq != expected_seq:
                 kind = "deleted" if entry.seq > expected_seq else "reordered"
-                return VerifyResult(False, checked, expected_seq, f"entry {expected_seq} is missing or out of order ({kind}); found {entry.seq} in its place")
+                return VerifyResult(
+                    False,
+                    checked,
+                    expected_seq,
+                    f"entry {expected_seq} is missing or out of order ({kind}); found {entry.seq} in its place",
+                )
             if entry.prev_hash != prev_hash:
-                return VerifyResult(False, checked, entry.seq, f"entry {entry.seq} does not follow the entry before it (deleted or reordered)")
-            recomputed = entry_hash(seq=entry.seq, at=entry.at, actor_id=entry.actor_id, action=entry.action,
-                                    object_type=entry.object_type, object_id=entry.object_id, channel=entry.channel,
-                                    ip=entry.ip, outcome=entry.outcome, detail=entry.detail, prev_hash=entry.prev_hash)
+                return VerifyResult(
+                    False,
+                    checked,
+                    entry.seq,
+                    f"entry {entry.seq} does not follow the entry before it (deleted or reordered)",
+                )
+            recomputed = entry_hash(
+                seq=entry.seq,
+                at=entry.at,
+                actor_id=entry.actor_id,
+                action=entry.action,
+                object_type=entry.object_type,
+                object_id=entry.object_id,
+                channel=entry.channel,
+                ip=entry.ip,
+                outcome=entry.outcome,
+                detail=entry.detail,
+                prev_hash=entry.prev_hash,
+            )
             if recomputed != entry.hash:
                 return VerifyResult(False, checked, entry.seq, f"entry {entry.seq} was edited")
             prev_hash, expected_seq, checked, last_id = entry.hash, expected_seq + 1, checked + 1, entry.id
     head = AuditHead.objects.filter(id=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if head_seq != checked or head_hash != prev_hash:
-        return VerifyResult(False, checked, checked + 1, f"the log ends at entry {checked} but was {head_seq} entries long (truncated)")
+        return VerifyResult(
+            False, checked, checked + 1, f"the log ends at entry {checked} but was {head_seq} entries long (truncated)"
+        )
     return VerifyResult(True, checked)

@@ -16,5 +16,6 @@ def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         audit_record("auth.logout", object_type="user", object_id=str(user.pk), actor_id=user.pk)
 
+
 # Failed sign-ins are audited by accounts.services.signin_failure_record, with a keyed hash of the
 # username (so that the lock-out and the audit log count the same thing) and never the password.

@@ -32,8 +32,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=20.0, help="How long each process sends requests.")
     parser.add_argument("--max-requests", type=int, default=5000, help="Upper bound of requests per process.")
-    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("BENCH_DATA_DIR") or
-                                                                cli.BASE_DIR / "var" / "bench-data"))
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("BENCH_DATA_DIR") or cli.BASE_DIR / "var" / "bench-data")
+    )
     parser.add_argument("--var-dir", type=Path, help="As for `make bench`: a var directory used as it is.")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args(argv)
@@ -96,8 +97,9 @@ def worker(number: int, targets_dict: dict, seconds: float, max_requests: int, b
     _token, raw = api_token_issue(user=manager, name=f"concurrency {number}", days=1)
     api = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     case_id = targets.long_case_id
-    from django.utils import timezone
     import datetime as dt
+
+    from django.utils import timezone
 
     when = (timezone.localtime() - dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
     calls = {
@@ -105,9 +107,16 @@ def worker(number: int, targets_dict: dict, seconds: float, max_requests: int, b
         "case_detail": lambda: web.get(f"/cases/{case_id}/"),
         "case_list": lambda: web_sup.get("/cases/", {"state": targets.list_state}),
         "api_case_detail": lambda: web.get(f"/api/v1/cases/{case_id}/", **api),
-        "contact_add": lambda: web.post(f"/cases/{case_id}/contacts/new/", {
-            "occurred_at": when, "duration_minutes": "20", "kind": "phone", "participants": ["client"],
-            "note": f"Concurrency benchmark, process {number}."}),
+        "contact_add": lambda: web.post(
+            f"/cases/{case_id}/contacts/new/",
+            {
+                "occurred_at": when,
+                "duration_minutes": "20",
+                "kind": "phone",
+                "participants": ["client"],
+                "note": f"Concurrency benchmark, process {number}.",
+            },
+        ),
     }
     for name in REQUESTS:  # warm up: templates, translations and connections are ready before the clock starts
         calls[name]()
@@ -128,16 +137,27 @@ def worker(number: int, targets_dict: dict, seconds: float, max_requests: int, b
             request_seconds += elapsed
             latencies.append(elapsed * 1000)
             done += 1
-    results.put({"process": number, "requests": done, "errors": errors, "request_seconds": request_seconds,
-                 "audit_seconds": timer.audit_seconds, "lock_seconds": timer.lock_seconds,
-                 "appends": timer.appends, "p50_ms": percentile(latencies, 50),
-                 "p95_ms": percentile(latencies, 95), "wall_seconds": seconds})
+    results.put(
+        {
+            "process": number,
+            "requests": done,
+            "errors": errors,
+            "request_seconds": request_seconds,
+            "audit_seconds": timer.audit_seconds,
+            "lock_seconds": timer.lock_seconds,
+            "appends": timer.appends,
+            "p50_ms": percentile(latencies, 50),
+            "p95_ms": percentile(latencies, 95),
+            "wall_seconds": seconds,
+        }
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    var_dir = cli.configure(argparse.Namespace(data_dir=args.data_dir, var_dir=args.var_dir, size=args.size,
-                                                      db=args.db))
+    var_dir = cli.configure(
+        argparse.Namespace(data_dir=args.data_dir, var_dir=args.var_dir, size=args.size, db=args.db)
+    )
     sys.path.insert(0, str(cli.BASE_DIR))
     import django
 
@@ -160,22 +180,28 @@ def main(argv: list[str] | None = None) -> int:
     ctx = multiprocessing.get_context("fork")
     results = ctx.Queue()
     barrier = ctx.Barrier(args.processes)
-    procs = [ctx.Process(target=worker, args=(n, targets.as_dict(), args.seconds, args.max_requests, barrier, results))
-             for n in range(args.processes)]
+    procs = [
+        ctx.Process(target=worker, args=(n, targets.as_dict(), args.seconds, args.max_requests, barrier, results))
+        for n in range(args.processes)
+    ]
     for proc in procs:
         proc.start()
     rows = [results.get(timeout=args.seconds + 900) for _ in procs]
     for proc in procs:
         proc.join(timeout=60)
-    print(f"Verifying the audit chain …", file=sys.stderr)
+    print("Verifying the audit chain …", file=sys.stderr)
     verified = audit_verify()
     total_requests = sum(r["requests"] for r in rows)
     request_seconds = sum(r["request_seconds"] for r in rows)
     audit_seconds = sum(r["audit_seconds"] for r in rows)
     lock_seconds = sum(r["lock_seconds"] for r in rows)
     result = {
-        "size": args.size, "database": vendor, "processes": args.processes, "seconds": args.seconds,
-        "requests": total_requests, "errors": sum(r["errors"] for r in rows),
+        "size": args.size,
+        "database": vendor,
+        "processes": args.processes,
+        "seconds": args.seconds,
+        "requests": total_requests,
+        "errors": sum(r["errors"] for r in rows),
         "throughput_per_second": round(total_requests / args.seconds, 1),
         "audit_appends": sum(r["appends"] for r in rows),
         "audit_share_of_request_time": round(audit_seconds / request_seconds, 4) if request_seconds else None,
@@ -183,19 +209,27 @@ def main(argv: list[str] | None = None) -> int:
         "mean_request_ms": round(request_seconds / total_requests * 1000, 2) if total_requests else None,
         "mean_audit_ms_per_request": round(audit_seconds / total_requests * 1000, 2) if total_requests else None,
         "entries_added": AuditEntry.objects.count() - entries_before,
-        "chain_verified": verified.ok, "chain_entries": verified.checked, "chain_problem": verified.problem,
+        "chain_verified": verified.ok,
+        "chain_entries": verified.checked,
+        "chain_problem": verified.problem,
         "per_process": rows,
     }
     output = args.output or cli.BASE_DIR / "var" / "bench" / f"concurrency-{args.size}-{args.db}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"{args.processes} processes × {args.seconds:.0f} s on {vendor} ({args.size}): {total_requests} requests "
-          f"({result['throughput_per_second']}/s), {result['errors']} errors, mean {result['mean_request_ms']} ms")
-    print(f"Audit append: {result['audit_share_of_request_time']:.1%} of request time "
-          f"({result['mean_audit_ms_per_request']} ms per request, {result['audit_appends']} appends); "
-          f"waiting for the head lock: {result['lock_wait_share_of_request_time']:.1%}")
-    print(f"Audit chain: {'verified' if verified.ok else 'BROKEN'}, {verified.checked} entries"
-          + (f" ({verified.problem})" if verified.problem else ""))
+    print(
+        f"{args.processes} processes × {args.seconds:.0f} s on {vendor} ({args.size}): {total_requests} requests "
+        f"({result['throughput_per_second']}/s), {result['errors']} errors, mean {result['mean_request_ms']} ms"
+    )
+    print(
+        f"Audit append: {result['audit_share_of_request_time']:.1%} of request time "
+        f"({result['mean_audit_ms_per_request']} ms per request, {result['audit_appends']} appends); "
+        f"waiting for the head lock: {result['lock_wait_share_of_request_time']:.1%}"
+    )
+    print(
+        f"Audit chain: {'verified' if verified.ok else 'BROKEN'}, {verified.checked} entries"
+        + (f" ({verified.problem})" if verified.problem else "")
+    )
     print(f"Results written to {output}")
     return 0 if verified.ok and not result["errors"] else 1
 

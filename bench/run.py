@@ -31,10 +31,15 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--iterations", type=int, default=30, help="Timed iterations of each request (default 30).")
     parser.add_argument("--warmup", type=int, default=5, help="Untimed iterations first (default 5).")
     parser.add_argument("--only", nargs="*", help="Time only these requests (and the floor).")
-    parser.add_argument("--data-dir", type=Path,
-                        default=Path(os.environ.get("BENCH_DATA_DIR") or BASE_DIR / "var" / "bench-data"))
-    parser.add_argument("--var-dir", type=Path, help="Use this var directory (keyring, manifests) as it is, instead "
-                        "of <data-dir>/<size>-<db>; with DATABASE_URL for data generated elsewhere.")
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("BENCH_DATA_DIR") or BASE_DIR / "var" / "bench-data")
+    )
+    parser.add_argument(
+        "--var-dir",
+        type=Path,
+        help="Use this var directory (keyring, manifests) as it is, instead "
+        "of <data-dir>/<size>-<db>; with DATABASE_URL for data generated elsewhere.",
+    )
     parser.add_argument("--targets", type=Path, help="The generator's JSON (default: found in the data directory).")
     parser.add_argument("--output", type=Path, help="Where to write the JSON results.")
     args = parser.parse_args(argv)
@@ -63,8 +68,16 @@ def ensure_postgres_database() -> None:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    params = {k: v for k, v in {"host": db.get("HOST"), "port": db.get("PORT"), "user": db.get("USER"),
-                                "password": db.get("PASSWORD")}.items() if v}
+    params = {
+        k: v
+        for k, v in {
+            "host": db.get("HOST"),
+            "port": db.get("PORT"),
+            "user": db.get("USER"),
+            "password": db.get("PASSWORD"),
+        }.items()
+        if v
+    }
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone()
         if not exists:
@@ -124,11 +137,13 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     ensure_data(args.size, args.db)
 
-    from . import runner, targets as targets_mod
+    from . import runner
+    from . import targets as targets_mod
 
     targets = targets_mod.load(find_targets_file(var_dir, args.targets, args.size))
-    result = runner.run(targets, iterations=args.iterations, warmup=args.warmup, only=args.only,
-                        log=lambda m: print(m, file=sys.stderr))
+    result = runner.run(
+        targets, iterations=args.iterations, warmup=args.warmup, only=args.only, log=lambda m: print(m, file=sys.stderr)
+    )
     result["size"] = args.size
     output = args.output or BASE_DIR / "var" / "bench" / f"results-{args.size}-{args.db}.json"
     runner.write(result, output)

@@ -89,14 +89,30 @@ def prepare_erasable_clients(targets: Targets, count: int, notes: int = NOTES_PE
         for i in range(count):
             with transaction.atomic():
                 case = services.enquiry_create(
-                    actor=actor, programme=long_case.programme, team=long_case.team,
+                    actor=actor,
+                    programme=long_case.programme,
+                    team=long_case.team,
                     identity={"given_name": "Bench", "family_name": f"Erasure {i:04d}"},
-                    referral_source="self", setting="community", participation="voluntary", ideology="other")
-                Contact.objects.bulk_create([
-                    Contact(case=case, occurred_at=when - dt.timedelta(hours=n), duration_minutes=45,
-                            kind="face_to_face", participants=["client"], recorded_by=actor,
-                            note=f"Synthetic note {n} for the erasure benchmark. " * 4)
-                    for n in range(notes)], batch_size=250)
+                    referral_source="self",
+                    setting="community",
+                    participation="voluntary",
+                    ideology="other",
+                )
+                Contact.objects.bulk_create(
+                    [
+                        Contact(
+                            case=case,
+                            occurred_at=when - dt.timedelta(hours=n),
+                            duration_minutes=45,
+                            kind="face_to_face",
+                            participants=["client"],
+                            recorded_by=actor,
+                            note=f"Synthetic note {n} for the erasure benchmark. " * 4,
+                        )
+                        for n in range(notes)
+                    ],
+                    batch_size=250,
+                )
             made.append(case)
     return made
 
@@ -117,9 +133,16 @@ def build_specs(targets: Targets, rounds: int) -> list[Spec]:
     contact_time = (timezone.localtime() - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
 
     def add_contact(i):
-        return web_manager.post(f"/cases/{case_id}/contacts/new/", {
-            "occurred_at": contact_time, "duration_minutes": "30", "kind": "phone", "participants": ["client"],
-            "note": f"Benchmark contact {i}: spoke about the week ahead."})
+        return web_manager.post(
+            f"/cases/{case_id}/contacts/new/",
+            {
+                "occurred_at": contact_time,
+                "duration_minutes": "30",
+                "kind": "phone",
+                "participants": ["client"],
+                "note": f"Benchmark contact {i}: spoke about the week ahead.",
+            },
+        )
 
     def erase(i):
         case = erasable[i]
@@ -128,23 +151,47 @@ def build_specs(targets: Targets, rounds: int) -> list[Spec]:
     return [
         Spec("floor", "framework floor", lambda i: web_manager.get("/__bench/floor/"), 200),
         Spec("caseload", "caseload page", lambda i: web_manager.get("/"), 200),
-        Spec("case_list", "filtered case list (page of 50)",
-             lambda i: web_supervisor.get("/cases/", {"state": targets.list_state}), 200),
+        Spec(
+            "case_list",
+            "filtered case list (page of 50)",
+            lambda i: web_supervisor.get("/cases/", {"state": targets.list_state}),
+            200,
+        ),
         Spec("case_detail", "case page, long timeline", lambda i: web_manager.get(f"/cases/{case_id}/"), 200),
         Spec("contact_add", "add a contact", add_contact, 302),
-        Spec("name_lookup", "exact-name lookup (case list search)",
-             lambda i: web_manager.get("/cases/", {"q": targets.exact_name}), 200),
-        Spec("api_name_lookup", "exact-name lookup (API)",
-             lambda i: api_client.post("/api/v1/clients/lookup/", {"name": targets.exact_name},
-                                       content_type="application/json", **api), 200),
+        Spec(
+            "name_lookup",
+            "exact-name lookup (case list search)",
+            lambda i: web_manager.get("/cases/", {"q": targets.exact_name}),
+            200,
+        ),
+        Spec(
+            "api_name_lookup",
+            "exact-name lookup (API)",
+            lambda i: api_client.post(
+                "/api/v1/clients/lookup/", {"name": targets.exact_name}, content_type="application/json", **api
+            ),
+            200,
+        ),
         Spec("api_case_detail", "API case detail", lambda i: api_client.get(f"/api/v1/cases/{case_id}/", **api), 200),
-        Spec("erase", f"erasure, client with {NOTES_PER_ERASED_CLIENT} notes", erase, 302,
-             prepare=lambda i: refresh_reauth(web_supervisor)),
+        Spec(
+            "erase",
+            f"erasure, client with {NOTES_PER_ERASED_CLIENT} notes",
+            erase,
+            302,
+            prepare=lambda i: refresh_reauth(web_supervisor),
+        ),
     ]
 
 
-def run(targets: Targets, *, iterations: int = 30, warmup: int = 5, only: list[str] | None = None,
-        log: Callable[[str], None] = print) -> dict:
+def run(
+    targets: Targets,
+    *,
+    iterations: int = 30,
+    warmup: int = 5,
+    only: list[str] | None = None,
+    log: Callable[[str], None] = print,
+) -> dict:
     rounds = warmup + iterations
     log(f"Preparing {rounds} clients with {NOTES_PER_ERASED_CLIENT} notes each for the erasure benchmark …")
     specs = build_specs(targets, rounds)
@@ -161,8 +208,10 @@ def run(targets: Targets, *, iterations: int = 30, warmup: int = 5, only: list[s
                 response = spec.call(i)
                 elapsed = time.perf_counter() - start
             if response.status_code != spec.expect:
-                raise RuntimeError(f"{spec.name}: expected HTTP {spec.expect}, got {response.status_code} "
-                                   f"({response.get('Location', '')})")
+                raise RuntimeError(
+                    f"{spec.name}: expected HTTP {spec.expect}, got {response.status_code} "
+                    f"({response.get('Location', '')})"
+                )
             if i >= warmup:
                 spec.times_ms.append(elapsed * 1000)
                 spec.queries.append(counter.count)
@@ -175,18 +224,27 @@ def summarise(targets: Targets, specs: list[Spec], *, iterations: int, warmup: i
     rows = []
     for spec in specs:
         p50, p95 = percentile(spec.times_ms, 50), percentile(spec.times_ms, 95)
-        rows.append({
-            "name": spec.name, "label": spec.label,
-            "p50_ms": round(p50, 2), "p95_ms": round(p95, 2), "mean_ms": round(statistics.fmean(spec.times_ms), 2),
-            "max_ms": round(max(spec.times_ms), 2),
-            "queries": max(spec.queries), "queries_min": min(spec.queries),
-            "ratio_p50": round(p50 / floor_p50, 2), "ratio_p95": round(p95 / floor_p95, 2),
-        })
+        rows.append(
+            {
+                "name": spec.name,
+                "label": spec.label,
+                "p50_ms": round(p50, 2),
+                "p95_ms": round(p95, 2),
+                "mean_ms": round(statistics.fmean(spec.times_ms), 2),
+                "max_ms": round(max(spec.times_ms), 2),
+                "queries": max(spec.queries),
+                "queries_min": min(spec.queries),
+                "ratio_p50": round(p50 / floor_p50, 2),
+                "ratio_p95": round(p95 / floor_p95, 2),
+            }
+        )
     return {
         "when": timezone.now().isoformat(timespec="seconds"),
         "database": connection.vendor,
-        "iterations": iterations, "warmup": warmup,
-        "python": platform.python_version(), "machine": platform.machine(),
+        "iterations": iterations,
+        "warmup": warmup,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
         "settings": settings.SETTINGS_MODULE,
         "targets": targets.as_dict(),
         "data": data_size(),
@@ -198,8 +256,12 @@ def data_size() -> dict:
     from audit.models import AuditEntry
     from cases.models import Client
 
-    return {"clients": Client.objects.count(), "cases": Case.objects.count(), "contacts": Contact.objects.count(),
-            "audit_entries": AuditEntry.objects.count()}
+    return {
+        "clients": Client.objects.count(),
+        "cases": Case.objects.count(),
+        "contacts": Contact.objects.count(),
+        "audit_entries": AuditEntry.objects.count(),
+    }
 
 
 TARGET_P95_MS = 50.0
@@ -220,10 +282,14 @@ def table(result: dict) -> str:
             ok = r["p95_ms"] <= TARGET_P95_MS and (r["name"] == "erase" or r["ratio_p95"] <= TARGET_RATIO)
             verdict = "ok" if ok else "MISSED"
         queries = str(r["queries"]) if r["queries"] == r["queries_min"] else f"{r['queries_min']}-{r['queries']}"
-        lines.append(f"{r['label']:42} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {queries:>8} "
-                     f"{r['ratio_p50']:10.1f} {r['ratio_p95']:10.1f}  {verdict}")
-    lines.append(f"Targets: p95 ≤ {TARGET_P95_MS:.0f} ms and ≤ {TARGET_RATIO:.0f}× the floor's p95 "
-                 f"({floor['p95_ms']:.1f} ms); erasure ≤ {TARGET_P95_MS:.0f} ms.")
+        lines.append(
+            f"{r['label']:42} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {queries:>8} "
+            f"{r['ratio_p50']:10.1f} {r['ratio_p95']:10.1f}  {verdict}"
+        )
+    lines.append(
+        f"Targets: p95 ≤ {TARGET_P95_MS:.0f} ms and ≤ {TARGET_RATIO:.0f}× the floor's p95 "
+        f"({floor['p95_ms']:.1f} ms); erasure ≤ {TARGET_P95_MS:.0f} ms."
+    )
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ from accounts.models import Role, RoleGrant, User
 from cases.lifecycle import State
 from cases.models import Case, CaseAssignment
 
+
 @dataclass
 class Targets:
     case_manager: str
@@ -49,21 +50,32 @@ def load(path: Path | None = None) -> Targets:
     if case_id:
         case = Case.objects.select_related("client").filter(pk=case_id).first()
     if case is None:
-        case = (Case.objects.exclude(state=State.CLOSED).filter(client__erased_at__isnull=True)
-                .annotate(n=Count("contacts")).order_by("-n", "pk").select_related("client").first())
+        case = (
+            Case.objects.exclude(state=State.CLOSED)
+            .filter(client__erased_at__isnull=True)
+            .annotate(n=Count("contacts"))
+            .order_by("-n", "pk")
+            .select_related("client")
+            .first()
+        )
     if case is None:
         raise SystemExit("The database holds no open case to benchmark: generate the data first.")
     manager = given.get("case_manager")
     if not manager:
-        assignment = (CaseAssignment.objects.current().filter(case=case, role="case_manager")
-                      .select_related("staff").first())
+        assignment = (
+            CaseAssignment.objects.current().filter(case=case, role="case_manager").select_related("staff").first()
+        )
         if assignment is None:
             raise SystemExit(f"Case {case.pk} has no current case manager.")
         manager = assignment.staff.username
     supervisor = given.get("supervisor")
     if not supervisor:
-        grant = (RoleGrant.objects.filter(role=Role.SUPERVISOR, team_id=case.team_id, user__is_active=True)
-                 .select_related("user").order_by("user__username").first())
+        grant = (
+            RoleGrant.objects.filter(role=Role.SUPERVISOR, team_id=case.team_id, user__is_active=True)
+            .select_related("user")
+            .order_by("user__username")
+            .first()
+        )
         if grant is None:
             raise SystemExit(f"No supervisor supervises the team of case {case.pk}.")
         supervisor = grant.user.username
@@ -76,5 +88,12 @@ def load(path: Path | None = None) -> Targets:
 
         counts = access.cases_for(sup_user).values("state").annotate(n=Count("pk")).order_by("-n", "state")
         list_state = counts[0]["state"] if counts else State.ACTIVE
-    return Targets(case_manager=manager, supervisor=supervisor, long_case_id=str(case.pk), exact_name=name,
-                   list_state=list_state, team_id=case.team_id, source=str(path) if given else "database")
+    return Targets(
+        case_manager=manager,
+        supervisor=supervisor,
+        long_case_id=str(case.pk),
+        exact_name=name,
+        list_state=list_state,
+        team_id=case.team_id,
+        source=str(path) if given else "database",
+    )

@@ -68,7 +68,8 @@ def _with_tandem(cases_qs: QuerySet, today: dt.date) -> QuerySet:
 
     tandem = CaseAssignment.objects.current(today).filter(role__in=TANDEM_ROLES).select_related("staff")
     return cases_qs.select_related("client", "programme").prefetch_related(
-        Prefetch("assignments", queryset=tandem, to_attr="due_tandem"))
+        Prefetch("assignments", queryset=tandem, to_attr="due_tandem")
+    )
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -84,21 +85,42 @@ def contact_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
     late = Q(last_contact_at__isnull=True)
     for interval in set(Programme.objects.values_list("contact_interval_days", flat=True)):
         # More than `interval` local days since the last contact: before the start of (today - interval).
-        late |= Q(programme__contact_interval_days=interval,
-                  last_contact_at__lt=_local_midnight(today - dt.timedelta(days=interval)))
+        late |= Q(
+            programme__contact_interval_days=interval,
+            last_contact_at__lt=_local_midnight(today - dt.timedelta(days=interval)),
+        )
     items = []
     for case in cases_qs.open().filter(late).select_related("client", "programme"):
         interval = case.programme.contact_interval_days
         if case.last_contact_at is None:
-            items.append(DueItem(case, "contact", _("No contact recorded yet"), case.opened_on,
-                                 case.opened_on < today, case_url(case), key="none"))
+            items.append(
+                DueItem(
+                    case,
+                    "contact",
+                    _("No contact recorded yet"),
+                    case.opened_on,
+                    case.opened_on < today,
+                    case_url(case),
+                    key="none",
+                )
+            )
             continue
         last = timezone.localtime(case.last_contact_at).date()
         days = (today - last).days
         if days > interval:
             due_on = last + dt.timedelta(days=interval)
-            items.append(DueItem(case, "contact", _("No contact for %(days)s days (expected every %(interval)s)") % {
-                "days": days, "interval": interval}, due_on, due_on < today, case_url(case), key=last.isoformat()))
+            items.append(
+                DueItem(
+                    case,
+                    "contact",
+                    _("No contact for %(days)s days (expected every %(interval)s)")
+                    % {"days": days, "interval": interval},
+                    due_on,
+                    due_on < today,
+                    case_url(case),
+                    key=last.isoformat(),
+                )
+            )
     return items
 
 
@@ -108,19 +130,22 @@ def tandem_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
     from .models import AssignmentRole, CaseAssignment
 
     current = CaseAssignment.objects.current(today).filter(case=OuterRef("pk"))
-    incomplete = (~Exists(current.filter(role=AssignmentRole.CASE_MANAGER))
-                  | ~Exists(current.filter(role=AssignmentRole.CO_WORKER)))
+    incomplete = ~Exists(current.filter(role=AssignmentRole.CASE_MANAGER)) | ~Exists(
+        current.filter(role=AssignmentRole.CO_WORKER)
+    )
     items = []
     for case in _with_tandem(cases_qs.filter(state__in=WORKED_STATES).filter(incomplete), today):
         since = timezone.localtime(case.state_changed_at).date()
         roles = {a.role for a in case.due_tandem}
         url = case_url(case, "team-heading")
         if AssignmentRole.CASE_MANAGER not in roles:
-            items.append(DueItem(case, "tandem", _("No case manager assigned"), since, since < today, url,
-                                 key="case_manager"))
+            items.append(
+                DueItem(case, "tandem", _("No case manager assigned"), since, since < today, url, key="case_manager")
+            )
         if AssignmentRole.CO_WORKER not in roles:
-            items.append(DueItem(case, "tandem", _("No co-worker assigned"), since, since < today, url,
-                                 key="co_worker"))
+            items.append(
+                DueItem(case, "tandem", _("No co-worker assigned"), since, since < today, url, key="co_worker")
+            )
     return items
 
 
@@ -129,9 +154,11 @@ def goals_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
     from planning.models import OPEN_GOAL_STATUSES, Goal
 
     horizon = today + dt.timedelta(days=GOAL_DUE_WINDOW_DAYS)
-    goals = (Goal.objects.filter(need__case__in=cases_qs.open(), status__in=OPEN_GOAL_STATUSES,
-                                 target_date__lte=horizon)
-             .select_related("need__case__client", "need__case__programme").order_by("target_date"))
+    goals = (
+        Goal.objects.filter(need__case__in=cases_qs.open(), status__in=OPEN_GOAL_STATUSES, target_date__lte=horizon)
+        .select_related("need__case__client", "need__case__programme")
+        .order_by("target_date")
+    )
     items = []
     for goal in goals:
         case = goal.need.case
@@ -139,6 +166,15 @@ def goals_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
             label = _("Plan goal overdue since %(date)s") % {"date": goal.target_date.isoformat()}
         else:
             label = _("Plan goal due on %(date)s") % {"date": goal.target_date.isoformat()}
-        items.append(DueItem(case, "goal", label, goal.target_date, goal.target_date < today,
-                             case_url(case, "plan"), key=f"goal-{goal.pk}"))
+        items.append(
+            DueItem(
+                case,
+                "goal",
+                label,
+                goal.target_date,
+                goal.target_date < today,
+                case_url(case, "plan"),
+                key=f"goal-{goal.pk}",
+            )
+        )
     return items

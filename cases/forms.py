@@ -59,25 +59,39 @@ def _local_now_minutes():
 
 class ContactForm(TandemForm):
     occurred_at = forms.DateTimeField(
-        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
     duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), widget=forms.NumberInput(attrs={"min": 1, "max": 1440}))
+        label=_("Duration (minutes)"), widget=forms.NumberInput(attrs={"min": 1, "max": 1440})
+    )
     kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices)
     participants = forms.MultipleChoiceField(
-        label=_("Who took part"), choices=Participant.choices, widget=widgets.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose who took part.")})
+        label=_("Who took part"),
+        choices=Participant.choices,
+        widget=widgets.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose who took part.")},
+    )
     topics = forms.ModelMultipleChoiceField(
-        label=_("Topics"), queryset=Topic.objects.none(), required=False, widget=widgets.CheckboxSelectMultiple)
+        label=_("Topics"), queryset=Topic.objects.none(), required=False, widget=widgets.CheckboxSelectMultiple
+    )
     note = forms.CharField(
-        label=_("Note"), required=False, strip=False,
+        label=_("Note"),
+        required=False,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "true"}),
-        help_text=_("What happened, what was agreed, what comes next. Stored encrypted."))
+        help_text=_("What happened, what was agreed, what comes next. Stored encrypted."),
+    )
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
-        kwargs.setdefault("initial", {
-            "occurred_at": _local_now_minutes(), "duration_minutes": 60,
-            "kind": ContactKind.FACE_TO_FACE, "participants": [Participant.CLIENT],
-        })
+        kwargs.setdefault(
+            "initial",
+            {
+                "occurred_at": _local_now_minutes(),
+                "duration_minutes": 60,
+                "kind": ContactKind.FACE_TO_FACE,
+                "participants": [Participant.CLIENT],
+            },
+        )
         super().__init__(*args, **kwargs)
         self.case = case
         self.fields["topics"].queryset = Topic.objects.filter(programme_id=case.programme_id, active=True)
@@ -93,8 +107,11 @@ class ContactForm(TandemForm):
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "occurred_at": data["occurred_at"], "duration_minutes": data["duration_minutes"], "kind": data["kind"],
-            "participants": data["participants"], "topic_ids": [t.pk for t in data["topics"]],
+            "occurred_at": data["occurred_at"],
+            "duration_minutes": data["duration_minutes"],
+            "kind": data["kind"],
+            "participants": data["participants"],
+            "topic_ids": [t.pk for t in data["topics"]],
             "note": data["note"],
         }
 
@@ -103,17 +120,23 @@ class EnquiryForm(TandemForm):
     team = forms.ModelChoiceField(label=_("Programme and team"), queryset=Team.objects.none(), empty_label=None)
     given_name = forms.CharField(label=_("Given name"), required=False, max_length=200)
     family_name = forms.CharField(label=_("Family name"), required=False, max_length=200)
-    aliases = forms.CharField(label=_("Aliases"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text=_("One per line. Aliases are also found by exact-name search."))
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    aliases = forms.CharField(
+        label=_("Aliases"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line. Aliases are also found by exact-name search."),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     phone = forms.CharField(label=_("Phone"), required=False, max_length=50)
     email = forms.EmailField(label=_("E-mail"), required=False)
     address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     referral_source = forms.ChoiceField(label=_("Referred by"), choices=ReferralSource.choices)
     setting = forms.ChoiceField(label=_("Setting"), choices=Setting.choices)
-    participation = forms.ChoiceField(label=_("Participation"), choices=Participation.choices,
-                                      help_text=_("Recorded as it is, never assumed."))
+    participation = forms.ChoiceField(
+        label=_("Participation"), choices=Participation.choices, help_text=_("Recorded as it is, never assumed.")
+    )
     ideology = forms.ChoiceField(label=_("Ideology context"), choices=Ideology.choices)
     legal_status = forms.ChoiceField(label=_("Legal status"), choices=LegalStatus.choices, initial=LegalStatus.NONE)
 
@@ -126,21 +149,33 @@ class EnquiryForm(TandemForm):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        identity = {k: (data[k].isoformat() if k == "date_of_birth" and data[k] else data[k] or "")
-                    for k in self.IDENTITY}
+        identity = {
+            k: (data[k].isoformat() if k == "date_of_birth" and data[k] else data[k] or "") for k in self.IDENTITY
+        }
         return {
-            "programme": data["team"].programme, "team": data["team"], "identity": identity,
-            "referral_source": data["referral_source"], "setting": data["setting"],
-            "participation": data["participation"], "ideology": data["ideology"],
+            "programme": data["team"].programme,
+            "team": data["team"],
+            "identity": identity,
+            "referral_source": data["referral_source"],
+            "setting": data["setting"],
+            "participation": data["participation"],
+            "ideology": data["ideology"],
             "legal_status": data["legal_status"],
         }
 
 
 def enquiry_teams(user: User):
     """The teams in which this user opens cases: where they are a practitioner or supervisor."""
-    return (Team.objects.filter(role_grants__user=user, role_grants__role__in=[Role.PRACTITIONER, Role.SUPERVISOR],
-                                programme__organisation_id=user.organisation_id)
-            .select_related("programme").distinct().order_by("programme__name", "name"))
+    return (
+        Team.objects.filter(
+            role_grants__user=user,
+            role_grants__role__in=[Role.PRACTITIONER, Role.SUPERVISOR],
+            programme__organisation_id=user.organisation_id,
+        )
+        .select_related("programme")
+        .distinct()
+        .order_by("programme__name", "name")
+    )
 
 
 def _target_label(source: str, target: str) -> str:
@@ -152,16 +187,19 @@ def _target_label(source: str, target: str) -> str:
 class TransitionForm(TandemForm):
     to_state = forms.ChoiceField(label=_("Move the case to"), widget=forms.RadioSelect)
     closure_reason = forms.ChoiceField(
-        label=_("Reason for closing"), required=False,
+        label=_("Reason for closing"),
+        required=False,
         choices=_choices_with_blank(ClosureReason.choices, _("— only when closing —")),
-        help_text=_("Dropping out is the client's right; the reason is recorded, never held against them."))
+        help_text=_("Dropping out is the client's right; the reason is recorded, never held against them."),
+    )
     note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_state"].choices = [(t, _target_label(case.state, t)) for t in allowed_targets(case.state)]
         self.fields["to_state"].error_messages["invalid_choice"] = _(
-            "This case cannot move to that state from “%(state)s”.") % {"state": State(case.state).label}
+            "This case cannot move to that state from “%(state)s”."
+        ) % {"state": State(case.state).label}
 
     def clean(self):
         data = super().clean()
@@ -174,8 +212,10 @@ class AttributesForm(TandemForm):
     legal_status = forms.ChoiceField(label=_("Legal status"), choices=LegalStatus.choices)
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
     security_relevant = forms.BooleanField(
-        label=_("Security-relevant"), required=False,
-        help_text=_("The case needs the security procedures of the programme."))
+        label=_("Security-relevant"),
+        required=False,
+        help_text=_("The case needs the security procedures of the programme."),
+    )
     setting = forms.ChoiceField(label=_("Setting"), choices=Setting.choices)
     participation = forms.ChoiceField(label=_("Participation"), choices=Participation.choices)
     ideology = forms.ChoiceField(label=_("Ideology context"), choices=Ideology.choices)
@@ -193,8 +233,9 @@ class AssignmentForm(TandemForm):
     staff = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
     role = forms.ChoiceField(label=_("Role on the case"), choices=AssignmentRole.choices)
     starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    ends_on = forms.DateField(label=_("Until (optional)"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(
+        label=_("Until (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     task = forms.CharField(label=_("Task (for specialists)"), required=False, max_length=200)
 
     def __init__(self, *args, staff_queryset, **kwargs) -> None:
@@ -210,8 +251,11 @@ class EndAssignmentForm(TandemForm):
 
 
 class EraseForm(TandemForm):
-    pseudonym = forms.CharField(label=_("Type the client's pseudonym to confirm"), max_length=20,
-                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    pseudonym = forms.CharField(
+        label=_("Type the client's pseudonym to confirm"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
     def __init__(self, *args, expected: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -225,15 +269,24 @@ class EraseForm(TandemForm):
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        help_text=_("A pseudonym (or its beginning) or a client's exact full name or alias."))
-    state = forms.ChoiceField(label=_("State"), required=False, choices=_choices_with_blank(State.choices, _("Any state")))
-    setting = forms.ChoiceField(label=_("Setting"), required=False,
-                                choices=_choices_with_blank(Setting.choices, _("Any setting")))
-    ideology = forms.ChoiceField(label=_("Ideology context"), required=False,
-                                 choices=_choices_with_blank(Ideology.choices, _("Any context")))
-    worker = forms.ModelChoiceField(label=_("Worker"), required=False, queryset=User.objects.none(),
-                                    empty_label=_("Anyone"))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("A pseudonym (or its beginning) or a client's exact full name or alias."),
+    )
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=_choices_with_blank(State.choices, _("Any state"))
+    )
+    setting = forms.ChoiceField(
+        label=_("Setting"), required=False, choices=_choices_with_blank(Setting.choices, _("Any setting"))
+    )
+    ideology = forms.ChoiceField(
+        label=_("Ideology context"), required=False, choices=_choices_with_blank(Ideology.choices, _("Any context"))
+    )
+    worker = forms.ModelChoiceField(
+        label=_("Worker"), required=False, queryset=User.objects.none(), empty_label=_("Anyone")
+    )
 
     def __init__(self, *args, workers, shown_workers=None, **kwargs) -> None:
         """`workers` may be chosen; `shown_workers` (default: all of them) are listed in the drop-down."""
@@ -242,4 +295,5 @@ class CaseFilterForm(forms.Form):
         self.fields["worker"].label_from_instance = lambda user: user.display_name
         if shown_workers is not None:
             self.fields["worker"].widget.choices = [("", self.fields["worker"].empty_label)] + [
-                (user.pk, user.display_name) for user in shown_workers]
+                (user.pk, user.display_name) for user in shown_workers
+            ]

@@ -50,7 +50,9 @@ EDGES: dict[str, frozenset[str]] = {
 }
 
 # States in which a case is worked and so must have a tandem.
-WORKED_STATES = frozenset({State.ENGAGEMENT, State.ASSESSMENT, State.AGREEMENT, State.ACTIVE, State.TRANSITION, State.AFTERCARE})
+WORKED_STATES = frozenset(
+    {State.ENGAGEMENT, State.ASSESSMENT, State.AGREEMENT, State.ACTIVE, State.TRANSITION, State.AFTERCARE}
+)
 OPEN_STATES = frozenset(s for s in State.values if s != State.CLOSED)
 
 

@@ -41,8 +41,12 @@ class Client(models.Model):
     restricted_at = models.DateTimeField(_("restricted since"), null=True, blank=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "organisation": DataClass.OPERATIONAL, "pseudonym": DataClass.CASE,
-        "created_at": DataClass.CASE, "erased_at": DataClass.CASE, "restricted_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "organisation": DataClass.OPERATIONAL,
+        "pseudonym": DataClass.CASE,
+        "created_at": DataClass.CASE,
+        "erased_at": DataClass.CASE,
+        "restricted_at": DataClass.CASE,
     }
 
     def vault_client_id(self) -> uuid.UUID:
@@ -81,8 +85,12 @@ class ClientExclusion(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "client": DataClass.CASE, "staff": DataClass.STAFF, "reason": DataClass.STAFF,
-        "created_at": DataClass.CASE, "created_by": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "client": DataClass.CASE,
+        "staff": DataClass.STAFF,
+        "reason": DataClass.STAFF,
+        "created_at": DataClass.CASE,
+        "created_by": DataClass.STAFF,
     }
 
     class Meta:
@@ -139,8 +147,12 @@ class Case(models.Model):
     setting = models.CharField(_("setting"), max_length=20, choices=Setting.choices)
     participation = models.CharField(_("participation"), max_length=20, choices=Participation.choices)
     ideology = models.CharField(_("ideology context"), max_length=20, choices=Ideology.choices)
-    legal_status = models.CharField(_("legal status"), max_length=20, choices=LegalStatus.choices, default=LegalStatus.NONE)
-    risk_level = models.CharField(_("risk level"), max_length=20, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED)
+    legal_status = models.CharField(
+        _("legal status"), max_length=20, choices=LegalStatus.choices, default=LegalStatus.NONE
+    )
+    risk_level = models.CharField(
+        _("risk level"), max_length=20, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED
+    )
     security_relevant = models.BooleanField(_("security-relevant"), default=False)
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     state_changed_at = models.DateTimeField(default=timezone.now)
@@ -150,11 +162,22 @@ class Case(models.Model):
     objects = CaseQuerySet.as_manager()
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "client": DataClass.CASE, "programme": DataClass.CASE, "team": DataClass.CASE,
-        "state": DataClass.CASE, "closure_reason": DataClass.CASE, "referral_source": DataClass.CASE,
-        "setting": DataClass.CASE, "participation": DataClass.CASE, "ideology": DataClass.CASE,
-        "legal_status": DataClass.CASE, "risk_level": DataClass.CASE, "security_relevant": DataClass.CASE,
-        "opened_on": DataClass.CASE, "state_changed_at": DataClass.CASE, "last_contact_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "client": DataClass.CASE,
+        "programme": DataClass.CASE,
+        "team": DataClass.CASE,
+        "state": DataClass.CASE,
+        "closure_reason": DataClass.CASE,
+        "referral_source": DataClass.CASE,
+        "setting": DataClass.CASE,
+        "participation": DataClass.CASE,
+        "ideology": DataClass.CASE,
+        "legal_status": DataClass.CASE,
+        "risk_level": DataClass.CASE,
+        "security_relevant": DataClass.CASE,
+        "opened_on": DataClass.CASE,
+        "state_changed_at": DataClass.CASE,
+        "last_contact_at": DataClass.CASE,
         "version": DataClass.TECHNICAL,
     }
 
@@ -166,7 +189,8 @@ class Case(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(state=State.CLOSED, closure_reason__gt="") | (~models.Q(state=State.CLOSED) & models.Q(closure_reason="")),
+                condition=models.Q(state=State.CLOSED, closure_reason__gt="")
+                | (~models.Q(state=State.CLOSED) & models.Q(closure_reason="")),
                 name="case_closed_has_reason",
             ),
         ]
@@ -191,8 +215,13 @@ class CaseTransition(models.Model):
     note = SealedField(_("note"), data_class=DataClass.SPECIAL)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "from_state": DataClass.CASE, "to_state": DataClass.CASE,
-        "closure_reason": DataClass.CASE, "at": DataClass.CASE, "by": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "from_state": DataClass.CASE,
+        "to_state": DataClass.CASE,
+        "closure_reason": DataClass.CASE,
+        "at": DataClass.CASE,
+        "by": DataClass.STAFF,
     }
 
     class Meta:
@@ -234,15 +263,23 @@ class CaseAssignment(models.Model):
     objects = CaseAssignmentQuerySet.as_manager()
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "staff": DataClass.STAFF, "role": DataClass.CASE,
-        "starts_on": DataClass.CASE, "ends_on": DataClass.CASE, "task": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "staff": DataClass.STAFF,
+        "role": DataClass.CASE,
+        "starts_on": DataClass.CASE,
+        "ends_on": DataClass.CASE,
+        "task": DataClass.CASE,
     }
 
     class Meta:
         ordering = ["role", "starts_on"]
         indexes = [models.Index(fields=["staff", "case"]), models.Index(fields=["case", "role"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")), name="assignment_dates_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="assignment_dates_ordered",
+            ),
         ]
 
     @property
@@ -281,16 +318,25 @@ class Contact(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "occurred_at": DataClass.CASE,
-        "duration_minutes": DataClass.CASE, "kind": DataClass.CASE, "participants": DataClass.CASE,
-        "topics": DataClass.CASE, "recorded_by": DataClass.STAFF, "recorded_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "occurred_at": DataClass.CASE,
+        "duration_minutes": DataClass.CASE,
+        "kind": DataClass.CASE,
+        "participants": DataClass.CASE,
+        "topics": DataClass.CASE,
+        "recorded_by": DataClass.STAFF,
+        "recorded_at": DataClass.CASE,
     }
 
     class Meta:
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["case", "-occurred_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(duration_minutes__gte=1) & models.Q(duration_minutes__lte=1440), name="contact_duration_range"),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=1) & models.Q(duration_minutes__lte=1440),
+                name="contact_duration_range",
+            ),
         ]
 
     def vault_client_id(self) -> uuid.UUID:

@@ -19,7 +19,7 @@ from programmes.models import Setting
 from . import due
 from .due import DueItem
 from .lifecycle import State
-from .models import TANDEM_ROLES, Case, CaseAssignment, Contact, CaseTransition, Participant
+from .models import TANDEM_ROLES, Case, CaseAssignment, CaseTransition, Contact, Participant
 
 SMALL_CELL = 5
 
@@ -37,10 +37,10 @@ class CaseloadRow:
 
 def with_current_tandem(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """Cases with their client, programme and team, and today's tandem as `current_tandem`."""
-    tandem = (CaseAssignment.objects.current().filter(role__in=TANDEM_ROLES)
-              .select_related("staff").order_by("role"))
+    tandem = CaseAssignment.objects.current().filter(role__in=TANDEM_ROLES).select_related("staff").order_by("role")
     return queryset.select_related("client", "programme", "team").prefetch_related(
-        Prefetch("assignments", queryset=tandem, to_attr="current_tandem"))
+        Prefetch("assignments", queryset=tandem, to_attr="current_tandem")
+    )
 
 
 def days_since(moment: dt.datetime | None, today: dt.date | None = None) -> int | None:
@@ -73,8 +73,9 @@ def caseload(user: User, *, page: object = 1, per_page: int = 50) -> Caseload:
     for item in items:
         due_by_case.setdefault(item.case.pk, []).append(item)
     far_future = dt.date.max
-    ordered = sorted(pseudonyms, key=lambda pk: (due_by_case[pk][0].due_on if pk in due_by_case else far_future,
-                                                 pseudonyms[pk]))
+    ordered = sorted(
+        pseudonyms, key=lambda pk: (due_by_case[pk][0].due_on if pk in due_by_case else far_future, pseudonyms[pk])
+    )
     shown = Paginator(ordered, per_page).get_page(page)
     # The page's ids all came from the visible cases just read; loading them by primary key alone lets the
     # database use that index (combined with the visibility lists it misjudged the rows and scanned).
@@ -98,8 +99,10 @@ def _suppress(counts: dict[str, int]) -> dict[str, str]:
         others = sorted((n, k) for k, n in counts.items() if n >= SMALL_CELL)
         if others:
             small.add(others[0][1])
-    return {k: ("<5" if k in small and counts[k] < SMALL_CELL else ("≥5" if k in small else str(n)))
-            for k, n in counts.items()}
+    return {
+        k: ("<5" if k in small and counts[k] < SMALL_CELL else ("≥5" if k in small else str(n)))
+        for k, n in counts.items()
+    }
 
 
 def organisation_counts(organisation_id: int) -> dict[str, list[tuple[str, str]]]:
@@ -115,8 +118,9 @@ def organisation_counts(organisation_id: int) -> dict[str, list[tuple[str, str]]
     }
 
 
-def case_list(user: User, *, state: str = "", setting: str = "", ideology: str = "", worker: User | None = None,
-              search: str = "") -> QuerySet[Case]:
+def case_list(
+    user: User, *, state: str = "", setting: str = "", ideology: str = "", worker: User | None = None, search: str = ""
+) -> QuerySet[Case]:
     """The user's cases, filtered; search matches a pseudonym (prefix, any case) or an exact client name."""
     cases = access.cases_for(user)
     if state:
@@ -139,9 +143,15 @@ def case_list(user: User, *, state: str = "", setting: str = "", ideology: str =
 
 def case_workers(organisation_id: int) -> QuerySet[User]:
     """Active staff of an organisation who hold a casework role."""
-    return (User.objects.filter(organisation_id=organisation_id, is_active=True,
-                                role_grants__role__in=[Role.PRACTITIONER, Role.SPECIALIST, Role.SUPERVISOR])
-            .distinct().order_by("first_name", "last_name", "username"))
+    return (
+        User.objects.filter(
+            organisation_id=organisation_id,
+            is_active=True,
+            role_grants__role__in=[Role.PRACTITIONER, Role.SPECIALIST, Role.SUPERVISOR],
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def case_list_workers(user: User) -> QuerySet[User]:
@@ -150,13 +160,15 @@ def case_list_workers(user: User) -> QuerySet[User]:
     role-grant indexes, never through all the cases a supervisor sees."""
     today = timezone.localdate()
     own_cases = CaseAssignment.objects.filter(staff=user).current(today).values("case_id")
-    chosen = Q(pk=user.pk) | Q(pk__in=CaseAssignment.objects.current(today).filter(case_id__in=own_cases)
-                                 .values("staff_id"))
+    chosen = Q(pk=user.pk) | Q(
+        pk__in=CaseAssignment.objects.current(today).filter(case_id__in=own_cases).values("staff_id")
+    )
     supervised = user.supervised_team_ids() if user.has_role(Role.SUPERVISOR) else []
     if supervised:
         chosen |= Q(pk__in=RoleGrant.objects.filter(team_id__in=supervised).values("user_id"))
-    return (User.objects.filter(chosen, organisation_id=user.organisation_id, is_active=True)
-            .order_by("first_name", "last_name", "username"))
+    return User.objects.filter(chosen, organisation_id=user.organisation_id, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
 
 
 def assignable_staff(case: Case) -> QuerySet[User]:
@@ -236,18 +248,21 @@ def timeline(case: Case, page: int = 1, per_page: int = TIMELINE_PAGE_SIZE) -> T
     """
     page = timeline_page_number(page)
     upto = page * per_page + 1
-    contacts = (case.contacts.select_related("recorded_by").order_by("-occurred_at", "-recorded_at")[:upto])
+    contacts = case.contacts.select_related("recorded_by").order_by("-occurred_at", "-recorded_at")[:upto]
     transitions = case.transitions.select_related("by").order_by("-at")[:upto]
     entries = [TimelineEntry(c.occurred_at, "contact", c) for c in contacts]
     entries += [TimelineEntry(t.at, "transition", t) for t in transitions]
     entries.sort(key=lambda e: e.at, reverse=True)
     start = (page - 1) * per_page
-    shown = entries[start:start + per_page]
+    shown = entries[start : start + per_page]
     # The shown contacts' topics in one query on the link table (lighter than a prefetch of the relation).
     topics: dict = {e.item.pk: [] for e in shown if e.kind == "contact"}
     if topics:
-        links = (Contact.topics.through.objects.filter(contact_id__in=list(topics)).select_related("topic")
-                 .order_by("topic__group", "topic__code"))
+        links = (
+            Contact.topics.through.objects.filter(contact_id__in=list(topics))
+            .select_related("topic")
+            .order_by("topic__group", "topic__code")
+        )
         for link in links:
             topics[link.contact_id].append(link.topic)
     present_timeline(shown, topics)
@@ -284,15 +299,19 @@ def present_timeline(entries: list[TimelineEntry], topics: dict) -> None:
             entry.title = kinds.get(item.kind, item.kind)
             minutes = item.duration_minutes
             entry.duration = _blocktranslate(
-                ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes), minutes=minutes)
+                ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes), minutes=minutes
+            )
             entry.participants = ", ".join(participants.get(p, p) for p in item.participants)
             entry.recorded_by = _blocktranslate(gettext("recorded by %(name)s"), name=item.recorded_by.display_name)
             entry.topics = [topic.name for topic in topics.get(item.pk, ())]
         else:
             target = states.get(item.to_state, item.to_state)
             if item.from_state:
-                entry.title = _blocktranslate(gettext("State changed from %(source)s to %(target)s"),
-                                              source=states.get(item.from_state, item.from_state), target=target)
+                entry.title = _blocktranslate(
+                    gettext("State changed from %(source)s to %(target)s"),
+                    source=states.get(item.from_state, item.from_state),
+                    target=target,
+                )
             else:
                 entry.title = _blocktranslate(gettext("Case opened as %(target)s"), target=target)
             if item.closure_reason:

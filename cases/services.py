@@ -46,7 +46,11 @@ def _index_names(client: Client) -> None:
 
 
 def _validate_identity(values: dict[str, str]) -> None:
-    if not (values.get("given_name") or "").strip() and not (values.get("family_name") or "").strip() and not (values.get("aliases") or "").strip():
+    if (
+        not (values.get("given_name") or "").strip()
+        and not (values.get("family_name") or "").strip()
+        and not (values.get("aliases") or "").strip()
+    ):
         raise ValidationError({"given_name": _("Enter at least a name or an alias.")})
     dob = (values.get("date_of_birth") or "").strip()
     if dob:
@@ -66,8 +70,9 @@ def client_create(*, organisation_id: int, actor=None, **identity: str) -> Clien
     _validate_identity(identity)
     client_id = uuid.uuid4()
     client_key_create(client_id=client_id)
-    client = Client(id=client_id, organisation_id=organisation_id,
-                    **{k: (identity.get(k) or "").strip() for k in IDENTITY_FIELDS})
+    client = Client(
+        id=client_id, organisation_id=organisation_id, **{k: (identity.get(k) or "").strip() for k in IDENTITY_FIELDS}
+    )
     for _attempt in range(5):  # pseudonyms are random; retry on the rare collision
         if not Client.objects.filter(pseudonym=client.pseudonym).exists():
             break
@@ -97,8 +102,13 @@ def client_identity_update(*, actor, client: Client, reason: str = "", **identit
         setattr(client, key, value)
     client.save(update_fields=list(changed))
     _index_names(client)
-    IdentityRevision.objects.create(client=client, changed_fields=sorted(changed), by=actor,
-                                    previous_values=json.dumps(previous, sort_keys=True), reason=reason or None)
+    IdentityRevision.objects.create(
+        client=client,
+        changed_fields=sorted(changed),
+        by=actor,
+        previous_values=json.dumps(previous, sort_keys=True),
+        reason=reason or None,
+    )
     audit_record("client.update", client, detail=",".join(sorted(changed)), actor=actor)
     return client
 
@@ -113,11 +123,18 @@ def client_erase(*, actor, client: Client) -> None:
     hold = LegalHold.objects.active().filter(client_id=client.pk).order_by("until").first()
     if hold is not None:
         audit_record("client.erase", client, outcome="denied", detail="legal hold", actor=actor)
-        raise ValidationError(_("The client's data cannot be erased: a legal hold (%(basis)s) applies %(until)s. "
-                                "Release the hold first if it no longer applies.") % {
-            "basis": hold.get_basis_display(),
-            "until": (_("until %(date)s") % {"date": hold.until.isoformat()}) if hold.until else _("until further notice"),
-        })
+        raise ValidationError(
+            _(
+                "The client's data cannot be erased: a legal hold (%(basis)s) applies %(until)s. "
+                "Release the hold first if it no longer applies."
+            )
+            % {
+                "basis": hold.get_basis_display(),
+                "until": (_("until %(date)s") % {"date": hold.until.isoformat()})
+                if hold.until
+                else _("until further notice"),
+            }
+        )
     with transaction.atomic():  # the refusal above is audited outside it, so that it stays recorded
         client_key_destroy(client_id=client.id)
         ClientName.objects.filter(client=client).delete()
@@ -131,12 +148,25 @@ def _check_choice(value: str, choices, field: str) -> None:
 
 
 @transaction.atomic
-def case_open(*, actor, client: Client, programme: Programme, team: Team, referral_source: str, setting: str,
-              participation: str, ideology: str, legal_status: str = "none", security_relevant: bool = False,
-              opened_on: dt.date | None = None, signalled_at: dt.datetime | None = None) -> Case:
+def case_open(
+    *,
+    actor,
+    client: Client,
+    programme: Programme,
+    team: Team,
+    referral_source: str,
+    setting: str,
+    participation: str,
+    ideology: str,
+    legal_status: str = "none",
+    security_relevant: bool = False,
+    opened_on: dt.date | None = None,
+    signalled_at: dt.datetime | None = None,
+) -> Case:
     """Open a case at its signal. `signalled_at` records a signal that came in earlier (defaults to now)."""
-    from .models import LegalStatus, Participation, ReferralSource
     from programmes.models import Ideology, Setting
+
+    from .models import LegalStatus, Participation, ReferralSource
 
     if team.programme_id != programme.pk:
         raise ValidationError({"team": _("The team does not belong to this programme.")})
@@ -152,9 +182,17 @@ def case_open(*, actor, client: Client, programme: Programme, team: Team, referr
         raise ValidationError({"signalled_at": _("The signal cannot be dated in the future.")})
     now = signalled_at or now
     case = Case.objects.create(
-        client=client, programme=programme, team=team, referral_source=referral_source, setting=setting,
-        participation=participation, ideology=ideology, legal_status=legal_status,
-        security_relevant=security_relevant, opened_on=opened_on or timezone.localdate(now), state=State.SIGNAL,
+        client=client,
+        programme=programme,
+        team=team,
+        referral_source=referral_source,
+        setting=setting,
+        participation=participation,
+        ideology=ideology,
+        legal_status=legal_status,
+        security_relevant=security_relevant,
+        opened_on=opened_on or timezone.localdate(now),
+        state=State.SIGNAL,
         state_changed_at=now,
     )
     CaseTransition.objects.create(case=case, from_state="", to_state=State.SIGNAL, at=now, by=actor)
@@ -174,14 +212,19 @@ def current_tandem(case: Case) -> dict[str, CaseAssignment]:
 
 
 @transaction.atomic
-def case_transition(*, actor, case: Case, to_state: str, closure_reason: str = "", note: str = "",
-                    at: dt.datetime | None = None) -> CaseTransition:
+def case_transition(
+    *, actor, case: Case, to_state: str, closure_reason: str = "", note: str = "", at: dt.datetime | None = None
+) -> CaseTransition:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if to_state not in State.values:
         raise ValidationError({"to_state": _("Unknown state “%(state)s”.") % {"state": to_state}})
     if to_state not in EDGES[case.state]:
-        raise ValidationError({"to_state": _("A case cannot move from “%(from)s” to “%(to)s”.") % {
-            "from": State(case.state).label, "to": State(to_state).label}})
+        raise ValidationError(
+            {
+                "to_state": _("A case cannot move from “%(from)s” to “%(to)s”.")
+                % {"from": State(case.state).label, "to": State(to_state).label}
+            }
+        )
     if to_state == State.CLOSED:
         if closure_reason not in ClosureReason.values:
             raise ValidationError({"closure_reason": _("Choose the reason the case closes.")})
@@ -190,13 +233,24 @@ def case_transition(*, actor, case: Case, to_state: str, closure_reason: str = "
     if to_state in WORKED_STATES:
         tandem = current_tandem(case)
         if AssignmentRole.CASE_MANAGER not in tandem or AssignmentRole.CO_WORKER not in tandem:
-            raise ValidationError({"to_state": _("Assign a case manager and a co-worker before the case moves to “%(to)s”.") % {
-                "to": State(to_state).label}})
+            raise ValidationError(
+                {
+                    "to_state": _("Assign a case manager and a co-worker before the case moves to “%(to)s”.")
+                    % {"to": State(to_state).label}
+                }
+            )
     at = at or timezone.now()
     if at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"at": _("A transition cannot be dated in the future.")})
-    transition = CaseTransition.objects.create(case=case, from_state=case.state, to_state=to_state,
-                                               closure_reason=closure_reason, at=at, by=actor, note=note or None)
+    transition = CaseTransition.objects.create(
+        case=case,
+        from_state=case.state,
+        to_state=to_state,
+        closure_reason=closure_reason,
+        at=at,
+        by=actor,
+        note=note or None,
+    )
     case.state, case.closure_reason, case.state_changed_at = to_state, closure_reason, at
     case.version += 1
     case.save(update_fields=["state", "closure_reason", "state_changed_at", "version"])
@@ -209,14 +263,20 @@ CASE_ATTRIBUTES = ("legal_status", "risk_level", "security_relevant", "setting",
 
 @transaction.atomic
 def case_attributes_update(*, actor, case: Case, **changes) -> Case:
-    from .models import LegalStatus, Participation, RiskLevel
     from programmes.models import Ideology, Setting
+
+    from .models import LegalStatus, Participation, RiskLevel
 
     unknown = set(changes) - set(CASE_ATTRIBUTES)
     if unknown:
         raise TypeError(f"unknown case attributes: {sorted(unknown)}")
-    for name, choices in (("legal_status", LegalStatus), ("risk_level", RiskLevel), ("setting", Setting),
-                          ("participation", Participation), ("ideology", Ideology)):
+    for name, choices in (
+        ("legal_status", LegalStatus),
+        ("risk_level", RiskLevel),
+        ("setting", Setting),
+        ("participation", Participation),
+        ("ideology", Ideology),
+    ):
         if name in changes:
             _check_choice(changes[name], choices, name)
     if "team" in changes and changes["team"].programme_id != case.programme_id:
@@ -230,8 +290,16 @@ def case_attributes_update(*, actor, case: Case, **changes) -> Case:
 
 
 @transaction.atomic
-def assignment_add(*, actor, case: Case, staff, role: str, starts_on: dt.date | None = None,
-                   ends_on: dt.date | None = None, task: str = "") -> CaseAssignment:
+def assignment_add(
+    *,
+    actor,
+    case: Case,
+    staff,
+    role: str,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    task: str = "",
+) -> CaseAssignment:
     _check_choice(role, AssignmentRole, "role")
     starts_on = starts_on or timezone.localdate()
     if ends_on and ends_on < starts_on:
@@ -251,8 +319,9 @@ def assignment_add(*, actor, case: Case, staff, role: str, starts_on: dt.date | 
         for old in current.filter(role=role):
             old.ends_on = max(previous_end, old.starts_on)
             old.save(update_fields=["ends_on"])
-    assignment = CaseAssignment.objects.create(case=case, staff=staff, role=role, starts_on=starts_on,
-                                               ends_on=ends_on, task=task)
+    assignment = CaseAssignment.objects.create(
+        case=case, staff=staff, role=role, starts_on=starts_on, ends_on=ends_on, task=task
+    )
     audit_record("case.assign", case, detail=f"{role} user:{staff.pk}", actor=actor)
     return assignment
 
@@ -272,7 +341,8 @@ def assignment_end(*, actor, assignment: CaseAssignment, ends_on: dt.date | None
 def client_exclusion_add(*, actor, client: Client, staff, reason: str = "") -> ClientExclusion:
     """Keep a staff member away from a client (conflict of interest). Ends their assignments at once."""
     exclusion, _created = ClientExclusion.objects.get_or_create(
-        client=client, staff=staff, defaults={"reason": reason[:200], "created_by": actor})
+        client=client, staff=staff, defaults={"reason": reason[:200], "created_by": actor}
+    )
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     for assignment in CaseAssignment.objects.current().filter(case__client=client, staff=staff):
         assignment.ends_on = max(yesterday, assignment.starts_on)
@@ -281,8 +351,14 @@ def client_exclusion_add(*, actor, client: Client, staff, reason: str = "") -> C
     return exclusion
 
 
-def _validate_contact(case: Case, occurred_at: dt.datetime, duration_minutes: int, kind: str,
-                      participants: Iterable[str], topic_ids: Iterable[int]) -> tuple[list[str], list[Topic]]:
+def _validate_contact(
+    case: Case,
+    occurred_at: dt.datetime,
+    duration_minutes: int,
+    kind: str,
+    participants: Iterable[str],
+    topic_ids: Iterable[int],
+) -> tuple[list[str], list[Topic]]:
     from .models import ContactKind
 
     errors: dict[str, str] = {}
@@ -309,13 +385,29 @@ def _validate_contact(case: Case, occurred_at: dt.datetime, duration_minutes: in
 
 
 @transaction.atomic
-def contact_record(*, actor, case: Case, occurred_at: dt.datetime, duration_minutes: int, kind: str,
-                   participants: Iterable[str], topic_ids: Iterable[int] = (), note: str = "") -> Contact:
+def contact_record(
+    *,
+    actor,
+    case: Case,
+    occurred_at: dt.datetime,
+    duration_minutes: int,
+    kind: str,
+    participants: Iterable[str],
+    topic_ids: Iterable[int] = (),
+    note: str = "",
+) -> Contact:
     participants, topics = _validate_contact(case, occurred_at, duration_minutes, kind, participants, topic_ids)
     if case.state == State.CLOSED:
         raise ValidationError(_("The case is closed; reopen it before recording contacts."))
-    contact = Contact(case=case, occurred_at=occurred_at, duration_minutes=duration_minutes, kind=kind,
-                      participants=participants, note=note or "", recorded_by=actor)
+    contact = Contact(
+        case=case,
+        occurred_at=occurred_at,
+        duration_minutes=duration_minutes,
+        kind=kind,
+        participants=participants,
+        note=note or "",
+        recorded_by=actor,
+    )
     contact.save()
     if topics:
         contact.topics.set(topics)

@@ -50,8 +50,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
         # Most urgent first, a page at a time: a supervisor's or a large caseload stays quick to read and to serve.
         load = selectors.caseload(user, page=request.GET.get("page"), per_page=CASELOAD_PER_PAGE)
         access.audit_list("case.caseload", len(load.rows))
-        context |= {"rows": load.rows, "page": load.page, "open_cases": load.open_cases,
-                    "due_items": load.due[:DUE_SHOWN], "due_more": len(load.due) - DUE_SHOWN}
+        context |= {
+            "rows": load.rows,
+            "page": load.page,
+            "open_cases": load.open_cases,
+            "due_items": load.due[:DUE_SHOWN],
+            "due_more": len(load.due) - DUE_SHOWN,
+        }
     elif (user.has_role(Role.PROGRAMME_MANAGER) or user.has_role(Role.EVALUATOR)) and user.organisation_id:
         context["counts"] = selectors.organisation_counts(user.organisation_id)
     return render(request, "cases/caseload.html", context)
@@ -61,20 +66,34 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def case_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = CaseFilterForm(request.GET or None, workers=selectors.case_workers(user.organisation_id),
-                          shown_workers=selectors.case_list_workers(user))
+    form = CaseFilterForm(
+        request.GET or None,
+        workers=selectors.case_workers(user.organisation_id),
+        shown_workers=selectors.case_list_workers(user),
+    )
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     cases = selectors.case_list(
-        user, state=filters.get("state", ""), setting=filters.get("setting", ""),
-        ideology=filters.get("ideology", ""), worker=filters.get("worker"), search=filters.get("q", ""))
+        user,
+        state=filters.get("state", ""),
+        setting=filters.get("setting", ""),
+        ideology=filters.get("ideology", ""),
+        worker=filters.get("worker"),
+        search=filters.get("q", ""),
+    )
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     access.audit_list("case.list", len(page.object_list), "search" if filters.get("q") else "")
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cases/case_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-        "can_open": _can_open_enquiries(user),
-    })
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_open": _can_open_enquiries(user),
+        },
+    )
 
 
 @login_required
@@ -130,8 +149,9 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
 @require_http_methods(["GET"])
 def case_identity(request: HttpRequest, case_id) -> HttpResponse:
     case = _load_case(request, case_id, action="client.identity_view")
-    return render(request, "cases/case_identity.html", {"case": case, "client": case.client,
-                                                        "tandem": case.current_tandem_list})
+    return render(
+        request, "cases/case_identity.html", {"case": case, "client": case.client, "tandem": case.current_tandem_list}
+    )
 
 
 @login_required
@@ -151,13 +171,25 @@ def contact_new(request: HttpRequest, case_id) -> HttpResponse:
         messages.success(request, _("Contact recorded."))
         return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + "#timeline")
     if request.htmx:
-        context = {"case": case, "contact_form": ContactForm(case=case) if recorded else form,
-                   "recorded": recorded, "is_closed": case.state == State.CLOSED}
+        context = {
+            "case": case,
+            "contact_form": ContactForm(case=case) if recorded else form,
+            "recorded": recorded,
+            "is_closed": case.state == State.CLOSED,
+        }
         if recorded:
             context |= {"timeline": selectors.timeline(case), "oob": True}
         return render(request, "cases/_contact_response.html", context)
-    return render(request, "cases/contact_new.html", {"case": case, "tandem": case.current_tandem_list,
-                                                      "contact_form": form, "is_closed": case.state == State.CLOSED})
+    return render(
+        request,
+        "cases/contact_new.html",
+        {
+            "case": case,
+            "tandem": case.current_tandem_list,
+            "contact_form": form,
+            "is_closed": case.state == State.CLOSED,
+        },
+    )
 
 
 @login_required
@@ -168,17 +200,22 @@ def case_transition(request: HttpRequest, case_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.case_transition(actor=request.user, case=case, to_state=data["to_state"],
-                                     closure_reason=data["closure_reason"] if data["to_state"] == State.CLOSED else "",
-                                     note=data["note"])
+            services.case_transition(
+                actor=request.user,
+                case=case,
+                to_state=data["to_state"],
+                closure_reason=data["closure_reason"] if data["to_state"] == State.CLOSED else "",
+                note=data["note"],
+            )
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
             case.refresh_from_db(fields=["state"])
             messages.success(request, _("The case is now in “%(state)s”.") % {"state": case.get_state_display()})
             return redirect("case_detail", case_id=case.pk)
-    return render(request, "cases/case_transition.html", {"case": case, "tandem": case.current_tandem_list,
-                                                          "form": form})
+    return render(
+        request, "cases/case_transition.html", {"case": case, "tandem": case.current_tandem_list, "form": form}
+    )
 
 
 @login_required
@@ -198,24 +235,33 @@ def case_attributes(request: HttpRequest, case_id) -> HttpResponse:
         else:
             messages.success(request, _("Case details saved."))
             return redirect("case_detail", case_id=case.pk)
-    return render(request, "cases/case_attributes.html", {"case": case, "tandem": case.current_tandem_list,
-                                                          "form": form})
+    return render(
+        request, "cases/case_attributes.html", {"case": case, "tandem": case.current_tandem_list, "form": form}
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_team(request: HttpRequest, case_id) -> HttpResponse:
     case = _load_case(request, case_id, write=request.method == "POST")
-    add_form = AssignmentForm(request.POST if request.POST.get("action") == "add" else None,
-                              staff_queryset=selectors.assignable_staff(case))
+    add_form = AssignmentForm(
+        request.POST if request.POST.get("action") == "add" else None, staff_queryset=selectors.assignable_staff(case)
+    )
     end_form = EndAssignmentForm(request.POST if request.POST.get("action") == "end" else None)
     status = 200
     if request.method == "POST":
         if add_form.is_bound and add_form.is_valid():
             data = add_form.cleaned_data
             try:
-                services.assignment_add(actor=request.user, case=case, staff=data["staff"], role=data["role"],
-                                        starts_on=data["starts_on"], ends_on=data["ends_on"], task=data["task"])
+                services.assignment_add(
+                    actor=request.user,
+                    case=case,
+                    staff=data["staff"],
+                    role=data["role"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    task=data["task"],
+                )
             except ValidationError as exc:
                 add_form.add_service_error(exc)
             else:
@@ -228,22 +274,34 @@ def case_team(request: HttpRequest, case_id) -> HttpResponse:
                 end_form.add_error(None, _("That assignment is not part of this case."))
             else:
                 try:
-                    services.assignment_end(actor=request.user, assignment=assignment,
-                                            ends_on=end_form.cleaned_data["ends_on"])
+                    services.assignment_end(
+                        actor=request.user, assignment=assignment, ends_on=end_form.cleaned_data["ends_on"]
+                    )
                 except ValidationError as exc:
                     end_form.add_service_error(exc)
                 else:
-                    messages.success(request, _("%(name)s's assignment ends on %(date)s.") % {
-                        "name": assignment.staff.display_name, "date": assignment.ends_on.isoformat()})
+                    messages.success(
+                        request,
+                        _("%(name)s's assignment ends on %(date)s.")
+                        % {"name": assignment.staff.display_name, "date": assignment.ends_on.isoformat()},
+                    )
                     return redirect("case_team", case_id=case.pk)
         elif not add_form.is_bound and not end_form.is_bound:
             # An unbound form cannot carry errors: say it as a message and answer 400.
             messages.error(request, _("Choose whether to add someone or to end an assignment."))
             status = 400
-    return render(request, "cases/case_team.html", {
-        "case": case, "tandem": case.current_tandem_list, "team": case.team_list,
-        "add_form": add_form, "end_form": end_form,
-    }, status=status)
+    return render(
+        request,
+        "cases/case_team.html",
+        {
+            "case": case,
+            "tandem": case.current_tandem_list,
+            "team": case.team_list,
+            "add_form": add_form,
+            "end_form": end_form,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -262,5 +320,13 @@ def case_erase(request: HttpRequest, case_id) -> HttpResponse:
         else:
             messages.success(request, _("The client's data was erased. It can no longer be opened by anyone."))
             return redirect("caseload")
-    return render(request, "cases/case_erase.html", {"case": case, "tandem": case.current_tandem_list, "form": form,
-                                                     "other_cases": case.client.cases.exclude(pk=case.pk).count()})
+    return render(
+        request,
+        "cases/case_erase.html",
+        {
+            "case": case,
+            "tandem": case.current_tandem_list,
+            "form": form,
+            "other_cases": case.client.cases.exclude(pk=case.pk).count(),
+        },
+    )

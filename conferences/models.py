@@ -54,30 +54,55 @@ class Conference(models.Model):
     place = models.CharField(_("place or online room"), max_length=200, blank=True)
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
     purpose_note = SealedField(_("what the conference should settle"), data_class=DataClass.SPECIAL)
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
-                              blank=True, verbose_name=_("chair"))
-    chair_partner = models.ForeignKey("sharing.Partner", on_delete=models.PROTECT, related_name="+", null=True,
-                                      blank=True, verbose_name=_("chaired by partner organisation"))
-    client_involvement = models.CharField(_("how the client was involved"), max_length=20,
-                                          choices=ClientInvolvement.choices)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("chair"),
+    )
+    chair_partner = models.ForeignKey(
+        "sharing.Partner",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("chaired by partner organisation"),
+    )
+    client_involvement = models.CharField(
+        _("how the client was involved"), max_length=20, choices=ClientInvolvement.choices
+    )
     involvement_reason = SealedField(_("why the client was not informed"), data_class=DataClass.SPECIAL)
     summary_text = SealedField(_("summary for the participants"), data_class=DataClass.SPECIAL)
-    summary_written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                           null=True, blank=True)
-    summary_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                            null=True, blank=True)
+    summary_written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    summary_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     summary_reviewed_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ConferenceStatus.choices,
-                              default=ConferenceStatus.SCHEDULED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ConferenceStatus.choices, default=ConferenceStatus.SCHEDULED
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "scheduled_at": DataClass.CASE, "mode": DataClass.CASE,
-        "place": DataClass.CASE, "purpose": DataClass.CASE, "chair": DataClass.STAFF,
-        "chair_partner": DataClass.OPERATIONAL, "client_involvement": DataClass.CASE,
-        "summary_written_by": DataClass.STAFF, "summary_reviewed_by": DataClass.STAFF,
-        "summary_reviewed_at": DataClass.CASE, "status": DataClass.CASE, "created_by": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "scheduled_at": DataClass.CASE,
+        "mode": DataClass.CASE,
+        "place": DataClass.CASE,
+        "purpose": DataClass.CASE,
+        "chair": DataClass.STAFF,
+        "chair_partner": DataClass.OPERATIONAL,
+        "client_involvement": DataClass.CASE,
+        "summary_written_by": DataClass.STAFF,
+        "summary_reviewed_by": DataClass.STAFF,
+        "summary_reviewed_at": DataClass.CASE,
+        "status": DataClass.CASE,
+        "created_by": DataClass.STAFF,
         "created_at": DataClass.CASE,
     }
 
@@ -85,8 +110,10 @@ class Conference(models.Model):
         ordering = ["-scheduled_at"]
         indexes = [models.Index(fields=["case", "-scheduled_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(chair__isnull=False) | models.Q(chair_partner__isnull=False),
-                                   name="conference_has_chair"),
+            models.CheckConstraint(
+                condition=models.Q(chair__isnull=False) | models.Q(chair_partner__isnull=False),
+                name="conference_has_chair",
+            ),
         ]
 
     def vault_client_id(self) -> uuid.UUID:
@@ -106,10 +133,22 @@ class ConferenceParticipant(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="participants")
     kind = models.CharField(_("kind"), max_length=20, choices=ParticipantKind.choices)
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
-                              blank=True, verbose_name=_("staff member"))
-    partner = models.ForeignKey("sharing.Partner", on_delete=models.PROTECT, related_name="+", null=True,
-                                blank=True, verbose_name=_("partner organisation"))
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("staff member"),
+    )
+    partner = models.ForeignKey(
+        "sharing.Partner",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("partner organisation"),
+    )
     name = models.CharField(_("name"), max_length=200, blank=True)  # a partner's professional, not the client
     role = models.CharField(_("role"), max_length=120, blank=True)
     attended = models.BooleanField(_("attended"), null=True)
@@ -118,9 +157,16 @@ class ConferenceParticipant(models.Model):
     added_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "conference": DataClass.CASE, "kind": DataClass.CASE, "staff": DataClass.STAFF,
-        "partner": DataClass.OPERATIONAL, "name": DataClass.OPERATIONAL, "role": DataClass.OPERATIONAL,
-        "attended": DataClass.CASE, "pack_sent_at": DataClass.CASE, "pack_disclosure": DataClass.TECHNICAL,
+        "id": DataClass.TECHNICAL,
+        "conference": DataClass.CASE,
+        "kind": DataClass.CASE,
+        "staff": DataClass.STAFF,
+        "partner": DataClass.OPERATIONAL,
+        "name": DataClass.OPERATIONAL,
+        "role": DataClass.OPERATIONAL,
+        "attended": DataClass.CASE,
+        "pack_sent_at": DataClass.CASE,
+        "pack_disclosure": DataClass.TECHNICAL,
         "added_at": DataClass.CASE,
     }
 
@@ -128,9 +174,12 @@ class ConferenceParticipant(models.Model):
         ordering = ["kind", "added_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(kind="staff", staff__isnull=False, partner__isnull=True)
-                           | models.Q(kind="external", staff__isnull=True, partner__isnull=False)),
-                name="conference_participant_kind"),
+                condition=(
+                    models.Q(kind="staff", staff__isnull=False, partner__isnull=True)
+                    | models.Q(kind="external", staff__isnull=True, partner__isnull=False)
+                ),
+                name="conference_participant_kind",
+            ),
             models.UniqueConstraint(fields=["conference", "staff"], name="conference_participant_staff_once"),
         ]
 
@@ -153,7 +202,9 @@ class ConferenceDecision(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "conference": DataClass.CASE, "recorded_by": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "conference": DataClass.CASE,
+        "recorded_by": DataClass.STAFF,
         "recorded_at": DataClass.CASE,
     }
 
@@ -176,10 +227,12 @@ class ConferenceAction(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="actions")
     description = SealedField(_("action"), data_class=DataClass.SPECIAL)
-    owner_participant = models.ForeignKey(ConferenceParticipant, on_delete=models.PROTECT, related_name="actions",
-                                          null=True, blank=True)
-    owner_staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    null=True, blank=True)
+    owner_participant = models.ForeignKey(
+        ConferenceParticipant, on_delete=models.PROTECT, related_name="actions", null=True, blank=True
+    )
+    owner_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -187,9 +240,15 @@ class ConferenceAction(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "conference": DataClass.CASE, "owner_participant": DataClass.CASE,
-        "owner_staff": DataClass.STAFF, "due_on": DataClass.CASE, "status": DataClass.CASE,
-        "created_by": DataClass.STAFF, "created_at": DataClass.CASE, "completed_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "conference": DataClass.CASE,
+        "owner_participant": DataClass.CASE,
+        "owner_staff": DataClass.STAFF,
+        "due_on": DataClass.CASE,
+        "status": DataClass.CASE,
+        "created_by": DataClass.STAFF,
+        "created_at": DataClass.CASE,
+        "completed_at": DataClass.CASE,
     }
 
     class Meta:
@@ -197,9 +256,12 @@ class ConferenceAction(models.Model):
         indexes = [models.Index(fields=["owner_staff", "status"])]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(owner_participant__isnull=False, owner_staff__isnull=True)
-                           | models.Q(owner_participant__isnull=True, owner_staff__isnull=False)),
-                name="conference_action_one_owner"),
+                condition=(
+                    models.Q(owner_participant__isnull=False, owner_staff__isnull=True)
+                    | models.Q(owner_participant__isnull=True, owner_staff__isnull=False)
+                ),
+                name="conference_action_one_owner",
+            ),
         ]
 
     def vault_client_id(self) -> uuid.UUID:
@@ -223,14 +285,19 @@ class IdentityReveal(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     ground = models.CharField(_("ground"), max_length=20, choices=Ground.choices)
     ground_note = SealedField(_("why identity is revealed"), data_class=DataClass.SPECIAL)
-    participants = models.ManyToManyField(ConferenceParticipant, related_name="identity_reveals",
-                                          verbose_name=_("revealed to"))
+    participants = models.ManyToManyField(
+        ConferenceParticipant, related_name="identity_reveals", verbose_name=_("revealed to")
+    )
     disclosures = models.JSONField(default=list)
     decided_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "conference": DataClass.CASE, "decided_by": DataClass.STAFF,
-        "ground": DataClass.CASE, "participants": DataClass.CASE, "disclosures": DataClass.TECHNICAL,
+        "id": DataClass.TECHNICAL,
+        "conference": DataClass.CASE,
+        "decided_by": DataClass.STAFF,
+        "ground": DataClass.CASE,
+        "participants": DataClass.CASE,
+        "disclosures": DataClass.TECHNICAL,
         "decided_at": DataClass.CASE,
     }
 

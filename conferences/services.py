@@ -21,7 +21,8 @@ from cases.lifecycle import State
 from cases.models import Case
 from sharing import services as sharing
 from sharing.models import Partner
-from sharing.policy import DataCategory, Ground, Purpose as SharingPurpose, Rule, policy_for_programme
+from sharing.policy import DataCategory, Ground, Rule, policy_for_programme
+from sharing.policy import Purpose as SharingPurpose
 
 from .models import (
     ActionStatus,
@@ -59,21 +60,38 @@ def _partner_ok(partner: Partner | None, case: Case) -> bool:
 
 
 @transaction.atomic
-def conference_schedule(*, actor, case: Case, scheduled_at: dt.datetime | None, purpose: str,
-                        client_involvement: str, mode: str = Mode.IN_PERSON, place: str = "",
-                        purpose_note: str = "", involvement_reason: str = "", chair=None,
-                        chair_partner: Partner | None = None, staff_participants: Iterable = ()) -> Conference:
+def conference_schedule(
+    *,
+    actor,
+    case: Case,
+    scheduled_at: dt.datetime | None,
+    purpose: str,
+    client_involvement: str,
+    mode: str = Mode.IN_PERSON,
+    place: str = "",
+    purpose_note: str = "",
+    involvement_reason: str = "",
+    chair=None,
+    chair_partner: Partner | None = None,
+    staff_participants: Iterable = (),
+) -> Conference:
     """Schedule a conference on a case. The chair, if a staff member, takes part; so does whoever schedules it."""
     errors: dict[str, str] = {}
     if scheduled_at is None:
         errors["scheduled_at"] = _("Enter the date and time of the conference.")
     _choice(mode, Mode, "mode", errors)
     _choice(purpose, Purpose, "purpose", errors, _("Choose the purpose of the conference."))
-    _choice(client_involvement, ClientInvolvement, "client_involvement", errors,
-            _("Choose how the client was involved in preparing the conference."))
+    _choice(
+        client_involvement,
+        ClientInvolvement,
+        "client_involvement",
+        errors,
+        _("Choose how the client was involved in preparing the conference."),
+    )
     if client_involvement == ClientInvolvement.NOT_INFORMED and not involvement_reason.strip():
-        errors["involvement_reason"] = _("Explain why the client is not informed. Not informing the client is the "
-                                         "exception and needs a reason.")
+        errors["involvement_reason"] = _(
+            "Explain why the client is not informed. Not informing the client is the exception and needs a reason."
+        )
     if mode in (Mode.IN_PERSON, Mode.HYBRID) and not place.strip():
         errors["place"] = _("Enter where the conference takes place.")
     if chair is None and chair_partner is None:
@@ -89,22 +107,34 @@ def conference_schedule(*, actor, case: Case, scheduled_at: dt.datetime | None, 
         errors["scheduled_at"] = _("The case is closed; reopen it before scheduling a conference.")
     if errors:
         raise ValidationError(errors)
-    conference = Conference(case=case, scheduled_at=scheduled_at, mode=mode, place=place.strip()[:200],
-                            purpose=purpose, purpose_note=purpose_note.strip(), chair=chair,
-                            chair_partner=chair_partner, client_involvement=client_involvement,
-                            involvement_reason=involvement_reason.strip() if client_involvement == ClientInvolvement.NOT_INFORMED else "",
-                            created_by=actor)
+    conference = Conference(
+        case=case,
+        scheduled_at=scheduled_at,
+        mode=mode,
+        place=place.strip()[:200],
+        purpose=purpose,
+        purpose_note=purpose_note.strip(),
+        chair=chair,
+        chair_partner=chair_partner,
+        client_involvement=client_involvement,
+        involvement_reason=involvement_reason.strip() if client_involvement == ClientInvolvement.NOT_INFORMED else "",
+        created_by=actor,
+    )
     conference.save()
-    for staff in dict.fromkeys([s for s in (chair, actor, *staff_participants) if s is not None and _staff_ok(s, case)]):
-        ConferenceParticipant.objects.create(conference=conference, kind=ParticipantKind.STAFF, staff=staff,
-                                             role=_("Chair") if staff == chair else "")
+    for staff in dict.fromkeys(
+        [s for s in (chair, actor, *staff_participants) if s is not None and _staff_ok(s, case)]
+    ):
+        ConferenceParticipant.objects.create(
+            conference=conference, kind=ParticipantKind.STAFF, staff=staff, role=_("Chair") if staff == chair else ""
+        )
     audit_record("conference.schedule", case, detail=f"conference:{conference.pk}", actor=actor)
     return conference
 
 
 @transaction.atomic
-def participant_add(*, actor, conference: Conference, staff=None, partner: Partner | None = None, name: str = "",
-                    role: str = "") -> ConferenceParticipant:
+def participant_add(
+    *, actor, conference: Conference, staff=None, partner: Partner | None = None, name: str = "", role: str = ""
+) -> ConferenceParticipant:
     case = conference.case
     errors: dict[str, str] = {}
     if (staff is None) == (partner is None):
@@ -121,10 +151,16 @@ def participant_add(*, actor, conference: Conference, staff=None, partner: Partn
     if errors:
         raise ValidationError(errors)
     participant = ConferenceParticipant.objects.create(
-        conference=conference, kind=ParticipantKind.STAFF if staff else ParticipantKind.EXTERNAL, staff=staff,
-        partner=partner, name=name.strip()[:200], role=role.strip()[:120])
-    audit_record("conference.participant_add", case, detail=f"conference:{conference.pk} {participant.kind}",
-                 actor=actor)
+        conference=conference,
+        kind=ParticipantKind.STAFF if staff else ParticipantKind.EXTERNAL,
+        staff=staff,
+        partner=partner,
+        name=name.strip()[:200],
+        role=role.strip()[:120],
+    )
+    audit_record(
+        "conference.participant_add", case, detail=f"conference:{conference.pk} {participant.kind}", actor=actor
+    )
     return participant
 
 
@@ -144,8 +180,9 @@ def attendance_record(*, actor, conference: Conference, attended_ids: Iterable) 
     if conference.status == ConferenceStatus.SCHEDULED:
         conference.status = ConferenceStatus.HELD
         conference.save(update_fields=["status"])
-    audit_record("conference.attendance", conference.case, detail=f"conference:{conference.pk} {len(wanted)}",
-                 actor=actor)
+    audit_record(
+        "conference.attendance", conference.case, detail=f"conference:{conference.pk} {len(wanted)}", actor=actor
+    )
     return conference
 
 
@@ -177,8 +214,13 @@ def summary_review(*, actor, conference: Conference) -> Conference:
     if not (conference.summary_text or "").strip():
         raise ValidationError({"summary_text": _("There is no summary text to review.")})
     if conference.summary_written_by_id == actor.pk:
-        raise ValidationError({"summary_text": _("Someone other than the author reviews the summary: ask your tandem "
-                                                 "colleague or your supervisor.")})
+        raise ValidationError(
+            {
+                "summary_text": _(
+                    "Someone other than the author reviews the summary: ask your tandem colleague or your supervisor."
+                )
+            }
+        )
     conference.summary_reviewed_by = actor
     conference.summary_reviewed_at = timezone.now()
     conference.save(update_fields=["summary_reviewed_by", "summary_reviewed_at"])
@@ -193,16 +235,25 @@ class PackResult:
     reason: str = ""
 
 
-def pack_send(*, actor, conference: Conference, participant_ids: Iterable | None = None,
-              ground: str = Ground.CONSENT, legal_basis: str = "") -> list[PackResult]:
+def pack_send(
+    *,
+    actor,
+    conference: Conference,
+    participant_ids: Iterable | None = None,
+    ground: str = Ground.CONSENT,
+    legal_basis: str = "",
+) -> list[PackResult]:
     """Give the pseudonymised pack to external participants, each through the one disclosure service.
 
     Each participant is one disclosure: a refusal for one (recorded, and shown with its reason) does
     not stop the others. Not atomic on purpose: a refusal must stay on record.
     """
     wanted = None if participant_ids is None else {str(i) for i in participant_ids}
-    externals = [p for p in conference.participants.select_related("partner")
-                 if p.is_external and (wanted is None or str(p.pk) in wanted)]
+    externals = [
+        p
+        for p in conference.participants.select_related("partner")
+        if p.is_external and (wanted is None or str(p.pk) in wanted)
+    ]
     errors: dict[str, str] = {}
     if not externals:
         errors["participants"] = _("Choose at least one participant from a partner organisation.")
@@ -222,10 +273,18 @@ def pack_send(*, actor, conference: Conference, participant_ids: Iterable | None
         content = summary.as_text(with_risk=with_risk)
         try:
             disclosure = sharing.disclose(
-                actor=actor, case=conference.case, partner=participant.partner,
-                recipient_category=participant.partner.category, data_categories=categories,
-                purpose=SharingPurpose.CASE_CONFERENCE, ground=ground, legal_basis=legal_basis,
-                content=content, source=SOURCE, channel=_("Conference pack"))
+                actor=actor,
+                case=conference.case,
+                partner=participant.partner,
+                recipient_category=participant.partner.category,
+                data_categories=categories,
+                purpose=SharingPurpose.CASE_CONFERENCE,
+                ground=ground,
+                legal_basis=legal_basis,
+                content=content,
+                source=SOURCE,
+                channel=_("Conference pack"),
+            )
         except sharing.DisclosureRefused as exc:
             results.append(PackResult(participant, False, exc.reason))
             continue
@@ -253,8 +312,15 @@ def _staff_sees_case(staff, case: Case) -> bool:
 
 
 @transaction.atomic
-def action_add(*, actor, conference: Conference, description: str, owner_participant: ConferenceParticipant | None = None,
-               owner_staff=None, due_on: dt.date | None = None) -> ConferenceAction:
+def action_add(
+    *,
+    actor,
+    conference: Conference,
+    description: str,
+    owner_participant: ConferenceParticipant | None = None,
+    owner_staff=None,
+    due_on: dt.date | None = None,
+) -> ConferenceAction:
     errors: dict[str, str] = {}
     if not description.strip():
         errors["description"] = _("Describe the action that was agreed.")
@@ -263,17 +329,23 @@ def action_add(*, actor, conference: Conference, description: str, owner_partici
     elif owner_participant is not None and owner_participant.conference_id != conference.pk:
         errors["owner"] = _("Choose a participant of this conference.")
     elif owner_staff is not None and not _staff_sees_case(owner_staff, conference.case):
-        errors["owner"] = _("This staff member does not work on the case; add them to the team first, or choose a "
-                            "participant.")
+        errors["owner"] = _(
+            "This staff member does not work on the case; add them to the team first, or choose a participant."
+        )
     if conference.status == ConferenceStatus.CANCELLED:
         errors["description"] = _("The conference was cancelled; it agreed no actions.")
     if errors:
         raise ValidationError(errors)
     if owner_participant is not None and owner_participant.kind == ParticipantKind.STAFF:
         owner_staff, owner_participant = owner_participant.staff, None  # a staff owner finds it in "my actions"
-    action = ConferenceAction(conference=conference, description=description.strip(),
-                              owner_participant=owner_participant, owner_staff=owner_staff, due_on=due_on,
-                              created_by=actor)
+    action = ConferenceAction(
+        conference=conference,
+        description=description.strip(),
+        owner_participant=owner_participant,
+        owner_staff=owner_staff,
+        due_on=due_on,
+        created_by=actor,
+    )
     action.save()
     audit_record("conference.action_add", conference.case, detail=f"action:{action.pk}", actor=actor)
     return action
@@ -288,8 +360,7 @@ def action_status_set(*, actor, action: ConferenceAction, status: str) -> Confer
     action.status = status
     action.completed_at = timezone.now() if status != ActionStatus.OPEN else None
     action.save(update_fields=["status", "completed_at"])
-    audit_record("conference.action_status", action.conference.case, detail=f"action:{action.pk} {status}",
-                 actor=actor)
+    audit_record("conference.action_status", action.conference.case, detail=f"action:{action.pk} {status}", actor=actor)
     return action
 
 
@@ -297,16 +368,26 @@ class RevealRefused(ValidationError):
     """The sharing policy refused the identity to at least one participant; nothing was revealed."""
 
 
-def _reveal_disclose(*, actor, conference: Conference, participant: ConferenceParticipant, ground: str,
-                     legal_basis: str):
-    return sharing.disclose(actor=actor, case=conference.case, partner=participant.partner,
-                            recipient_category=participant.partner.category, data_categories=[DataCategory.IDENTITY],
-                            purpose=SharingPurpose.CASE_CONFERENCE, ground=ground, legal_basis=legal_basis,
-                            source=SOURCE, channel=_("Case conference"))
+def _reveal_disclose(
+    *, actor, conference: Conference, participant: ConferenceParticipant, ground: str, legal_basis: str
+):
+    return sharing.disclose(
+        actor=actor,
+        case=conference.case,
+        partner=participant.partner,
+        recipient_category=participant.partner.category,
+        data_categories=[DataCategory.IDENTITY],
+        purpose=SharingPurpose.CASE_CONFERENCE,
+        ground=ground,
+        legal_basis=legal_basis,
+        source=SOURCE,
+        channel=_("Case conference"),
+    )
 
 
-def identity_reveal(*, actor, conference: Conference, ground: str, ground_note: str,
-                    participant_ids: Iterable, legal_basis: str = "") -> IdentityReveal:
+def identity_reveal(
+    *, actor, conference: Conference, ground: str, ground_note: str, participant_ids: Iterable, legal_basis: str = ""
+) -> IdentityReveal:
     """Reveal the client's identity to named participants: a recorded decision with its ground.
 
     For each external participant this is a disclosure of the identity category. The policy is asked
@@ -331,31 +412,57 @@ def identity_reveal(*, actor, conference: Conference, ground: str, ground_note: 
     basis = legal_basis.strip()
     refused = []
     for participant in externals:
-        decision = sharing.decide(policy=policy, case=case, recipient_category=participant.partner.category,
-                                  partner=participant.partner, data_categories=[DataCategory.IDENTITY],
-                                  purpose=SharingPurpose.CASE_CONFERENCE, ground=ground, legal_basis=basis)
+        decision = sharing.decide(
+            policy=policy,
+            case=case,
+            recipient_category=participant.partner.category,
+            partner=participant.partner,
+            data_categories=[DataCategory.IDENTITY],
+            purpose=SharingPurpose.CASE_CONFERENCE,
+            ground=ground,
+            legal_basis=basis,
+        )
         if not decision.allowed:
             refused.append(participant)
     refusals = []
     for participant in refused:  # recorded where the client can later see it, outside any rollback
         try:
-            _reveal_disclose(actor=actor, conference=conference, participant=participant, ground=ground,
-                             legal_basis=basis)
+            _reveal_disclose(
+                actor=actor, conference=conference, participant=participant, ground=ground, legal_basis=basis
+            )
         except sharing.DisclosureRefused as exc:
             refusals.append(f"{participant.label()}: {exc.reason}")
     if refused:
-        audit_record("conference.identity_reveal", case, outcome="denied",
-                     detail=f"conference:{conference.pk} refused for {len(refused)}", actor=actor)
-        raise RevealRefused({"participants": [_("The identity was not revealed to anyone. %(reasons)s") % {
-            "reasons": " ".join(refusals)}]})
+        audit_record(
+            "conference.identity_reveal",
+            case,
+            outcome="denied",
+            detail=f"conference:{conference.pk} refused for {len(refused)}",
+            actor=actor,
+        )
+        raise RevealRefused(
+            {
+                "participants": [
+                    _("The identity was not revealed to anyone. %(reasons)s") % {"reasons": " ".join(refusals)}
+                ]
+            }
+        )
     with transaction.atomic():
         reveal = IdentityReveal(conference=conference, decided_by=actor, ground=ground, ground_note=ground_note.strip())
         reveal.save()
         reveal.participants.set(participants)
-        disclosure_ids = [str(_reveal_disclose(actor=actor, conference=conference, participant=p, ground=ground,
-                                               legal_basis=basis).pk) for p in externals]
+        disclosure_ids = [
+            str(
+                _reveal_disclose(actor=actor, conference=conference, participant=p, ground=ground, legal_basis=basis).pk
+            )
+            for p in externals
+        ]
         reveal.disclosures = disclosure_ids
         reveal.save(update_fields=["disclosures"])
-        audit_record("conference.identity_reveal", case,
-                     detail=f"conference:{conference.pk} to {len(participants)} ground:{ground}", actor=actor)
+        audit_record(
+            "conference.identity_reveal",
+            case,
+            detail=f"conference:{conference.pk} to {len(participants)} ground:{ground}",
+            actor=actor,
+        )
     return reveal

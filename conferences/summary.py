@@ -59,11 +59,22 @@ class ConferenceSummary:
 
     def as_dict(self) -> dict:
         return {
-            "pseudonym": self.pseudonym, "setting": self.setting, "state": self.state,
-            "legal_status": self.legal_status, "risk_level": self.risk_level,
+            "pseudonym": self.pseudonym,
+            "setting": self.setting,
+            "state": self.state,
+            "legal_status": self.legal_status,
+            "risk_level": self.risk_level,
             "months_in_programme": self.months_in_programme,
-            "goals": [{"domain": g.domain, "need_status": g.need_status, "status": g.status, "owner": g.owner,
-                       "target_date": g.target_date.isoformat() if g.target_date else None} for g in self.goals],
+            "goals": [
+                {
+                    "domain": g.domain,
+                    "need_status": g.need_status,
+                    "status": g.status,
+                    "owner": g.owner,
+                    "target_date": g.target_date.isoformat() if g.target_date else None,
+                }
+                for g in self.goals
+            ],
             "contacts_by_kind": [{"kind": kind, "count": count} for kind, count in self.contacts_by_kind],
             "summary_text": self.summary_text,
             "prepared_on": self.prepared_on.isoformat() if self.prepared_on else None,
@@ -80,9 +91,15 @@ class ConferenceSummary:
             _("Months in the programme: %(value)s") % {"value": self.months_in_programme},
         ]
         for goal in self.goals:
-            lines.append(_("Goal (%(domain)s): %(status)s, target %(target)s, worked on by %(owner)s") % {
-                "domain": goal.domain, "status": goal.status, "owner": goal.owner,
-                "target": goal.target_date.isoformat() if goal.target_date else "–"})
+            lines.append(
+                _("Goal (%(domain)s): %(status)s, target %(target)s, worked on by %(owner)s")
+                % {
+                    "domain": goal.domain,
+                    "status": goal.status,
+                    "owner": goal.owner,
+                    "target": goal.target_date.isoformat() if goal.target_date else "–",
+                }
+            )
         for kind, count in self.contacts_by_kind:
             lines.append(_("Contacts (%(kind)s): %(count)s") % {"kind": kind, "count": count})
         if self.summary_text:
@@ -115,13 +132,15 @@ def build_summary(conference: Conference, *, on: dt.date | None = None) -> Confe
         need_values = pseudonymised_values(need)
         for goal in sorted(need.goals.all(), key=lambda g: (g.target_date or dt.date.max, g.created_at)):
             goal_values = pseudonymised_values(goal)
-            goals.append(GoalLine(
-                domain=_label(NeedDomain.choices, _pick(need_values, "domain")),
-                need_status=_label(NeedStatus.choices, _pick(need_values, "status")),
-                status=_label(GoalStatus.choices, _pick(goal_values, "status")),
-                owner=_label(GoalOwner.choices, _pick(goal_values, "owner")),
-                target_date=_pick(goal_values, "target_date"),
-            ))
+            goals.append(
+                GoalLine(
+                    domain=_label(NeedDomain.choices, _pick(need_values, "domain")),
+                    need_status=_label(NeedStatus.choices, _pick(need_values, "status")),
+                    status=_label(GoalStatus.choices, _pick(goal_values, "status")),
+                    owner=_label(GoalOwner.choices, _pick(goal_values, "owner")),
+                    target_date=_pick(goal_values, "target_date"),
+                )
+            )
     text = conference.summary_text if conference.summary_reviewed_at else ""
     return ConferenceSummary(
         pseudonym=str(_pick(client_values, "pseudonym")),

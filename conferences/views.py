@@ -38,8 +38,9 @@ from .summary import build_summary
 
 def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
     case = access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
-    case.current_tandem_list = list(case.assignments.current().filter(role__in=("case_manager", "co_worker"))
-                                    .select_related("staff"))
+    case.current_tandem_list = list(
+        case.assignments.current().filter(role__in=("case_manager", "co_worker")).select_related("staff")
+    )
     return case
 
 
@@ -70,15 +71,36 @@ def _forms(request: HttpRequest, case: Case, conference: Conference, bound: dict
     return forms | (bound or {})
 
 
-def _detail_page(request: HttpRequest, case: Case, conference: Conference, *, bound: dict | None = None,
-                 status: int = 200, extra: dict | None = None) -> HttpResponse:
-    context = {"case": case, "tandem": case.current_tandem_list, "conference": conference,
-               **selectors.conference_detail(conference), **_forms(request, case, conference, bound), **(extra or {})}
+def _detail_page(
+    request: HttpRequest,
+    case: Case,
+    conference: Conference,
+    *,
+    bound: dict | None = None,
+    status: int = 200,
+    extra: dict | None = None,
+) -> HttpResponse:
+    context = {
+        "case": case,
+        "tandem": case.current_tandem_list,
+        "conference": conference,
+        **selectors.conference_detail(conference),
+        **_forms(request, case, conference, bound),
+        **(extra or {}),
+    }
     return render(request, "conferences/conference_detail.html", context, status=status)
 
 
-def _apply(request: HttpRequest, case: Case, conference: Conference, form, key: str,
-           apply: Callable[[dict], object], success: str, anchor: str) -> HttpResponse:
+def _apply(
+    request: HttpRequest,
+    case: Case,
+    conference: Conference,
+    form,
+    key: str,
+    apply: Callable[[dict], object],
+    success: str,
+    anchor: str,
+) -> HttpResponse:
     """Validate the form, call the service, redirect on success; otherwise the page again with the errors (400)."""
     if form.is_valid():
         try:
@@ -95,8 +117,11 @@ def _apply(request: HttpRequest, case: Case, conference: Conference, form, key: 
 @require_http_methods(["GET"])
 def conference_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action="conference.list")
-    return render(request, "conferences/conference_list.html", {
-        "case": case, "tandem": case.current_tandem_list, "conferences": selectors.case_conferences(case)})
+    return render(
+        request,
+        "conferences/conference_list.html",
+        {"case": case, "tandem": case.current_tandem_list, "conferences": selectors.case_conferences(case)},
+    )
 
 
 @login_required
@@ -113,8 +138,12 @@ def conference_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             else:
                 messages.success(request, _("Conference scheduled. Add the participants from partner organisations."))
                 return redirect(_detail_url(conference, "participants"))
-    return render(request, "conferences/conference_new.html", {"case": case, "tandem": case.current_tandem_list,
-                                                               "form": form}, status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "conferences/conference_new.html",
+        {"case": case, "tandem": case.current_tandem_list, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -130,9 +159,16 @@ def conference_pack(request: HttpRequest, case_id: uuid.UUID, conference_id: uui
     """The pseudonymised pack, as the participants get it."""
     case = _case(request, case_id, action="conference.pack_view")
     conference = _conference(case, conference_id)
-    return render(request, "conferences/conference_pack.html", {
-        "case": case, "tandem": case.current_tandem_list, "conference": conference,
-        "summary": build_summary(conference)})
+    return render(
+        request,
+        "conferences/conference_pack.html",
+        {
+            "case": case,
+            "tandem": case.current_tandem_list,
+            "conference": conference,
+            "summary": build_summary(conference),
+        },
+    )
 
 
 @login_required
@@ -142,14 +178,29 @@ def participant_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uui
     conference = _conference(case, conference_id)
     if "staff" in request.POST:
         form = StaffParticipantForm(request.POST, case=case)
-        return _apply(request, case, conference, form, "staff_form",
-                      lambda d: services.participant_add(actor=request.user, conference=conference, staff=d["staff"]),
-                      _("Participant added."), "participants")
+        return _apply(
+            request,
+            case,
+            conference,
+            form,
+            "staff_form",
+            lambda d: services.participant_add(actor=request.user, conference=conference, staff=d["staff"]),
+            _("Participant added."),
+            "participants",
+        )
     form = ParticipantForm(request.POST, case=case)
-    return _apply(request, case, conference, form, "participant_form",
-                  lambda d: services.participant_add(actor=request.user, conference=conference, partner=d["partner"],
-                                                     name=d["name"], role=d["role"]),
-                  _("Participant added."), "participants")
+    return _apply(
+        request,
+        case,
+        conference,
+        form,
+        "participant_form",
+        lambda d: services.participant_add(
+            actor=request.user, conference=conference, partner=d["partner"], name=d["name"], role=d["role"]
+        ),
+        _("Participant added."),
+        "participants",
+    )
 
 
 @login_required
@@ -158,10 +209,16 @@ def attendance(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUI
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
     form = AttendanceForm(request.POST, conference=conference)
-    return _apply(request, case, conference, form, "attendance_form",
-                  lambda d: services.attendance_record(actor=request.user, conference=conference,
-                                                       attended_ids=d["attended"]),
-                  _("Attendance recorded."), "participants")
+    return _apply(
+        request,
+        case,
+        conference,
+        form,
+        "attendance_form",
+        lambda d: services.attendance_record(actor=request.user, conference=conference, attended_ids=d["attended"]),
+        _("Attendance recorded."),
+        "participants",
+    )
 
 
 @login_required
@@ -170,9 +227,16 @@ def summary_write(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
     form = SummaryForm(request.POST)
-    return _apply(request, case, conference, form, "summary_form",
-                  lambda d: services.summary_write(actor=request.user, conference=conference, text=d["summary_text"]),
-                  _("Summary saved. A colleague reviews it before it goes into the pack."), "pack")
+    return _apply(
+        request,
+        case,
+        conference,
+        form,
+        "summary_form",
+        lambda d: services.summary_write(actor=request.user, conference=conference, text=d["summary_text"]),
+        _("Summary saved. A colleague reviews it before it goes into the pack."),
+        "pack",
+    )
 
 
 @login_required
@@ -199,9 +263,13 @@ def pack_send(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID
     if form.is_valid():
         data = form.cleaned_data
         try:
-            results = services.pack_send(actor=request.user, conference=conference,
-                                         participant_ids=data["participants"], ground=data["ground"],
-                                         legal_basis=data["legal_basis"])
+            results = services.pack_send(
+                actor=request.user,
+                conference=conference,
+                participant_ids=data["participants"],
+                ground=data["ground"],
+                legal_basis=data["legal_basis"],
+            )
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -209,8 +277,11 @@ def pack_send(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID
                 if result.sent:
                     messages.success(request, _("Pack sent to %(who)s.") % {"who": result.participant.label()})
                 else:
-                    messages.error(request, _("Pack NOT sent to %(who)s: %(reason)s") % {
-                        "who": result.participant.label(), "reason": result.reason})
+                    messages.error(
+                        request,
+                        _("Pack NOT sent to %(who)s: %(reason)s")
+                        % {"who": result.participant.label(), "reason": result.reason},
+                    )
             if all(r.sent for r in results):
                 return redirect(_detail_url(conference, "pack"))
             return _detail_page(request, case, conference, status=403, extra={"pack_results": results})
@@ -223,9 +294,16 @@ def decision_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.U
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
     form = DecisionForm(request.POST)
-    return _apply(request, case, conference, form, "decision_form",
-                  lambda d: services.decision_record(actor=request.user, conference=conference, text=d["text"]),
-                  _("Decision recorded."), "decisions")
+    return _apply(
+        request,
+        case,
+        conference,
+        form,
+        "decision_form",
+        lambda d: services.decision_record(actor=request.user, conference=conference, text=d["text"]),
+        _("Decision recorded."),
+        "decisions",
+    )
 
 
 @login_required
@@ -237,8 +315,13 @@ def action_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUI
 
     def apply(data: dict) -> None:
         owner = conference.participants.select_related("staff", "partner").get(pk=data["owner"])
-        services.action_add(actor=request.user, conference=conference, description=data["description"],
-                            owner_participant=owner, due_on=data["due_on"])
+        services.action_add(
+            actor=request.user,
+            conference=conference,
+            description=data["description"],
+            owner_participant=owner,
+            due_on=data["due_on"],
+        )
 
     return _apply(request, case, conference, form, "action_form", apply, _("Action added."), "actions")
 
@@ -273,17 +356,23 @@ def identity_reveal(request: HttpRequest, case_id: uuid.UUID, conference_id: uui
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.identity_reveal(actor=request.user, conference=conference, ground=data["ground"],
-                                     ground_note=data["ground_note"], participant_ids=data["participants"],
-                                     legal_basis=data["legal_basis"])
+            services.identity_reveal(
+                actor=request.user,
+                conference=conference,
+                ground=data["ground"],
+                ground_note=data["ground_note"],
+                participant_ids=data["participants"],
+                legal_basis=data["legal_basis"],
+            )
         except services.RevealRefused as exc:
             form.add_service_error(exc)
             return _detail_page(request, case, conference, bound={"reveal_form": form}, status=403)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            messages.success(request, _("The decision is recorded and the identity was disclosed to the chosen "
-                                        "participants."))
+            messages.success(
+                request, _("The decision is recorded and the identity was disclosed to the chosen participants.")
+            )
             return redirect(_detail_url(conference, "identity"))
     return _detail_page(request, case, conference, bound={"reveal_form": form}, status=400)
 
@@ -307,5 +396,8 @@ def conference_cancel(request: HttpRequest, case_id: uuid.UUID, conference_id: u
 def my_actions(request: HttpRequest) -> HttpResponse:
     actions = list(selectors.my_actions(request.user))
     access.audit_list("conference.my_actions", len(actions), user=request.user)
-    return render(request, "conferences/my_actions.html", {"actions": actions,
-                                                           "action_statuses": ActionStatusForm.base_fields["status"].choices})
+    return render(
+        request,
+        "conferences/my_actions.html",
+        {"actions": actions, "action_statuses": ActionStatusForm.base_fields["status"].choices},
+    )

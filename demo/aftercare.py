@@ -36,21 +36,33 @@ def _manager(case: Case):
 
 def seed_release_and_aftercare(built: list[tuple[Case, list]], today: dt.date) -> None:
     in_transition = [case for case, _phases in built if case.state == State.TRANSITION]
-    released = [(case, phases) for case, phases in built if case.state == State.AFTERCARE
-                and any(p.state == State.TRANSITION for p in phases)]
-    dates = [_next(4, today + dt.timedelta(days=10)),  # a Friday: warned, not acknowledged
-             _next(2, today + dt.timedelta(days=20)),  # a Wednesday, covered
-             _next(5, today + dt.timedelta(days=30))]  # a Saturday: warned and acknowledged
+    released = [
+        (case, phases)
+        for case, phases in built
+        if case.state == State.AFTERCARE and any(p.state == State.TRANSITION for p in phases)
+    ]
+    dates = [
+        _next(4, today + dt.timedelta(days=10)),  # a Friday: warned, not acknowledged
+        _next(2, today + dt.timedelta(days=20)),  # a Wednesday, covered
+        _next(5, today + dt.timedelta(days=30)),
+    ]  # a Saturday: warned and acknowledged
     for index, (case, release_on) in enumerate(zip(in_transition, dates)):
         actor = _manager(case)
         plan = aftercare.release_plan_save(actor=actor, case=case, release_on=release_on, **PLAN_TEXTS)
         start = aftercare.release_start(plan)
-        aftercare.release_contact_add(actor=actor, plan=plan, staff=actor, starts_at=start,
-                                      ends_at=start + dt.timedelta(hours=10))
-        aftercare.conference_record(actor=actor, case=case, kind="release", held_on=today - dt.timedelta(days=7 + index),
-                                    groups=["family", "friends", "community", "professionals"][: 2 + index],
-                                    participant_count=4 + index, network_time_alone=True,
-                                    outcome="The network drafted the plan; the brother offers his flat for weekends.")
+        aftercare.release_contact_add(
+            actor=actor, plan=plan, staff=actor, starts_at=start, ends_at=start + dt.timedelta(hours=10)
+        )
+        aftercare.conference_record(
+            actor=actor,
+            case=case,
+            kind="release",
+            held_on=today - dt.timedelta(days=7 + index),
+            groups=["family", "friends", "community", "professionals"][: 2 + index],
+            participant_count=4 + index,
+            network_time_alone=True,
+            outcome="The network drafted the plan; the brother offers his flat for weekends.",
+        )
         if index == 2:
             for kind in ("weekend", "unreachable"):
                 aftercare.release_check_acknowledge(actor=actor, plan=plan, kind=kind)
@@ -66,8 +78,9 @@ def seed_release_and_aftercare(built: list[tuple[Case, list]], today: dt.date) -
             end = min(moment + dt.timedelta(days=2), start + dt.timedelta(weeks=4))
             for lo, hi in ((moment, min(end, gap)), (max(moment, gap_end), end)):
                 if lo < hi:
-                    aftercare.on_call_shift_add(actor=staff[0], programme=programme, staff=staff[turn % len(staff)],
-                                                starts_at=lo, ends_at=hi)
+                    aftercare.on_call_shift_add(
+                        actor=staff[0], programme=programme, staff=staff[turn % len(staff)], starts_at=lo, ends_at=hi
+                    )
             moment, turn = end, turn + 1
     # Released clients: the release date is the day aftercare began.
     for case, phases in released:

@@ -12,8 +12,10 @@ DEMO_TOTP_SECRET = "TANDEMDEMOSECRETTWOZEROTWOSIXABC"  # nosec B105 # published 
 
 ORGANISATION = ("Brücke – Ausstieg und Dialog e.V.", "bruecke")
 PROGRAMME = "Brücke Ausstiegsbegleitung"
-TARGET_GROUP = ("Young people and adults (14+) who want to leave violent extremist scenes, in custody, "
-                "on probation or in the community, and their families.")
+TARGET_GROUP = (
+    "Young people and adults (14+) who want to leave violent extremist scenes, in custody, "
+    "on probation or in the community, and their families."
+)
 TEAMS = ("Team Nord", "Team Süd", "Team Haft")
 
 OTHER_ORGANISATION = ("Lichtblick Ausstiegshilfe gGmbH", "lichtblick")
@@ -22,17 +24,62 @@ OTHER_TEAM = "Team Mitte"
 
 # Given names and family-name syllables from several languages; combinations are invented.
 GIVEN_MALE = [
-    "Jannik", "Dennis", "Marvin", "Timo", "Sascha", "Emre", "Yusuf", "Bilal", "Karim", "Tarek", "Piotr", "Kamil",
-    "Mateusz", "Linus", "Elias", "Oskar", "Nils", "Malte", "Rico", "Dominik", "Levent", "Burak", "Samir", "Henrik",
-    "Arvid", "Florian", "Kai", "Mirko", "Can", "Noah", "Adam", "Jakub",
+    "Jannik",
+    "Dennis",
+    "Marvin",
+    "Timo",
+    "Sascha",
+    "Emre",
+    "Yusuf",
+    "Bilal",
+    "Karim",
+    "Tarek",
+    "Piotr",
+    "Kamil",
+    "Mateusz",
+    "Linus",
+    "Elias",
+    "Oskar",
+    "Nils",
+    "Malte",
+    "Rico",
+    "Dominik",
+    "Levent",
+    "Burak",
+    "Samir",
+    "Henrik",
+    "Arvid",
+    "Florian",
+    "Kai",
+    "Mirko",
+    "Can",
+    "Noah",
+    "Adam",
+    "Jakub",
 ]
 GIVEN_FEMALE = [
-    "Jana", "Nadine", "Selin", "Ayla", "Amira", "Leyla", "Zofia", "Agnieszka", "Ebba", "Frida", "Mara", "Vanessa",
-    "Sabrina", "Dilara", "Ronja", "Kinga",
+    "Jana",
+    "Nadine",
+    "Selin",
+    "Ayla",
+    "Amira",
+    "Leyla",
+    "Zofia",
+    "Agnieszka",
+    "Ebba",
+    "Frida",
+    "Mara",
+    "Vanessa",
+    "Sabrina",
+    "Dilara",
+    "Ronja",
+    "Kinga",
 ]
 FAMILY_PARTS = [
-    (["Brink", "Holt", "Wester", "Lang", "Kamp", "Ober", "Hagen", "Rott", "Mühl", "Esch"],
-     ["kötter", "haus", "becker", "feld", "brügge", "wald", "meier", "horst"]),
+    (
+        ["Brink", "Holt", "Wester", "Lang", "Kamp", "Ober", "Hagen", "Rott", "Mühl", "Esch"],
+        ["kötter", "haus", "becker", "feld", "brügge", "wald", "meier", "horst"],
+    ),
     (["Ak", "Kay", "Öz", "Tek", "Yıl", "Dem", "Kar", "Ay"], ["dere", "tepe", "soylu", "han", "canlı", "oğlu"]),
     (["El-Sa", "Al-Ka", "Ha", "Na", "Ra"], ["yegh", "ssar", "mdani", "srawi", "fidi"]),
     (["Nowa", "Wiś", "Kowal", "Zieliń", "Grab", "Lis", "Sob"], ["kowski", "niewicz", "czyk", "ewski", "iak"]),
@@ -50,9 +97,24 @@ STAFF = [
     ("pr.sued", "Lina", "Hamdani", [("practitioner", "Team Süd")]),
     ("cm.haft", "Jörg", "Eschhorst", [("practitioner", "Team Haft")]),
     ("cw.haft", "Nour", "Rasrawi", [("practitioner", "Team Haft")]),
-    ("psy", "Helene", "Lindgren", [("specialist", "Team Nord"), ("specialist", "Team Süd"), ("specialist", "Team Haft")]),
-    ("former", "Sven", "Holtkötter", [("specialist", "Team Nord"), ("specialist", "Team Süd"), ("specialist", "Team Haft")]),
-    ("expert", "Yasin", "Kardere", [("specialist", "Team Nord"), ("specialist", "Team Süd"), ("specialist", "Team Haft")]),
+    (
+        "psy",
+        "Helene",
+        "Lindgren",
+        [("specialist", "Team Nord"), ("specialist", "Team Süd"), ("specialist", "Team Haft")],
+    ),
+    (
+        "former",
+        "Sven",
+        "Holtkötter",
+        [("specialist", "Team Nord"), ("specialist", "Team Süd"), ("specialist", "Team Haft")],
+    ),
+    (
+        "expert",
+        "Yasin",
+        "Kardere",
+        [("specialist", "Team Nord"), ("specialist", "Team Süd"), ("specialist", "Team Haft")],
+    ),
     ("sup.nord", "Bettina", "Kampwald", [("supervisor", "Team Nord"), ("supervisor", "Team Haft")]),
     ("sup.sued", "Marek", "Lisiak", [("supervisor", "Team Süd")]),
     ("pm", "Annika", "Ekström", [("programme_manager", None)]),
@@ -67,9 +129,21 @@ OTHER_STAFF = [
 
 SPECIALIST_ROLES = {"psy": "psychologist", "former": "former", "expert": "ideology_expert"}
 SPECIALIST_TASKS = {
-    "psy": ["Clarify sleep problems and anger", "Short-term counselling after the crisis", "Assessment of trauma symptoms"],
-    "former": ["Mentoring: leaving the scene step by step", "Talks about life after the scene", "Mentoring in the first months after release"],
-    "expert": ["Religious counselling", "Questions of faith the scene used to answer", "Talks about the scene's reading of religion"],
+    "psy": [
+        "Clarify sleep problems and anger",
+        "Short-term counselling after the crisis",
+        "Assessment of trauma symptoms",
+    ],
+    "former": [
+        "Mentoring: leaving the scene step by step",
+        "Talks about life after the scene",
+        "Mentoring in the first months after release",
+    ],
+    "expert": [
+        "Religious counselling",
+        "Questions of faith the scene used to answer",
+        "Talks about the scene's reading of religion",
+    ],
 }
 
 # Where the work happens, by topic code. Each phase draws its topics from its own list.
@@ -80,8 +154,23 @@ PHASE_TOPICS = {
     "engagement": ["biography", "leisure", "family", "work", "housing"],
     "assessment": ["ideology", "scene", "violence", "biography", "therapy", "family"],
     "agreement": ["work", "housing", "family", "ideology", "debts"],
-    "active": ["ideology", "scene", "civic", "violence", "work", "housing", "welfare", "debts", "documents", "therapy",
-               "family", "leisure", "safety", "legal", "biography"],
+    "active": [
+        "ideology",
+        "scene",
+        "civic",
+        "violence",
+        "work",
+        "housing",
+        "welfare",
+        "debts",
+        "documents",
+        "therapy",
+        "family",
+        "leisure",
+        "safety",
+        "legal",
+        "biography",
+    ],
     "suspended": ["family", "safety", "therapy"],
     "transition": ["housing", "documents", "work", "legal", "welfare", "family", "safety"],
     "aftercare": ["work", "family", "leisure", "debts", "housing", "scene", "safety"],
@@ -201,8 +290,17 @@ SIGNAL_NOTES = [
     "{His} {relative} called the helpline, worried about changes in {his} behaviour; first information given.",
     "Prison social worker asked whether we can visit; {he} has asked about leaving the group.",
 ]
-WORKPLACES = ["warehouse", "bakery", "car repair shop", "logistics company", "care home kitchen", "scaffolding firm",
-              "garden centre", "bike workshop", "supermarket"]
+WORKPLACES = [
+    "warehouse",
+    "bakery",
+    "car repair shop",
+    "logistics company",
+    "care home kitchen",
+    "scaffolding firm",
+    "garden centre",
+    "bike workshop",
+    "supermarket",
+]
 RELATIVES = ["mother", "sister", "father", "grandmother", "brother", "partner", "aunt"]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
@@ -256,91 +354,178 @@ CONFIRMATIONS = ["signed", "signed", "signed", "verbal", "written_message", "wit
 # Plan catalogue: domain -> [(need, [(goal, [(kind, service name, provider, provider name), ...]), ...]), ...]
 NEEDS = {
     "functional": [
-        ("No stable housing; staying with friends since the break-up.", [
-            ("Apply for supported housing", [("tangible", "Supported housing", "external", "Wohnhilfe Nord")]),
-            ("Sign a tenancy of {his} own", [("tangible", "Guarantee letter for the landlord", "internal", "")]),
-        ]),
-        ("Unemployed; wants work with regular hours.", [
-            ("Prepare a CV and send three applications", [("intangible", "Application training", "internal", "")]),
-            ("Complete a trial shift", [("tangible", "Job coaching", "external", "Arbeitsbrücke gGmbH")]),
-        ]),
-        ("Debts of about 8,000 euros, mostly fines and phone contracts.", [
-            ("Get an overview of all creditors", [("intangible", "Debt counselling", "external", "Schuldnerberatung Nordstadt")]),
-            ("Agree instalments for the fines", []),
-        ]),
-        ("Identity card expired; letters from authorities unanswered.", [
-            ("Apply for a new ID card", [("tangible", "Accompaniment to the citizens' office", "internal", "")]),
-        ]),
-        ("Visible scene tattoos make the job search hard.", [
-            ("Start tattoo removal", [("tangible", "Tattoo removal", "external", "Hautarztpraxis am Markt")]),
-        ]),
-        ("Left school without a qualification; wants to catch up.", [
-            ("Enrol in evening school", [("tangible", "Evening school (lower secondary certificate)", "external", "Abendschule Nord")]),
-        ]),
+        (
+            "No stable housing; staying with friends since the break-up.",
+            [
+                ("Apply for supported housing", [("tangible", "Supported housing", "external", "Wohnhilfe Nord")]),
+                ("Sign a tenancy of {his} own", [("tangible", "Guarantee letter for the landlord", "internal", "")]),
+            ],
+        ),
+        (
+            "Unemployed; wants work with regular hours.",
+            [
+                ("Prepare a CV and send three applications", [("intangible", "Application training", "internal", "")]),
+                ("Complete a trial shift", [("tangible", "Job coaching", "external", "Arbeitsbrücke gGmbH")]),
+            ],
+        ),
+        (
+            "Debts of about 8,000 euros, mostly fines and phone contracts.",
+            [
+                (
+                    "Get an overview of all creditors",
+                    [("intangible", "Debt counselling", "external", "Schuldnerberatung Nordstadt")],
+                ),
+                ("Agree instalments for the fines", []),
+            ],
+        ),
+        (
+            "Identity card expired; letters from authorities unanswered.",
+            [
+                ("Apply for a new ID card", [("tangible", "Accompaniment to the citizens' office", "internal", "")]),
+            ],
+        ),
+        (
+            "Visible scene tattoos make the job search hard.",
+            [
+                ("Start tattoo removal", [("tangible", "Tattoo removal", "external", "Hautarztpraxis am Markt")]),
+            ],
+        ),
+        (
+            "Left school without a qualification; wants to catch up.",
+            [
+                (
+                    "Enrol in evening school",
+                    [("tangible", "Evening school (lower secondary certificate)", "external", "Abendschule Nord")],
+                ),
+            ],
+        ),
     ],
     "mental_health": [
-        ("Sleep problems and sudden anger since custody.", [
-            ("Three sessions with the programme's psychologist", [("intangible", "Psychological counselling", "internal", "")]),
-            ("Find an outpatient therapist", [("intangible", "Outpatient therapy", "external", "Psychotherapiepraxis Lindenallee")]),
-        ]),
-        ("Heavy drinking at weekends.", [
-            ("Attend addiction counselling", [("intangible", "Addiction counselling", "external", "Suchtberatung Ost")]),
-        ]),
+        (
+            "Sleep problems and sudden anger since custody.",
+            [
+                (
+                    "Three sessions with the programme's psychologist",
+                    [("intangible", "Psychological counselling", "internal", "")],
+                ),
+                (
+                    "Find an outpatient therapist",
+                    [("intangible", "Outpatient therapy", "external", "Psychotherapiepraxis Lindenallee")],
+                ),
+            ],
+        ),
+        (
+            "Heavy drinking at weekends.",
+            [
+                (
+                    "Attend addiction counselling",
+                    [("intangible", "Addiction counselling", "external", "Suchtberatung Ost")],
+                ),
+            ],
+        ),
     ],
     "ideological": [
-        ("Still follows scene channels online and shares their content.", [
-            ("Leave the scene's chat groups", [("intangible", "Mentoring with a trained former", "internal", "")]),
-            ("Reflect on three key narratives with the tandem", [("intangible", "Biographical and narrative work", "internal", "")]),
-        ]),
-        ("Justifies violence against people {he} sees as enemies.", [
-            ("Work through the offence in narrative sessions", [("intangible", "Anti-violence training", "external", "Trainingsgruppe Wendepunkt")]),
-        ]),
-        ("Religious questions that the group used to answer.", [
-            ("Regular talks with the religious counsellor", [("intangible", "Religious counselling", "internal", "")]),
-        ]),
-        ("Believes the state is illegitimate and ignores official letters.", [
-            ("Visit the local council with the tandem", [("intangible", "Civic education", "internal", "")]),
-        ]),
+        (
+            "Still follows scene channels online and shares their content.",
+            [
+                ("Leave the scene's chat groups", [("intangible", "Mentoring with a trained former", "internal", "")]),
+                (
+                    "Reflect on three key narratives with the tandem",
+                    [("intangible", "Biographical and narrative work", "internal", "")],
+                ),
+            ],
+        ),
+        (
+            "Justifies violence against people {he} sees as enemies.",
+            [
+                (
+                    "Work through the offence in narrative sessions",
+                    [("intangible", "Anti-violence training", "external", "Trainingsgruppe Wendepunkt")],
+                ),
+            ],
+        ),
+        (
+            "Religious questions that the group used to answer.",
+            [
+                (
+                    "Regular talks with the religious counsellor",
+                    [("intangible", "Religious counselling", "internal", "")],
+                ),
+            ],
+        ),
+        (
+            "Believes the state is illegitimate and ignores official letters.",
+            [
+                ("Visit the local council with the tandem", [("intangible", "Civic education", "internal", "")]),
+            ],
+        ),
     ],
     "social": [
-        ("Contact with the family broke off two years ago.", [
-            ("A family session with the parents", [("intangible", "Family counselling", "internal", "")]),
-            ("Meet {his} sister once a month", []),
-        ]),
-        ("Almost all friends are from the scene.", [
-            ("Join a sports club", [("tangible", "Club membership fee", "external", "SV Blau-Weiß Nordhafen")]),
-            ("One weekly activity outside the scene", []),
-        ]),
-        ("No daily structure since losing the job.", [
-            ("A weekly plan with fixed times", [("intangible", "Daily structure coaching", "internal", "")]),
-        ]),
+        (
+            "Contact with the family broke off two years ago.",
+            [
+                ("A family session with the parents", [("intangible", "Family counselling", "internal", "")]),
+                ("Meet {his} sister once a month", []),
+            ],
+        ),
+        (
+            "Almost all friends are from the scene.",
+            [
+                ("Join a sports club", [("tangible", "Club membership fee", "external", "SV Blau-Weiß Nordhafen")]),
+                ("One weekly activity outside the scene", []),
+            ],
+        ),
+        (
+            "No daily structure since losing the job.",
+            [
+                ("A weekly plan with fixed times", [("intangible", "Daily structure coaching", "internal", "")]),
+            ],
+        ),
     ],
     "security": [
-        ("Threats from former comrades after leaving.", [
-            ("Agree a safety plan", [("intangible", "Safety planning", "internal", "")]),
-            ("Change phone number and close old accounts", [("tangible", "New phone number and accounts", "internal", "")]),
-            ("Move to another district", [("tangible", "Relocation support", "internal", "")]),
-        ]),
-        ("Probation conditions: contact ban and reporting duty.", [
-            ("Attend every probation appointment", [("intangible", "Liaison with probation (with consent)", "internal", "")]),
-        ]),
+        (
+            "Threats from former comrades after leaving.",
+            [
+                ("Agree a safety plan", [("intangible", "Safety planning", "internal", "")]),
+                (
+                    "Change phone number and close old accounts",
+                    [("tangible", "New phone number and accounts", "internal", "")],
+                ),
+                ("Move to another district", [("tangible", "Relocation support", "internal", "")]),
+            ],
+        ),
+        (
+            "Probation conditions: contact ban and reporting duty.",
+            [
+                (
+                    "Attend every probation appointment",
+                    [("intangible", "Liaison with probation (with consent)", "internal", "")],
+                ),
+            ],
+        ),
     ],
 }
 
 SPECIALIST_NOTES = {
-    "psy": ["Session on sleep and stress; breathing exercise practised. {He} wants to continue.",
-            "Talked about the anger after the visit from the old friends. Better strategies than last month.",
-            "Short session; {he} reports fewer nightmares.",
-            "Went through what helps when the pressure rises at work. {He} tried the plan twice this week.",
-            "Talked about the custody years and the shame {he} still feels. {He} wants to keep coming."],
-    "former": ["Mentoring: told {him} how my own first year out went. {He} asked a lot about the loneliness.",
-               "Met for a walk. {He} talked about missing the feeling of being part of something.",
-               "Talked about how to answer old comrades who call {him} a traitor.",
-               "Went to the climbing hall together. Afterwards {he} talked about the first months without the group.",
-               "{He} asked how I dealt with my old tattoos and with people who still recognise me."],
-    "expert": ["Talked about how the group quoted scripture out of context. {He} wants to read more.",
-               "Religious counselling on forgiveness and responsibility.",
-               "{He} asked about a local mosque community that is open and calm; gave two contacts.",
-               "Talked about what the group said about {his} family being unbelievers. {He} sees it differently now.",
-               "Read a text on justice together and discussed it; {he} disagreed with parts, calmly."],
+    "psy": [
+        "Session on sleep and stress; breathing exercise practised. {He} wants to continue.",
+        "Talked about the anger after the visit from the old friends. Better strategies than last month.",
+        "Short session; {he} reports fewer nightmares.",
+        "Went through what helps when the pressure rises at work. {He} tried the plan twice this week.",
+        "Talked about the custody years and the shame {he} still feels. {He} wants to keep coming.",
+    ],
+    "former": [
+        "Mentoring: told {him} how my own first year out went. {He} asked a lot about the loneliness.",
+        "Met for a walk. {He} talked about missing the feeling of being part of something.",
+        "Talked about how to answer old comrades who call {him} a traitor.",
+        "Went to the climbing hall together. Afterwards {he} talked about the first months without the group.",
+        "{He} asked how I dealt with my old tattoos and with people who still recognise me.",
+    ],
+    "expert": [
+        "Talked about how the group quoted scripture out of context. {He} wants to read more.",
+        "Religious counselling on forgiveness and responsibility.",
+        "{He} asked about a local mosque community that is open and calm; gave two contacts.",
+        "Talked about what the group said about {his} family being unbelievers. {He} sees it differently now.",
+        "Read a text on justice together and discussed it; {he} disagreed with parts, calmly.",
+    ],
 }

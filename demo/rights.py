@@ -15,17 +15,30 @@ def _supervisor(case: Case) -> User:
 
 def seed_data_protection(built: list[tuple[Case, list]]) -> None:
     for programme in Programme.objects.select_related("organisation"):
-        manager = User.objects.filter(organisation=programme.organisation, role_grants__role=Role.PROGRAMME_MANAGER).first()
+        manager = User.objects.filter(
+            organisation=programme.organisation, role_grants__role=Role.PROGRAMME_MANAGER
+        ).first()
         statutory = programme.sharing_policy == "statutory"
-        rights.retention_rules_set(actor=manager, programme=programme, closed_months=120 if statutory else 60,
-                                   not_taken_up_months=24 if statutory else 12)
+        rights.retention_rules_set(
+            actor=manager,
+            programme=programme,
+            closed_months=120 if statutory else 60,
+            not_taken_up_months=24 if statutory else 12,
+        )
     closed = [case for case, _phases in built if case.state == State.CLOSED]
     if len(closed) < 2:
         return
     restricted, held = closed[0], closed[1]
-    rights.restriction_set(actor=_supervisor(restricted), client=restricted.client,
-                           reason="The client contests the recorded reasons for closing the case; kept unchanged "
-                                  "until the review with the client is done.")
-    rights.legal_hold_place(actor=_supervisor(held), client=held.client, basis="criminal_proceedings",
-                            reason="Witness statement requested in pending proceedings (file 12 Js 345/25); "
-                                   "keep the record until the proceedings end.")
+    rights.restriction_set(
+        actor=_supervisor(restricted),
+        client=restricted.client,
+        reason="The client contests the recorded reasons for closing the case; kept unchanged "
+        "until the review with the client is done.",
+    )
+    rights.legal_hold_place(
+        actor=_supervisor(held),
+        client=held.client,
+        basis="criminal_proceedings",
+        reason="Witness statement requested in pending proceedings (file 12 Js 345/25); "
+        "keep the record until the proceedings end.",
+    )

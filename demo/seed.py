@@ -30,12 +30,21 @@ from vault.crypto import key_scope
 
 from . import content as C
 from .aftercare import seed_release_and_aftercare
-from .rights import seed_data_protection
 from .casework_network import seed_conferences_and_referrals
+from .rights import seed_data_protection
 from .sharing import seed_sharing
 
-TOKENS = {"S": State.SCREENING, "R": State.UNDER_REVIEW, "E": State.ENGAGEMENT, "A": State.ASSESSMENT,
-          "G": State.AGREEMENT, "W": State.ACTIVE, "P": State.SUSPENDED, "T": State.TRANSITION, "C": State.AFTERCARE}
+TOKENS = {
+    "S": State.SCREENING,
+    "R": State.UNDER_REVIEW,
+    "E": State.ENGAGEMENT,
+    "A": State.ASSESSMENT,
+    "G": State.AGREEMENT,
+    "W": State.ACTIVE,
+    "P": State.SUSPENDED,
+    "T": State.TRANSITION,
+    "C": State.AFTERCARE,
+}
 
 # Each case: team, setting, ideology, the path after the signal ("X:reason" closes), and extra traits.
 # Reasons are the neutral ones a programme report uses; a reopened case closes and starts again.
@@ -88,15 +97,42 @@ CASE_PLANS: list[tuple[str, str, str, str, dict]] = [
     ("Team Haft", "prison", "islamist", "S E A G W T C", {"released_to": "community"}),
     ("Team Haft", "prison", "right_wing", "S E A G W P", {}),
     ("Team Haft", "prison", "right_wing", "S E A G W T C X:distanced", {"min_age": 720, "released_to": "probation"}),
-    ("Team Haft", "prison", "islamist", "S E A G W T C X:partially_distanced", {"min_age": 660, "released_to": "community"}),
+    (
+        "Team Haft",
+        "prison",
+        "islamist",
+        "S E A G W T C X:partially_distanced",
+        {"min_age": 660, "released_to": "community"},
+    ),
     # Released long ago, so that the aftercare phases all have someone in them: high, tapering, on request.
-    ("Team Haft", "prison", "right_wing", "S E A G W T C", {"released_to": "probation", "current_days": 200, "min_age": 700}),
-    ("Team Haft", "prison", "islamist", "S E A G W T C", {"released_to": "community", "current_days": 430,
-                                                          "min_age": 900, "max_age": 950}),
-    ("Team Haft", "prison", "left_wing", "S E A G W T C", {"released_to": "probation", "current_days": 620,
-                                                           "min_age": 1000, "max_age": 1050}),
-    ("Team Haft", "prison", "right_wing", "S E A G W T C", {"released_to": "community", "current_days": 790,
-                                                            "min_age": 1180, "max_age": 1200}),
+    (
+        "Team Haft",
+        "prison",
+        "right_wing",
+        "S E A G W T C",
+        {"released_to": "probation", "current_days": 200, "min_age": 700},
+    ),
+    (
+        "Team Haft",
+        "prison",
+        "islamist",
+        "S E A G W T C",
+        {"released_to": "community", "current_days": 430, "min_age": 900, "max_age": 950},
+    ),
+    (
+        "Team Haft",
+        "prison",
+        "left_wing",
+        "S E A G W T C",
+        {"released_to": "probation", "current_days": 620, "min_age": 1000, "max_age": 1050},
+    ),
+    (
+        "Team Haft",
+        "prison",
+        "right_wing",
+        "S E A G W T C",
+        {"released_to": "community", "current_days": 790, "min_age": 1180, "max_age": 1200},
+    ),
 ]
 OTHER_CASE_PLANS = [
     (C.OTHER_TEAM, "community", "right_wing", "S E A G W", {}),
@@ -113,17 +149,47 @@ TANDEMS = {
 SUPERVISOR_OF = {"Team Nord": "sup.nord", "Team Süd": "sup.sued", "Team Haft": "sup.nord", C.OTHER_TEAM: "lb.sup"}
 
 # Days spent in a phase that has ended, and days so far in the phase a case is in now.
-PHASE_DAYS = {"signal": (2, 10), "screening": (5, 18), "under_review": (10, 30), "engagement": (30, 80),
-              "assessment": (21, 50), "agreement": (10, 25), "active": (120, 300), "suspended": (25, 60),
-              "transition": (45, 100), "aftercare": (100, 240), "closed": (60, 200)}
-CURRENT_DAYS = {"signal": (1, 12), "screening": (3, 12), "under_review": (5, 20), "engagement": (10, 60),
-                "assessment": (7, 40), "agreement": (8, 20), "active": (40, 330), "suspended": (10, 45),
-                "transition": (10, 70), "aftercare": (30, 220), "closed": (5, 300)}
+PHASE_DAYS = {
+    "signal": (2, 10),
+    "screening": (5, 18),
+    "under_review": (10, 30),
+    "engagement": (30, 80),
+    "assessment": (21, 50),
+    "agreement": (10, 25),
+    "active": (120, 300),
+    "suspended": (25, 60),
+    "transition": (45, 100),
+    "aftercare": (100, 240),
+    "closed": (60, 200),
+}
+CURRENT_DAYS = {
+    "signal": (1, 12),
+    "screening": (3, 12),
+    "under_review": (5, 20),
+    "engagement": (10, 60),
+    "assessment": (7, 40),
+    "agreement": (8, 20),
+    "active": (40, 330),
+    "suspended": (10, 45),
+    "transition": (10, 70),
+    "aftercare": (30, 220),
+    "closed": (5, 300),
+}
 MAX_AGE_DAYS = 725
 # Mean days between contacts: (first 90 days of the phase, afterwards).
-CONTACT_EVERY = {"signal": (0, 0), "screening": (7, 7), "under_review": (12, 12), "engagement": (5, 5),
-                 "assessment": (6, 6), "agreement": (6, 6), "active": (6, 12), "suspended": (25, 30),
-                 "transition": (5, 5), "aftercare": (7, 24), "closed": (0, 0)}
+CONTACT_EVERY = {
+    "signal": (0, 0),
+    "screening": (7, 7),
+    "under_review": (12, 12),
+    "engagement": (5, 5),
+    "assessment": (6, 6),
+    "agreement": (6, 6),
+    "active": (6, 12),
+    "suspended": (25, 30),
+    "transition": (5, 5),
+    "aftercare": (7, 24),
+    "closed": (0, 0),
+}
 
 
 @dataclass
@@ -180,10 +246,15 @@ class DemoBuilder:
         name, slug = org_spec
         org = organisation_create(name=name, slug=slug)
         programme = programme_create(
-            organisation=org, name=programme_name, target_group=C.TARGET_GROUP,
+            organisation=org,
+            name=programme_name,
+            target_group=C.TARGET_GROUP,
             ideologies=["right_wing", "islamist", "left_wing", "conspiracy", "mixed", "other"],
-            settings_served=["detention", "prison", "probation", "community"], voluntary=True, mandated=True,
-            sharing_policy="statutory" if statutory else "independent-ngo", contact_interval_days=14,
+            settings_served=["detention", "prison", "probation", "community"],
+            voluntary=True,
+            mandated=True,
+            sharing_policy="statutory" if statutory else "independent-ngo",
+            contact_interval_days=14,
         )
         self.programmes[programme_name] = programme
         self.topics[programme.pk] = dict(Topic.objects.filter(programme=programme).values_list("code", "pk"))
@@ -191,8 +262,15 @@ class DemoBuilder:
             self.teams[team_name] = team_create(programme=programme, name=team_name)
         for username, first, last, roles in staff:
             grants = [(role, self.teams[team] if team else None) for role, team in roles]
-            user = staff_create(username=username, password=None, organisation=org, roles=grants, first_name=first,
-                                last_name=last, email=f"{username}@{slug}.example")
+            user = staff_create(
+                username=username,
+                password=None,
+                organisation=org,
+                roles=grants,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@{slug}.example",
+            )
             # One shared demo password: hashed once, since each Argon2 hash takes most of a second.
             user.password = self.password_hash
             user.save(update_fields=["password"])
@@ -208,37 +286,67 @@ class DemoBuilder:
         phases = self._phases(path, traits)
         supervisor = self.staff[SUPERVISOR_OF[team_name]]
         female = rng.random() < 0.2
-        pron = ({"he": "she", "He": "She", "him": "her", "his": "her", "His": "Her"} if female else
-                {"he": "he", "He": "He", "him": "him", "his": "his", "His": "His"})
+        pron = (
+            {"he": "she", "He": "She", "him": "her", "his": "her", "His": "Her"}
+            if female
+            else {"he": "he", "He": "He", "him": "him", "his": "his", "His": "His"}
+        )
         given = rng.choice(C.GIVEN_FEMALE if female else C.GIVEN_MALE)
         starts, ends = rng.choice(C.FAMILY_PARTS)
         family = rng.choice(starts) + rng.choice(ends)
         born = self.today - dt.timedelta(days=rng.randint(17 * 365, 46 * 365))
-        identity = {"given_name": given, "family_name": family, "date_of_birth": born.isoformat(),
-                    "phone": f"+49 40 5550 {rng.randint(0, 9999):04d}"}
+        identity = {
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": born.isoformat(),
+            "phone": f"+49 40 5550 {rng.randint(0, 9999):04d}",
+        }
         if rng.random() < 0.3:
             identity["aliases"] = rng.choice(C.NICKNAMES)
         mandated = traits.get("mandated", False) or (setting == "probation" and rng.random() < 0.3)
         case = cases.enquiry_create(
-            actor=supervisor, programme=programme, team=team, identity=identity,
-            referral_source=self._referral(setting), setting=setting,
-            participation="mandated" if mandated else "voluntary", ideology=ideology,
-            legal_status={"detention": "pre_trial", "prison": "sentenced", "probation": "probation"}.get(setting, "none"),
-            security_relevant=traits.get("security", False), opened_on=phases[0].start,
+            actor=supervisor,
+            programme=programme,
+            team=team,
+            identity=identity,
+            referral_source=self._referral(setting),
+            setting=setting,
+            participation="mandated" if mandated else "voluntary",
+            ideology=ideology,
+            legal_status={"detention": "pre_trial", "prison": "sentenced", "probation": "probation"}.get(
+                setting, "none"
+            ),
+            security_relevant=traits.get("security", False),
+            opened_on=phases[0].start,
             signalled_at=self._at(phases[0].start, 8),
         )
         tandem = self._tandem(case, team_name, phases, traits)
-        ctx = {"case": case, "pron": pron, "setting": setting, "ideology": ideology, "tandem": tandem,
-               "traits": traits, "female": female,
-               "specialists": [self._specialist_join(case, phases, name, current) for name, current in specialists]}
+        ctx = {
+            "case": case,
+            "pron": pron,
+            "setting": setting,
+            "ideology": ideology,
+            "tandem": tandem,
+            "traits": traits,
+            "female": female,
+            "specialists": [self._specialist_join(case, phases, name, current) for name, current in specialists],
+        }
         for index, phase in enumerate(phases):
             if index:
                 actor = self._tandem_on(tandem, phase.start)[0] if tandem else supervisor
-                note = C.CLOSURE_NOTES.get(phase.reason, "") if phase.reason else C.TRANSITION_NOTES.get(phase.state, "")
+                note = (
+                    C.CLOSURE_NOTES.get(phase.reason, "") if phase.reason else C.TRANSITION_NOTES.get(phase.state, "")
+                )
                 if phases[index - 1].state == State.CLOSED:
                     note = "Client got in touch again; reopened."
-                cases.case_transition(actor=actor, case=case, to_state=phase.state, closure_reason=phase.reason,
-                                      note=note if rng.random() < 0.7 else "", at=self._at(phase.start, 8, index))
+                cases.case_transition(
+                    actor=actor,
+                    case=case,
+                    to_state=phase.state,
+                    closure_reason=phase.reason,
+                    note=note if rng.random() < 0.7 else "",
+                    at=self._at(phase.start, 8, index),
+                )
             self._phase_events(ctx, phases, index)
             if phase.state != State.CLOSED:
                 self._contacts(ctx, phase, last=index == len(phases) - 1)
@@ -288,7 +396,9 @@ class DemoBuilder:
 
     # --- the tandem and specialists ------------------------------------------------------------
 
-    def _tandem(self, case: Case, team_name: str, phases: list[Phase], traits: dict) -> list[tuple[dt.date, User, User | None]]:
+    def _tandem(
+        self, case: Case, team_name: str, phases: list[Phase], traits: dict
+    ) -> list[tuple[dt.date, User, User | None]]:
         worked = {State.ENGAGEMENT, State.ASSESSMENT, State.AGREEMENT, State.ACTIVE, State.TRANSITION, State.AFTERCARE}
         states = {p.state for p in phases}
         if len(phases) == 1:
@@ -308,7 +418,9 @@ class DemoBuilder:
             # The co-worker changes halfway through active work; the newcomer takes over the role.
             active = next(p for p in phases if p.state == State.ACTIVE)
             when = active.start + (active.end - active.start) / 2
-            newcomer = next(self.staff[n] for pair in options for n in pair if self.staff[n] not in (manager, co_worker))
+            newcomer = next(
+                self.staff[n] for pair in options for n in pair if self.staff[n] not in (manager, co_worker)
+            )
             cases.assignment_add(actor=supervisor, case=case, staff=newcomer, role="co_worker", starts_on=when)
             timeline.append((when, manager, newcomer))
         return timeline
@@ -323,12 +435,16 @@ class DemoBuilder:
 
     def _specialist_plan(self) -> dict[int, list[tuple[str, bool]]]:
         """Which cases each specialist joins: a few now (for a limited time), a few in the past."""
-        fits = {"psy": lambda ideology: True, "former": lambda ideology: ideology in ("right_wing", "left_wing", "mixed"),
-                "expert": lambda ideology: ideology == "islamist"}
+        fits = {
+            "psy": lambda ideology: True,
+            "former": lambda ideology: ideology in ("right_wing", "left_wing", "mixed"),
+            "expert": lambda ideology: ideology == "islamist",
+        }
         plan: dict[int, list[tuple[str, bool]]] = {}
         for username, fit in fits.items():
-            candidates = [i for i, (_t, _s, ideology, path, _x) in enumerate(CASE_PLANS)
-                          if fit(ideology) and "W" in path.split()]
+            candidates = [
+                i for i, (_t, _s, ideology, path, _x) in enumerate(CASE_PLANS) if fit(ideology) and "W" in path.split()
+            ]
             self.rng.shuffle(candidates)
             current = [i for i in candidates if not CASE_PLANS[i][3].split()[-1].startswith("X:")][:4]
             past = [i for i in candidates if i not in current][:3]
@@ -345,13 +461,22 @@ class DemoBuilder:
             end = today + dt.timedelta(days=rng.randint(30, 120))
         else:
             closing = next((p.start for p in phases if p.state == State.CLOSED), today)
-            end = min(start + dt.timedelta(days=rng.randint(60, 150)), closing - dt.timedelta(days=1),
-                      today - dt.timedelta(days=5))
+            end = min(
+                start + dt.timedelta(days=rng.randint(60, 150)),
+                closing - dt.timedelta(days=1),
+                today - dt.timedelta(days=5),
+            )
         start = min(start, end)
         specialist = self.staff[username]
-        cases.assignment_add(actor=self.staff[SUPERVISOR_OF[case.team.name]], case=case, staff=specialist,
-                             role=C.SPECIALIST_ROLES[username], starts_on=start, ends_on=end,
-                             task=rng.choice(C.SPECIALIST_TASKS[username]))
+        cases.assignment_add(
+            actor=self.staff[SUPERVISOR_OF[case.team.name]],
+            case=case,
+            staff=specialist,
+            role=C.SPECIALIST_ROLES[username],
+            starts_on=start,
+            ends_on=end,
+            task=rng.choice(C.SPECIALIST_TASKS[username]),
+        )
         return specialist, username, start, min(end, today)
 
     def _specialist_contacts(self, ctx: dict, phase: Phase) -> None:
@@ -362,17 +487,33 @@ class DemoBuilder:
             while day < min(end, phase.end):
                 if day.weekday() < 5:
                     in_custody = ctx["setting"] in ("prison", "detention") and phase.state != State.AFTERCARE
-                    self._record(case, day, specialist, "prison_visit" if in_custody else "face_to_face", ["client"],
-                                 [topic], self._fill(rng.choice(C.SPECIALIST_NOTES[username]), ctx), phase.state)
+                    self._record(
+                        case,
+                        day,
+                        specialist,
+                        "prison_visit" if in_custody else "face_to_face",
+                        ["client"],
+                        [topic],
+                        self._fill(rng.choice(C.SPECIALIST_NOTES[username]), ctx),
+                        phase.state,
+                    )
                 day += dt.timedelta(days=max(7, round(rng.gauss(18, 5))))
 
     def _exclusion(self, built) -> None:
         """A conflict of interest: a practitioner knows a client's family privately and is kept away."""
         staff = self.staff["pr.sued"]
         for case, _phases in built:
-            if case.team.name == "Team Süd" and not case.assignments.filter(staff=staff).exists() and case.state == State.ACTIVE:
-                cases.client_exclusion_add(actor=self.staff["sup.sued"], client=case.client, staff=staff,
-                                           reason="Knows the client's family privately.")
+            if (
+                case.team.name == "Team Süd"
+                and not case.assignments.filter(staff=staff).exists()
+                and case.state == State.ACTIVE
+            ):
+                cases.client_exclusion_add(
+                    actor=self.staff["sup.sued"],
+                    client=case.client,
+                    staff=staff,
+                    reason="Knows the client's family privately.",
+                )
                 return
 
     # --- contacts ------------------------------------------------------------------------------
@@ -381,11 +522,29 @@ class DemoBuilder:
         rng, case = self.rng, ctx["case"]
         if phase.state == State.SIGNAL:
             if rng.random() < 0.6:
-                day = min(phase.start + dt.timedelta(days=rng.randint(0, 2)), phase.end - dt.timedelta(days=1), self.today)
-                who = ["professionals"] if case.referral_source in ("prison", "probation", "police", "school") else ["relatives"]
-                author = self._tandem_on(ctx["tandem"], day)[0] if ctx["tandem"] else self.staff[SUPERVISOR_OF[case.team.name]]
-                self._record(case, day, author, "phone", who, ["family" if who == ["relatives"] else "legal"],
-                             self._fill(rng.choice(C.SIGNAL_NOTES), ctx), phase.state)
+                day = min(
+                    phase.start + dt.timedelta(days=rng.randint(0, 2)), phase.end - dt.timedelta(days=1), self.today
+                )
+                who = (
+                    ["professionals"]
+                    if case.referral_source in ("prison", "probation", "police", "school")
+                    else ["relatives"]
+                )
+                author = (
+                    self._tandem_on(ctx["tandem"], day)[0]
+                    if ctx["tandem"]
+                    else self.staff[SUPERVISOR_OF[case.team.name]]
+                )
+                self._record(
+                    case,
+                    day,
+                    author,
+                    "phone",
+                    who,
+                    ["family" if who == ["relatives"] else "legal"],
+                    self._fill(rng.choice(C.SIGNAL_NOTES), ctx),
+                    phase.state,
+                )
             return
         early, later = CONTACT_EVERY[phase.state]
         stop = phase.end
@@ -437,27 +596,56 @@ class DemoBuilder:
         follow = self._fill(rng.choice(C.FOLLOW_UPS), ctx)
         if follow:
             note = f"{note} {follow}"
-        manager, co_worker = self._tandem_on(ctx["tandem"], day) if ctx["tandem"] else (self.staff[SUPERVISOR_OF[case.team.name]], None)
+        manager, co_worker = (
+            self._tandem_on(ctx["tandem"], day) if ctx["tandem"] else (self.staff[SUPERVISOR_OF[case.team.name]], None)
+        )
         author = co_worker if co_worker and rng.random() < 0.4 else manager
         self._record(case, day, author, kind, participants, chosen, note, state)
 
-    def _record(self, case: Case, day: dt.date, author: User, kind: str, participants: list[str], topic_codes: list[str],
-                note: str, state: str) -> Contact:
+    def _record(
+        self,
+        case: Case,
+        day: dt.date,
+        author: User,
+        kind: str,
+        participants: list[str],
+        topic_codes: list[str],
+        note: str,
+        state: str,
+    ) -> Contact:
         rng = self.rng
-        minutes = {"phone": (10, 35, 5), "prison_visit": (60, 120, 15), "home_visit": (60, 120, 15),
-                   "online": (30, 60, 15), "group": (90, 150, 30), "face_to_face": (45, 90, 15)}[kind]
+        minutes = {
+            "phone": (10, 35, 5),
+            "prison_visit": (60, 120, 15),
+            "home_visit": (60, 120, 15),
+            "online": (30, 60, 15),
+            "group": (90, 150, 30),
+            "face_to_face": (45, 90, 15),
+        }[kind]
         duration = rng.randrange(minutes[0], minutes[1] + 1, minutes[2])
         when = self._at(day, rng.randint(9, 17), rng.choice((0, 15, 30, 45)))
         topic_ids = [self.topics[case.programme_id][code] for code in topic_codes]
-        contact = cases.contact_record(actor=author, case=case, occurred_at=when, duration_minutes=duration, kind=kind,
-                                       participants=participants, topic_ids=topic_ids, note=note)
+        contact = cases.contact_record(
+            actor=author,
+            case=case,
+            occurred_at=when,
+            duration_minutes=duration,
+            kind=kind,
+            participants=participants,
+            topic_ids=topic_ids,
+            note=note,
+        )
         self.stats.contacts += 1
         return contact
 
     def _fill(self, template: str, ctx: dict) -> str:
         rng = self.rng
-        return template.format(**ctx["pron"], work=rng.choice(C.WORKPLACES), relative=rng.choice(C.RELATIVES),
-                               weekday=rng.choice(C.WEEKDAYS))
+        return template.format(
+            **ctx["pron"],
+            work=rng.choice(C.WORKPLACES),
+            relative=rng.choice(C.RELATIVES),
+            weekday=rng.choice(C.WEEKDAYS),
+        )
 
     # --- agreement, plan, attributes -----------------------------------------------------------
 
@@ -465,17 +653,28 @@ class DemoBuilder:
         phase, case, rng = phases[index], ctx["case"], self.rng
         last = index == len(phases) - 1
         actor = self._tandem_on(ctx["tandem"], phase.start)[0] if ctx["tandem"] else None
-        if phase.state == State.ASSESSMENT and last and (self.today - phase.start).days > 14 and not case.needs.exists():
+        if (
+            phase.state == State.ASSESSMENT
+            and last
+            and (self.today - phase.start).days > 14
+            and not case.needs.exists()
+        ):
             self._plan(ctx, phases, phase.start + dt.timedelta(days=10), draft=True)
         if phase.state == State.AGREEMENT:
-            level = (rng.choices(["moderate", "high"], [40, 60]) if case.security_relevant
-                     else rng.choices(["low", "moderate", "high"], [40, 45, 15]))[0]
+            level = (
+                rng.choices(["moderate", "high"], [40, 60])
+                if case.security_relevant
+                else rng.choices(["low", "moderate", "high"], [40, 45, 15])
+            )[0]
             if case.risk_level != "not_assessed":
                 level = {"high": "moderate", "moderate": "low", "low": "low"}[case.risk_level]  # reassessed
             cases.case_attributes_update(actor=actor, case=case, risk_level=level)
             agreed = phase.start + dt.timedelta(days=rng.randint(3, 9))
-            if (agreed < self.today and case.agreement_revisions.count() < 3
-                    and not (last and (self.today - phase.start).days < 10)):
+            if (
+                agreed < self.today
+                and case.agreement_revisions.count() < 3
+                and not (last and (self.today - phase.start).days < 10)
+            ):
                 self._revise(ctx, actor, agreed)
             if not case.needs.exists():
                 self._plan(ctx, phases, phase.start + dt.timedelta(days=2), draft=False)
@@ -486,8 +685,12 @@ class DemoBuilder:
                 day += dt.timedelta(days=rng.randint(120, 200))
         if phase.state == State.AFTERCARE and ctx["traits"].get("released_to"):
             released = ctx["traits"]["released_to"]
-            cases.case_attributes_update(actor=actor, case=case, setting=released,
-                                         legal_status="probation" if released == "probation" else "none")
+            cases.case_attributes_update(
+                actor=actor,
+                case=case,
+                setting=released,
+                legal_status="probation" if released == "probation" else "none",
+            )
             ctx["setting"] = released
 
     def _revise(self, ctx: dict, actor: User, agreed_on: dt.date) -> AgreementRevision:
@@ -499,9 +702,14 @@ class DemoBuilder:
             kept = [line.removeprefix("- ") for line in current.objectives.splitlines()][: rng.choice((1, 2))]
             objectives = kept + [o for o in rng.sample(C.OBJECTIVES, 3) if o not in kept][:1]
         revision = planning.agreement_revise(
-            actor=actor, case=case, objectives="\n".join(f"- {o}" for o in objectives),
-            commitments=" ".join(rng.sample(C.COMMITMENTS, 2)), agreed_on=agreed_on,
-            confirmation=rng.choice(C.CONFIRMATIONS), base_number=current.number if current else None)
+            actor=actor,
+            case=case,
+            objectives="\n".join(f"- {o}" for o in objectives),
+            commitments=" ".join(rng.sample(C.COMMITMENTS, 2)),
+            agreed_on=agreed_on,
+            confirmation=rng.choice(C.CONFIRMATIONS),
+            base_number=current.number if current else None,
+        )
         self.stats.revisions += 1
         return revision
 
@@ -509,7 +717,9 @@ class DemoBuilder:
         rng, case, today = self.rng, ctx["case"], self.today
         actor = self._tandem_on(ctx["tandem"], on)[0]
         created = self._at(min(on, today), 14)
-        domains = ["ideological", "functional"] + rng.sample(["social", "mental_health", "functional", "social"], rng.randint(0, 2))
+        domains = ["ideological", "functional"] + rng.sample(
+            ["social", "mental_health", "functional", "social"], rng.randint(0, 2)
+        )
         if case.security_relevant or rng.random() < 0.15:
             domains.append("security")
         if draft:
@@ -529,9 +739,13 @@ class DemoBuilder:
             statuses = []
             for goal_text, services in goals[: rng.choice((1, 2, 2))]:
                 target = on + dt.timedelta(days=rng.randint(30, 300))
-                goal = planning.goal_add(actor=actor, need=need, description=self._fill(goal_text, ctx),
-                                         owner=rng.choice(["client", "client_and_tandem", "client_and_tandem", "tandem"]),
-                                         target_date=target)
+                goal = planning.goal_add(
+                    actor=actor,
+                    need=need,
+                    description=self._fill(goal_text, ctx),
+                    owner=rng.choice(["client", "client_and_tandem", "client_and_tandem", "tandem"]),
+                    target_date=target,
+                )
                 status = self._goal_status(target, draft, distanced, final.state == State.CLOSED)
                 if status != "planned":
                     planning.goal_status_set(actor=actor, goal=goal, status=status)
@@ -541,8 +755,15 @@ class DemoBuilder:
                 for kind, name, provider, provider_name in services:
                     if rng.random() < 0.15:
                         continue
-                    service = planning.service_add(actor=actor, goal=goal, kind=kind, name=name, provider=provider,
-                                                   provider_name=provider_name, status=self._service_status(status, provider))
+                    service = planning.service_add(
+                        actor=actor,
+                        goal=goal,
+                        kind=kind,
+                        name=name,
+                        provider=provider,
+                        provider_name=provider_name,
+                        status=self._service_status(status, provider),
+                    )
                     Service.objects.filter(pk=service.pk).update(created_at=created)
                     self.stats.services += 1
             if statuses and all(s == "achieved" for s in statuses):
@@ -557,7 +778,9 @@ class DemoBuilder:
         if target < self.today:
             if closed:
                 return rng.choices(["achieved", "partly_achieved", "dropped"], [50, 30, 20])[0]
-            return rng.choices(["achieved", "partly_achieved", "in_progress", "dropped", "planned"], [45, 15, 25, 10, 5])[0]
+            return rng.choices(
+                ["achieved", "partly_achieved", "in_progress", "dropped", "planned"], [45, 15, 25, 10, 5]
+            )[0]
         return rng.choices(["in_progress", "planned"], [60, 40])[0]
 
     def _service_status(self, goal_status: str, provider: str) -> str:

@@ -53,33 +53,92 @@ SIZES: dict[str, tuple[int, int]] = {
 }
 ORGANISATION = ("Netzwerk Ausstieg (synthetic national network)", "synthetic-national")
 HELPLINE = "Nationale Ausstiegshotline"
-HELPLINE_TEAMS = [("Hotline Nord", "community"), ("Hotline Ost", "community"), ("Hotline Süd", "probation"),
-                  ("Hotline West", "community"), ("Hotline Mitte", "probation"), ("Hotline Haft", "prison")]
+HELPLINE_TEAMS = [
+    ("Hotline Nord", "community"),
+    ("Hotline Ost", "community"),
+    ("Hotline Süd", "probation"),
+    ("Hotline West", "community"),
+    ("Hotline Mitte", "probation"),
+    ("Hotline Haft", "prison"),
+]
 PARTNERS = 40
 PRACTITIONERS_PER_TEAM = 3
 USERNAME = "staff{:04d}"
 YEARS = 10
 LONG_SHARE = 0.01  # cases with a long timeline (500+ contacts at full size)
 
-TOKENS = {"S": State.SCREENING, "R": State.UNDER_REVIEW, "E": State.ENGAGEMENT, "A": State.ASSESSMENT,
-          "G": State.AGREEMENT, "W": State.ACTIVE, "P": State.SUSPENDED, "T": State.TRANSITION, "C": State.AFTERCARE}
+TOKENS = {
+    "S": State.SCREENING,
+    "R": State.UNDER_REVIEW,
+    "E": State.ENGAGEMENT,
+    "A": State.ASSESSMENT,
+    "G": State.AGREEMENT,
+    "W": State.ACTIVE,
+    "P": State.SUSPENDED,
+    "T": State.TRANSITION,
+    "C": State.AFTERCARE,
+}
 # The path after the signal ("X:reason" closes) and its weight; T (release) only in custody settings.
 PATHS: list[tuple[str, int]] = [
-    ("", 3), ("S", 3), ("S R", 2), ("S E", 5), ("S E A", 5), ("S E A G", 3), ("S E A G W", 16),
-    ("S E A G W P", 3), ("S E A G W P W", 3), ("S E A G W T", 4), ("S E A G W T C", 4), ("S E A G W C", 6),
-    ("S X:not_accepted", 3), ("S X:referred_on", 3), ("S R X:not_accepted", 1), ("S E X:declined_by_client", 3),
-    ("S E A G W X:ended_by_client", 5), ("S E A G W C X:distanced", 10), ("S E A G W C X:partially_distanced", 6),
-    ("S E A G W X:mandate_ended", 2), ("S E A G W X:relocated", 2), ("S E A G W T C X:distanced", 3),
-    ("S E A G W X:reoffended", 1), ("S E A G W C X:distanced E A G W", 2),
+    ("", 3),
+    ("S", 3),
+    ("S R", 2),
+    ("S E", 5),
+    ("S E A", 5),
+    ("S E A G", 3),
+    ("S E A G W", 16),
+    ("S E A G W P", 3),
+    ("S E A G W P W", 3),
+    ("S E A G W T", 4),
+    ("S E A G W T C", 4),
+    ("S E A G W C", 6),
+    ("S X:not_accepted", 3),
+    ("S X:referred_on", 3),
+    ("S R X:not_accepted", 1),
+    ("S E X:declined_by_client", 3),
+    ("S E A G W X:ended_by_client", 5),
+    ("S E A G W C X:distanced", 10),
+    ("S E A G W C X:partially_distanced", 6),
+    ("S E A G W X:mandate_ended", 2),
+    ("S E A G W X:relocated", 2),
+    ("S E A G W T C X:distanced", 3),
+    ("S E A G W X:reoffended", 1),
+    ("S E A G W C X:distanced E A G W", 2),
 ]
 LONG_PATHS = ["S E A G W", "S E A G W C", "S E A G W P W"]
-PHASE_DAYS = {"signal": (2, 10), "screening": (5, 18), "under_review": (10, 30), "engagement": (30, 80),
-              "assessment": (21, 50), "agreement": (10, 25), "active": (120, 600), "suspended": (25, 60),
-              "transition": (45, 100), "aftercare": (100, 400), "closed": (60, 200)}
-WORKED = {State.SCREENING, State.UNDER_REVIEW, State.ENGAGEMENT, State.ASSESSMENT, State.AGREEMENT, State.ACTIVE,
-          State.SUSPENDED, State.TRANSITION, State.AFTERCARE}
-TANDEM_STATES = {State.ENGAGEMENT, State.ASSESSMENT, State.AGREEMENT, State.ACTIVE, State.SUSPENDED,
-                 State.TRANSITION, State.AFTERCARE}
+PHASE_DAYS = {
+    "signal": (2, 10),
+    "screening": (5, 18),
+    "under_review": (10, 30),
+    "engagement": (30, 80),
+    "assessment": (21, 50),
+    "agreement": (10, 25),
+    "active": (120, 600),
+    "suspended": (25, 60),
+    "transition": (45, 100),
+    "aftercare": (100, 400),
+    "closed": (60, 200),
+}
+WORKED = {
+    State.SCREENING,
+    State.UNDER_REVIEW,
+    State.ENGAGEMENT,
+    State.ASSESSMENT,
+    State.AGREEMENT,
+    State.ACTIVE,
+    State.SUSPENDED,
+    State.TRANSITION,
+    State.AFTERCARE,
+}
+TANDEM_STATES = {
+    State.ENGAGEMENT,
+    State.ASSESSMENT,
+    State.AGREEMENT,
+    State.ACTIVE,
+    State.SUSPENDED,
+    State.TRANSITION,
+    State.AFTERCARE,
+}
 CUSTODY = ("prison", "detention")
 IDEOLOGIES = (["right_wing", "islamist", "left_wing", "conspiracy", "mixed", "other"], [38, 30, 8, 14, 6, 4])
 REFERRALS = {
@@ -249,14 +308,24 @@ def network_create(seed: int) -> None:
     """The organisation, the helpline and partner programmes, their teams and staff, with demo sign-in."""
     rng = random.Random(f"network-{seed}")  # nosec B311 # reproducible synthetic data, not a secret
     org = organisation_create(name=ORGANISATION[0], slug=ORGANISATION[1])
-    common = dict(target_group=C.TARGET_GROUP, ideologies=IDEOLOGIES[0],
-                  settings_served=["detention", "prison", "probation", "community"], voluntary=True, mandated=True,
-                  contact_interval_days=14)
-    programmes = [(programme_create(organisation=org, name=HELPLINE, sharing_policy="independent-ngo", **common),
-                   HELPLINE_TEAMS)]
+    common = dict(
+        target_group=C.TARGET_GROUP,
+        ideologies=IDEOLOGIES[0],
+        settings_served=["detention", "prison", "probation", "community"],
+        voluntary=True,
+        mandated=True,
+        contact_interval_days=14,
+    )
+    programmes = [
+        (programme_create(organisation=org, name=HELPLINE, sharing_policy="independent-ngo", **common), HELPLINE_TEAMS)
+    ]
     for region in _region_names(rng, PARTNERS):
-        programme = programme_create(organisation=org, name=f"Ausstiegsbegleitung {region}",
-                                     sharing_policy=rng.choice(["independent-ngo", "statutory"]), **common)
+        programme = programme_create(
+            organisation=org,
+            name=f"Ausstiegsbegleitung {region}",
+            sharing_policy=rng.choice(["independent-ngo", "statutory"]),
+            **common,
+        )
         programmes.append((programme, [(f"{region} Gemeinde", "community"), (f"{region} Haft", "prison")]))
     users: list[tuple[User, list[tuple[str, Team | None]]]] = []
     password = make_password(C.DEMO_PASSWORD)  # hashed once: every synthetic account shares the demo password
@@ -264,8 +333,20 @@ def network_create(seed: int) -> None:
     def person(roles: list[tuple[str, Team | None]], is_staff: bool = False) -> None:
         username = USERNAME.format(len(users) + 1)
         given, family, _female = _person(rng)
-        users.append((User(username=username, password=password, organisation=org, first_name=given,
-                           last_name=family, email=f"{username}@{ORGANISATION[1]}.example", is_staff=is_staff), roles))
+        users.append(
+            (
+                User(
+                    username=username,
+                    password=password,
+                    organisation=org,
+                    first_name=given,
+                    last_name=family,
+                    email=f"{username}@{ORGANISATION[1]}.example",
+                    is_staff=is_staff,
+                ),
+                roles,
+            )
+        )
 
     all_teams: list[Team] = []
     for programme, team_specs in programmes:
@@ -287,11 +368,18 @@ def network_create(seed: int) -> None:
         raise AlreadyPopulated(f"Usernames of the synthetic network are taken already: {', '.join(sorted(taken)[:5])}…")
     User.objects.bulk_create([u for u, _r in users], batch_size=500)
     saved = {u.username: u for u in User.objects.filter(username__in=[u.username for u, _r in users])}
-    RoleGrant.objects.bulk_create([RoleGrant(user=saved[u.username], role=role, team=team)
-                                   for u, roles in users for role, team in roles], batch_size=1000)
+    RoleGrant.objects.bulk_create(
+        [RoleGrant(user=saved[u.username], role=role, team=team) for u, roles in users for role, team in roles],
+        batch_size=1000,
+    )
     # Pre-enrolled second factor with the documented demo secret (`manage.py demo_totp` prints the code).
-    TOTPDevice.objects.bulk_create([TOTPDevice(user=user, name="authenticator", key=hex_key(C.DEMO_TOTP_SECRET),
-                                               confirmed=True) for user in saved.values()], batch_size=1000)
+    TOTPDevice.objects.bulk_create(
+        [
+            TOTPDevice(user=user, name="authenticator", key=hex_key(C.DEMO_TOTP_SECRET), confirmed=True)
+            for user in saved.values()
+        ],
+        batch_size=1000,
+    )
 
 
 def network_load() -> Network | None:
@@ -300,14 +388,18 @@ def network_load() -> Network | None:
         return None
     grants = list(RoleGrant.objects.filter(user__organisation=org).select_related("user").order_by("user__username"))
     teams: list[TeamInfo] = []
-    for team in Team.objects.filter(programme__organisation=org).select_related("programme").order_by("programme_id", "pk"):
+    for team in (
+        Team.objects.filter(programme__organisation=org).select_related("programme").order_by("programme_id", "pk")
+    ):
         setting = dict(HELPLINE_TEAMS).get(team.name) or ("prison" if team.name.endswith("Haft") else "community")
         practitioners = [g.user_id for g in grants if g.team_id == team.pk and g.role == Role.PRACTITIONER]
         supervisors = [g.user_id for g in grants if g.team_id == team.pk and g.role == Role.SUPERVISOR]
         if len(practitioners) >= 2 and supervisors:
             teams.append(TeamInfo(team.pk, team.programme_id, setting, supervisors[0], practitioners))
     topics: dict[int, dict[str, int]] = {}
-    for pk, programme_id, code in Topic.objects.filter(programme__organisation=org, active=True).values_list("pk", "programme_id", "code"):
+    for pk, programme_id, code in Topic.objects.filter(programme__organisation=org, active=True).values_list(
+        "pk", "programme_id", "code"
+    ):
         topics.setdefault(programme_id, {})[code] = pk
     staff: dict[str, dict] = {}
     for grant in grants:
@@ -321,16 +413,66 @@ def network_load() -> Network | None:
 
 TABLES: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
     "key": (ClientKey, ("client_id", "wrapped", "master_key_id", "created_at", "destroyed_at")),
-    "client": (Client, ("id", "organisation_id", "pseudonym", "given_name", "family_name", "aliases", "date_of_birth",
-                        "phone", "email", "address", "created_at", "erased_at", "restricted_at")),
+    "client": (
+        Client,
+        (
+            "id",
+            "organisation_id",
+            "pseudonym",
+            "given_name",
+            "family_name",
+            "aliases",
+            "date_of_birth",
+            "phone",
+            "email",
+            "address",
+            "created_at",
+            "erased_at",
+            "restricted_at",
+        ),
+    ),
     "name": (ClientName, ("client_id", "digest")),
-    "case": (Case, ("id", "client_id", "programme_id", "team_id", "state", "closure_reason", "referral_source",
-                    "setting", "participation", "ideology", "legal_status", "risk_level", "security_relevant",
-                    "opened_on", "state_changed_at", "last_contact_at", "version")),
-    "transition": (CaseTransition, ("id", "case_id", "from_state", "to_state", "closure_reason", "at", "by_id", "note")),
+    "case": (
+        Case,
+        (
+            "id",
+            "client_id",
+            "programme_id",
+            "team_id",
+            "state",
+            "closure_reason",
+            "referral_source",
+            "setting",
+            "participation",
+            "ideology",
+            "legal_status",
+            "risk_level",
+            "security_relevant",
+            "opened_on",
+            "state_changed_at",
+            "last_contact_at",
+            "version",
+        ),
+    ),
+    "transition": (
+        CaseTransition,
+        ("id", "case_id", "from_state", "to_state", "closure_reason", "at", "by_id", "note"),
+    ),
     "assignment": (CaseAssignment, ("case_id", "staff_id", "role", "starts_on", "ends_on", "task")),
-    "contact": (Contact, ("id", "case_id", "occurred_at", "duration_minutes", "kind", "participants", "note",
-                          "recorded_by_id", "recorded_at")),
+    "contact": (
+        Contact,
+        (
+            "id",
+            "case_id",
+            "occurred_at",
+            "duration_minutes",
+            "kind",
+            "participants",
+            "note",
+            "recorded_by_id",
+            "recorded_at",
+        ),
+    ),
     "topic": (Contact.topics.through, ("contact_id", "topic_id")),
 }
 ORDER = ("key", "client", "name", "case", "transition", "assignment", "contact", "topic")
@@ -349,7 +491,9 @@ def _table_columns(model: type[models.Model], attnames: tuple[str, ...]) -> tupl
         if not f.has_default() and not f.null:
             raise RuntimeError(f"{model._meta.label}.{f.name} has no default; the synthetic generator must set it")
         extra.append(f)
-    return [by_attname[a].column for a in attnames] + [f.column for f in extra], [by_attname[a] for a in attnames] + extra
+    return [by_attname[a].column for a in attnames] + [f.column for f in extra], [
+        by_attname[a] for a in attnames
+    ] + extra
 
 
 def _converter(f: models.Field, vendor: str) -> Callable | None:
@@ -361,8 +505,11 @@ def _converter(f: models.Field, vendor: str) -> Callable | None:
     if kind == "UUIDField":
         return lambda v: None if v is None else v.hex
     if kind == "DateTimeField":
-        return lambda v: None if v is None else str((v if v.tzinfo is dt.timezone.utc else v.astimezone(dt.timezone.utc))
-                                                    .replace(tzinfo=None))
+        return lambda v: (
+            None
+            if v is None
+            else str((v if v.tzinfo is dt.UTC else v.astimezone(dt.UTC)).replace(tzinfo=None))
+        )
     if kind == "DateField":
         return lambda v: None if v is None else v.isoformat()
     if kind == "BooleanField":
@@ -381,7 +528,7 @@ class _Rows:
             _columns, fields = _table_columns(model, attnames)
             self.convert[name] = [(i, c) for i, f in enumerate(fields[: len(attnames)]) if (c := _converter(f, vendor))]
             extra = []
-            for f in fields[len(attnames):]:
+            for f in fields[len(attnames) :]:
                 value = f.get_default()
                 conv = _converter(f, vendor)
                 extra.append(conv(value) if conv and value is not None else value)
@@ -405,8 +552,14 @@ class _Ids:
     def _next(self) -> int:
         self.counter += 1
         c = self.counter
-        return ((self.prefix << 80) | (0x7 << 76) | (((c >> 12) & 0xFFF) << 64) | (0b10 << 62) | ((c & 0xFFF) << 50)
-                | secrets.randbits(50))
+        return (
+            (self.prefix << 80)
+            | (0x7 << 76)
+            | (((c >> 12) & 0xFFF) << 64)
+            | (0b10 << 62)
+            | ((c & 0xFFF) << 50)
+            | secrets.randbits(50)
+        )
 
     def __call__(self) -> uuid.UUID:
         return uuid.UUID(int=self._next())
@@ -418,8 +571,16 @@ class _Ids:
 
 
 _STATE: dict = {}
-PARTICIPANTS = {p: json.dumps(list(p)) for p in [("client",), ("relatives",), ("client", "others"), ("client", "relatives"),
-                                                 ("client", "relatives", "professionals")]}
+PARTICIPANTS = {
+    p: json.dumps(list(p))
+    for p in [
+        ("client",),
+        ("relatives",),
+        ("client", "others"),
+        ("client", "relatives"),
+        ("client", "relatives", "professionals"),
+    ]
+}
 
 
 class _Clock:
@@ -434,7 +595,7 @@ class _Clock:
         date = dt.date.fromordinal(day)
         if offset is None:
             offset = self.offsets[day] = dt.datetime.combine(date, dt.time(12), self.tz).utcoffset()
-        return dt.datetime(date.year, date.month, date.day, hour, minute, tzinfo=dt.timezone.utc) - offset
+        return dt.datetime(date.year, date.month, date.day, hour, minute, tzinfo=dt.UTC) - offset
 
 
 def _notes(rng: random.Random) -> dict[tuple[str, bool], list[str]]:
@@ -442,41 +603,78 @@ def _notes(rng: random.Random) -> dict[tuple[str, bool], list[str]]:
     pools: dict[tuple[str, bool], list[str]] = {}
     everything = [t for templates in C.NOTES.values() for t in templates]
     for female in (False, True):
-        pron = ({"he": "she", "He": "She", "him": "her", "his": "her", "His": "Her"} if female else
-                {"he": "he", "He": "He", "him": "him", "his": "his", "His": "His"})
+        pron = (
+            {"he": "she", "He": "She", "him": "her", "his": "her", "His": "Her"}
+            if female
+            else {"he": "he", "He": "He", "him": "him", "his": "his", "His": "His"}
+        )
 
         def fill(template: str) -> str:
-            return template.format(**pron, work=rng.choice(C.WORKPLACES), relative=rng.choice(C.RELATIVES),
-                                   weekday=rng.choice(C.WEEKDAYS))
+            return template.format(
+                **pron, work=rng.choice(C.WORKPLACES), relative=rng.choice(C.RELATIVES), weekday=rng.choice(C.WEEKDAYS)
+            )
 
-        for topic, templates in list(C.NOTES.items()) + [("_suspended", C.SUSPENDED_NOTES), ("_group", C.GROUP_NOTES),
-                                                         ("_conference", C.CONFERENCE_NOTES)]:
+        for topic, templates in list(C.NOTES.items()) + [
+            ("_suspended", C.SUSPENDED_NOTES),
+            ("_group", C.GROUP_NOTES),
+            ("_conference", C.CONFERENCE_NOTES),
+        ]:
             pool = []
             for _ in range(60):
                 shape = rng.random()
                 if shape < 0.2:
                     text = fill(rng.choice(templates))
                 elif shape < 0.9:
-                    text = " ".join([fill(rng.choice(templates))] + [fill(t) for t in rng.sample(everything, rng.randint(1, 3))]
-                                    + [fill(rng.choice(C.FOLLOW_UPS))]).strip()
+                    text = " ".join(
+                        [fill(rng.choice(templates))]
+                        + [fill(t) for t in rng.sample(everything, rng.randint(1, 3))]
+                        + [fill(rng.choice(C.FOLLOW_UPS))]
+                    ).strip()
                 else:  # a long record: several paragraphs after a crisis or a conference
-                    text = "\n\n".join(" ".join(fill(t) for t in rng.sample(everything, rng.randint(3, 5)))
-                                       for _p in range(rng.randint(2, 5)))
+                    text = "\n\n".join(
+                        " ".join(fill(t) for t in rng.sample(everything, rng.randint(3, 5)))
+                        for _p in range(rng.randint(2, 5))
+                    )
                 pool.append(text)
             pools[(topic, female)] = pool
     return pools
 
 
-DURATIONS = {"phone": (10, 35, 5), "prison_visit": (60, 120, 15), "home_visit": (60, 120, 15),
-             "online": (30, 60, 15), "group": (90, 150, 30), "face_to_face": (45, 90, 15)}
+DURATIONS = {
+    "phone": (10, 35, 5),
+    "prison_visit": (60, 120, 15),
+    "home_visit": (60, 120, 15),
+    "online": (30, 60, 15),
+    "group": (90, 150, 30),
+    "face_to_face": (45, 90, 15),
+}
 CUSTODY_KINDS = ["prison_visit"] * 75 + ["group"] * 17 + ["phone"] * 8
 FREE_KINDS = ["face_to_face"] * 55 + ["phone"] * 17 + ["home_visit"] * 10 + ["online"] * 10 + ["group"] * 8
 MINUTES = (0, 15, 30, 45)
 TOPIC_COUNTS = (1, 1, 2, 2, 3)
 
 
-def _case_contacts(rng, plan, windows, span, topics, clock, now, key, client_id: str, case_hex: str, manager, co_worker,
-                  newcomer, handover, notes, female, new_id, out, vendor) -> dt.datetime:
+def _case_contacts(
+    rng,
+    plan,
+    windows,
+    span,
+    topics,
+    clock,
+    now,
+    key,
+    client_id: str,
+    case_hex: str,
+    manager,
+    co_worker,
+    newcomer,
+    handover,
+    notes,
+    female,
+    new_id,
+    out,
+    vendor,
+) -> dt.datetime:
     """The contacts of one case: the hot loop of the generator, so written with few calls per row."""
     r = rng.random
     seal = crypto.seal_text_with_key
@@ -529,11 +727,25 @@ def _case_contacts(rng, plan, windows, span, topics, clock, now, key, client_id:
         note = seal(key, client_id, "cases.Contact", cid, "note", texts[int(r() * len(texts))])
         duration = low + step * int(r() * ((high - low) // step + 1))
         if naive:
-            contacts.append((cid_hex, case_hex, str(occurred.replace(tzinfo=None)), duration, kind,
-                             PARTICIPANTS[participants], note, author, str(recorded.replace(tzinfo=None))) + extra_contact)
+            contacts.append(
+                (
+                    cid_hex,
+                    case_hex,
+                    str(occurred.replace(tzinfo=None)),
+                    duration,
+                    kind,
+                    PARTICIPANTS[participants],
+                    note,
+                    author,
+                    str(recorded.replace(tzinfo=None)),
+                )
+                + extra_contact
+            )
         else:
-            contacts.append((cid_hex, case_hex, occurred, duration, kind, PARTICIPANTS[participants], note, author,
-                             recorded) + extra_contact)
+            contacts.append(
+                (cid_hex, case_hex, occurred, duration, kind, PARTICIPANTS[participants], note, author, recorded)
+                + extra_contact
+            )
         for code in chosen:
             links.append((cid_hex, topics[code]) + extra_link)
     return occurred
@@ -571,22 +783,42 @@ def build_chunk(task: tuple[int, list[CasePlan]]) -> tuple[int, dict[str, list[t
         def s(label: str, pk: uuid.UUID, name: str, text: str) -> bytes | None:
             return seal(key, client_id, label, pk, name, text) if text else None
 
-        address = (f"{rng.choice(STREETS)}{rng.choice(STREET_KINDS)} {rng.randint(1, 120)}, "
-                   f"{rng.randint(10000, 99999)} {rng.choice(REGION_START)}{rng.choice(REGION_END)}") if rng.random() < 0.5 else ""
+        address = (
+            (
+                f"{rng.choice(STREETS)}{rng.choice(STREET_KINDS)} {rng.randint(1, 120)}, "
+                f"{rng.randint(10000, 99999)} {rng.choice(REGION_START)}{rng.choice(REGION_END)}"
+            )
+            if rng.random() < 0.5
+            else ""
+        )
         out.add("key", client_id, wrapped, master_key_id, created, None)
-        out.add("client", client_id, network.organisation_id, new_pseudonym(),
-                s("cases.Client", client_id, "given_name", given), s("cases.Client", client_id, "family_name", family),
-                s("cases.Client", client_id, "aliases", aliases), s("cases.Client", client_id, "date_of_birth", born.isoformat()),
-                s("cases.Client", client_id, "phone", f"+49 {rng.randint(30, 999)} 5550 {rng.randint(0, 9999):04d}"),
-                None, s("cases.Client", client_id, "address", address), created, None, None)
+        out.add(
+            "client",
+            client_id,
+            network.organisation_id,
+            new_pseudonym(),
+            s("cases.Client", client_id, "given_name", given),
+            s("cases.Client", client_id, "family_name", family),
+            s("cases.Client", client_id, "aliases", aliases),
+            s("cases.Client", client_id, "date_of_birth", born.isoformat()),
+            s("cases.Client", client_id, "phone", f"+49 {rng.randint(30, 999)} 5550 {rng.randint(0, 9999):04d}"),
+            None,
+            s("cases.Client", client_id, "address", address),
+            created,
+            None,
+            None,
+        )
         for name in {f"{given} {family}", *([aliases] if aliases else [])}:
             out.add("name", client_id, crypto.blind_index(network.organisation_id, name))
 
         # The tandem: case manager from screening on, co-worker once the case is worked; some co-workers change.
         steps, starts = plan.steps, plan.starts
         ends = starts[1:] + [horizon + 1]
-        manager, co_worker, newcomer = rng.sample(team.practitioner_ids, 3) if len(team.practitioner_ids) >= 3 else \
-            (*rng.sample(team.practitioner_ids, 2), None)
+        manager, co_worker, newcomer = (
+            rng.sample(team.practitioner_ids, 3)
+            if len(team.practitioner_ids) >= 3
+            else (*rng.sample(team.practitioner_ids, 2), None)
+        )
         handover = None
         if len(steps) > 1:
             begin = dt.date.fromordinal(starts[1])
@@ -595,8 +827,15 @@ def build_chunk(task: tuple[int, list[CasePlan]]) -> tuple[int, dict[str, list[t
             if tandem_from is not None:
                 if newcomer and horizon - tandem_from > 400 and rng.random() < 0.1:
                     handover = tandem_from + (horizon - tandem_from) // 2
-                    out.add("assignment", case_id, co_worker, "co_worker", dt.date.fromordinal(starts[1]),
-                            dt.date.fromordinal(handover - 1), "")
+                    out.add(
+                        "assignment",
+                        case_id,
+                        co_worker,
+                        "co_worker",
+                        dt.date.fromordinal(starts[1]),
+                        dt.date.fromordinal(handover - 1),
+                        "",
+                    )
                     out.add("assignment", case_id, newcomer, "co_worker", dt.date.fromordinal(handover), None, "")
                 else:
                     out.add("assignment", case_id, co_worker, "co_worker", dt.date.fromordinal(starts[1]), None, "")
@@ -611,37 +850,101 @@ def build_chunk(task: tuple[int, list[CasePlan]]) -> tuple[int, dict[str, list[t
                 if steps[i - 1][0] == State.CLOSED:
                     note = "Client got in touch again; reopened."
             tid = new_id()
-            out.add("transition", tid, case_id, steps[i - 1][0] if i else "", state, reason, at,
-                    team.supervisor_id if i <= 1 else manager, s("cases.CaseTransition", tid, "note", note))
+            out.add(
+                "transition",
+                tid,
+                case_id,
+                steps[i - 1][0] if i else "",
+                state,
+                reason,
+                at,
+                team.supervisor_id if i <= 1 else manager,
+                s("cases.CaseTransition", tid, "note", note),
+            )
             last_at = at
 
         # Contacts, spread over the worked phases (never on a closed stretch, never in the future).
-        windows = [(start, min(end, horizon), state) for (state, _r), start, end in zip(steps, starts, ends)
-                   if state in WORKED and min(end, horizon) > start]
+        windows = [
+            (start, min(end, horizon), state)
+            for (state, _r), start, end in zip(steps, starts, ends)
+            if state in WORKED and min(end, horizon) > start
+        ]
         span = sum(end - start for start, end, _s in windows)
         last_contact = None
         if plan.contacts and span:
-            last_contact = _case_contacts(rng, plan, windows, span, network.topics[team.programme_id], clock, now, key,
-                                         str(client_id), case_id.hex, manager, co_worker, newcomer, handover,
-                                         notes, female, new_id, out, vendor)
+            last_contact = _case_contacts(
+                rng,
+                plan,
+                windows,
+                span,
+                network.topics[team.programme_id],
+                clock,
+                now,
+                key,
+                str(client_id),
+                case_id.hex,
+                manager,
+                co_worker,
+                newcomer,
+                handover,
+                notes,
+                female,
+                new_id,
+                out,
+                vendor,
+            )
         state, reason = steps[-1]
         passed_agreement = any(st == State.AGREEMENT for st, _r in steps)
         security = rng.random() < 0.08
-        risk = rng.choices(("low", "moderate", "high"), (40, 45, 15) if not security else (0, 40, 60))[0] \
-            if passed_agreement else "not_assessed"
+        risk = (
+            rng.choices(("low", "moderate", "high"), (40, 45, 15) if not security else (0, 40, 60))[0]
+            if passed_agreement
+            else "not_assessed"
+        )
         mandated = plan.setting == "probation" and rng.random() < 0.4
-        out.add("case", case_id, client_id, team.programme_id, team.team_id, state, reason,
-                rng.choice(REFERRALS[plan.setting]), plan.setting, "mandated" if mandated else "voluntary",
-                rng.choices(*IDEOLOGIES)[0],
-                {"detention": "pre_trial", "prison": "sentenced", "probation": "probation"}.get(plan.setting, "none"),
-                risk, security, opened, last_at, last_contact, len(steps))
+        out.add(
+            "case",
+            case_id,
+            client_id,
+            team.programme_id,
+            team.team_id,
+            state,
+            reason,
+            rng.choice(REFERRALS[plan.setting]),
+            plan.setting,
+            "mandated" if mandated else "voluntary",
+            rng.choices(*IDEOLOGIES)[0],
+            {"detention": "pre_trial", "prison": "sentenced", "probation": "probation"}.get(plan.setting, "none"),
+            risk,
+            security,
+            opened,
+            last_at,
+            last_contact,
+            len(steps),
+        )
         facts["states"][state] = facts["states"].get(state, 0) + 1
         if plan.long:
-            facts["long"].append({"case": str(case_id), "client": str(client_id), "contacts": plan.contacts,
-                                  "manager_id": manager, "name": f"{given} {family}", "state": state})
+            facts["long"].append(
+                {
+                    "case": str(case_id),
+                    "client": str(client_id),
+                    "contacts": plan.contacts,
+                    "manager_id": manager,
+                    "name": f"{given} {family}",
+                    "state": state,
+                }
+            )
         elif len(facts["named"]) < 2 and len(steps) > 1 and state != State.CLOSED:
-            facts["named"].append({"case": str(case_id), "client": str(client_id), "name": f"{given} {family}",
-                                   "manager_id": manager, "contacts": plan.contacts, "state": state})
+            facts["named"].append(
+                {
+                    "case": str(case_id),
+                    "client": str(client_id),
+                    "name": f"{given} {family}",
+                    "manager_id": manager,
+                    "contacts": plan.contacts,
+                    "state": state,
+                }
+            )
     return chunk, out.rows, facts
 
 
@@ -670,24 +973,23 @@ class _Writer:
             while pseudonym in self.pseudonyms:  # pseudonyms are random: replace the rare collision
                 pseudonym = new_pseudonym()
             if pseudonym != row[self.pseudonym_at]:
-                clients[i] = row[: self.pseudonym_at] + (pseudonym,) + row[self.pseudonym_at + 1:]
+                clients[i] = row[: self.pseudonym_at] + (pseudonym,) + row[self.pseudonym_at + 1 :]
             self.pseudonyms.add(pseudonym)
         written = 0
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                for name in ORDER:
-                    batch = rows[name]
-                    if not batch:
-                        continue
-                    if self.vendor == "postgresql":
-                        with cursor.cursor.copy(self.sql[name]) as copy:
-                            for row in batch:
-                                copy.write_row(row)
-                    elif self.vendor == "sqlite":
-                        connection.connection.executemany(self.sql[name], batch)
-                    else:
-                        cursor.executemany(self.sql[name].replace("?", "%s"), batch)
-                    written += len(batch)
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name in ORDER:
+                batch = rows[name]
+                if not batch:
+                    continue
+                if self.vendor == "postgresql":
+                    with cursor.cursor.copy(self.sql[name]) as copy:
+                        for row in batch:
+                            copy.write_row(row)
+                elif self.vendor == "sqlite":
+                    connection.connection.executemany(self.sql[name], batch)
+                else:
+                    cursor.executemany(self.sql[name].replace("?", "%s"), batch)
+                written += len(batch)
         return written
 
 
@@ -727,15 +1029,22 @@ def _chunks(plans: list[CasePlan], contacts_per_chunk: int, max_cases: int) -> I
         yield chunk
 
 
-def generate(spec: Spec, *, jobs: int | None = None, force: bool = False,
-             progress: Callable[[int, int, float], None] | None = None, manifest_path: Path | None = None) -> Result:
+def generate(
+    spec: Spec,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Callable[[int, int, float], None] | None = None,
+    manifest_path: Path | None = None,
+) -> Result:
     """Generate the network (or add cases to it with force=True) and write the benchmark manifest."""
     started = time.monotonic()
     had_cases = Case.objects.exists()
     if had_cases and not force:
         raise AlreadyPopulated(
             f"The database has {Case.objects.count()} cases already. Generate into an empty database, or pass "
-            "--append to add synthetic cases to it.")
+            "--append to add synthetic cases to it."
+        )
     crypto.keyring.load()  # fail early without a keyring, and warm the cache the workers inherit
     with transaction.atomic():
         if network_load() is None:
@@ -745,8 +1054,13 @@ def generate(spec: Spec, *, jobs: int | None = None, force: bool = False,
         raise RuntimeError("The network was not generated.")
     today = timezone.localdate()
     plans = plan_cases(spec, network, today)
-    _STATE.update(network=network, vendor=connection.vendor, seed=spec.seed, today=today,
-                  base_ms=int(time.time() * 1000) & ~0xFFFF)
+    _STATE.update(
+        network=network,
+        vendor=connection.vendor,
+        seed=spec.seed,
+        today=today,
+        base_ms=int(time.time() * 1000) & ~0xFFFF,
+    )
     _STATE.pop("notes", None)
     tasks = list(enumerate(_chunks(plans, 20_000, 400)))
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -789,12 +1103,14 @@ def generate(spec: Spec, *, jobs: int | None = None, force: bool = False,
         with connection.cursor() as cursor:
             # Fresh statistics for the query planner on every table, as after any bulk load: without them
             # PostgreSQL guesses the organisation's programmes and cases to be a handful and plans scans.
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" or connection.vendor == "sqlite" and not connection.in_atomic_block:
                 cursor.execute("ANALYZE")
-            elif connection.vendor == "sqlite" and not connection.in_atomic_block:
-                cursor.execute("ANALYZE")
-    audit_record("synthetic.generate", object_type="organisation", object_id=str(network.organisation_id),
-                 detail=f"{result.cases} cases, {result.contacts} contacts, size {spec.label}, seed {spec.seed}")
+    audit_record(
+        "synthetic.generate",
+        object_type="organisation",
+        object_id=str(network.organisation_id),
+        detail=f"{result.cases} cases, {result.contacts} contacts, size {spec.label}, seed {spec.seed}",
+    )
     result.seconds = time.monotonic() - started
     result.manifest = _manifest(spec, network, facts, result)
     result.manifest_path = manifest_path or Path(settings.VAR_DIR) / f"synthetic-{spec.label}.json"
@@ -818,19 +1134,26 @@ def _manifest(spec: Spec, network: Network, facts: list[dict], result: Result) -
         return sorted(u for u, e in network.staff.items() if any(r == role for r, _t in e["roles"]))
 
     return {
-        "size": spec.label, "seed": spec.seed, "cases": result.cases, "contacts": result.contacts,
+        "size": spec.label,
+        "seed": spec.seed,
+        "cases": result.cases,
+        "contacts": result.contacts,
         "seconds": round(result.seconds, 1),
         "database": {"vendor": connection.vendor, "name": str(db.get("NAME"))},
         "keyring": "TANDEM_KEYRING" if settings.TANDEM_KEYRING else str(settings.TANDEM_KEYRING_FILE),
-        "password": C.DEMO_PASSWORD, "totp_secret": C.DEMO_TOTP_SECRET,
+        "password": C.DEMO_PASSWORD,
+        "totp_secret": C.DEMO_TOTP_SECRET,
         "case_manager": timeline["case_manager"] if timeline else None,
         "long_timeline_case": timeline,
         "erasure_client": erasure,
         "exact_name": named[0] if named else timeline,
         "long_cases": longs,
-        "practitioners": roles(Role.PRACTITIONER), "supervisors": roles(Role.SUPERVISOR),
-        "specialists": roles(Role.SPECIALIST), "programme_managers": roles(Role.PROGRAMME_MANAGER),
-        "evaluators": roles(Role.EVALUATOR), "administrators": roles(Role.ADMINISTRATOR),
+        "practitioners": roles(Role.PRACTITIONER),
+        "supervisors": roles(Role.SUPERVISOR),
+        "specialists": roles(Role.SPECIALIST),
+        "programme_managers": roles(Role.PROGRAMME_MANAGER),
+        "evaluators": roles(Role.EVALUATOR),
+        "administrators": roles(Role.ADMINISTRATOR),
     }
 
 
@@ -852,8 +1175,10 @@ def progress_printer(stream=sys.stderr) -> Callable[[int, int, float], None]:
         rate = done / elapsed if elapsed else 0.0
         eta = (total - done) / rate if rate else 0.0
         bar = "#" * int(share * 30)
-        line = (f"[{bar:<30}] {share:6.1%} {done:,}/{total:,} rows of cases and contacts, "
-                f"{rate:,.0f}/s, elapsed {elapsed:5.0f} s, ETA {eta:5.0f} s")
+        line = (
+            f"[{bar:<30}] {share:6.1%} {done:,}/{total:,} rows of cases and contacts, "
+            f"{rate:,.0f}/s, elapsed {elapsed:5.0f} s, ETA {eta:5.0f} s"
+        )
         stream.write(("\r" + line) if tty else (line + "\n"))
         if tty and share >= 1.0:
             stream.write("\n")

@@ -88,14 +88,32 @@ class PrivateCluster:
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}{result.stderr}")
 
-    def init(self) -> "PrivateCluster":
-        self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                  "--no-instructions")
+    def init(self) -> PrivateCluster:
+        self._run(
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-instructions",
+        )
         return self
 
     def start(self) -> None:
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "postgres.log"), "-w", "start",
-                  "-o", f"-p {self.port} -h 127.0.0.1 -k {self.dir} -c fsync=off -c max_connections=50")
+        self._run(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.dir / "postgres.log"),
+            "-w",
+            "start",
+            "-o",
+            f"-p {self.port} -h 127.0.0.1 -k {self.dir} -c fsync=off -c max_connections=50",
+        )
 
     def stop(self, mode: str = "fast") -> None:
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "stop", "-m", mode)
@@ -135,8 +153,14 @@ class ProductionServer:
         self.log = self.workdir / "gunicorn.log"
 
     def manage(self, *args: str, timeout: float = 900) -> str:
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True,  # nosec B603 # the product's own manage.py
-                                text=True, timeout=timeout)
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,  # nosec B603 # the product's own manage.py
+            text=True,
+            timeout=timeout,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}")
         return result.stdout
@@ -147,18 +171,38 @@ class ProductionServer:
         self.manage("migrate", "--no-input", "-v", "0")
         self.manage("collectstatic", "--no-input", "-v", "0")
         accounts = self.workdir / "accounts.json"
-        result = subprocess.run([sys.executable, "-m", "loadtest.provision", "--staff", str(staff),  # nosec B603 # the product's own provisioning module
-                                 "--cases-per-staff", str(cases_per_staff), "--out", str(accounts),
-                                 *(["--tokens"] if tokens else [])],
-                                cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=900)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "loadtest.provision",
+                "--staff",
+                str(staff),  # nosec B603 # the product's own provisioning module
+                "--cases-per-staff",
+                str(cases_per_staff),
+                "--out",
+                str(accounts),
+                *(["--tokens"] if tokens else []),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"provisioning failed:\n{result.stderr[-3000:]}")
         return json.loads(accounts.read_text())
 
-    def start(self, timeout: float = 60) -> "ProductionServer":
+    def start(self, timeout: float = 60) -> ProductionServer:
         self.process = subprocess.Popen(  # nosec B603 # gunicorn with the product's configuration
             [sys.executable, "-m", "gunicorn", "-c", "tandem/gunicorn.conf.py"],
-            cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:

@@ -41,13 +41,24 @@ class Staff(FastHttpUser):
             self.account = ACCOUNTS["staff"][next(_next_account) % len(ACCOUNTS["staff"])]
         self.cases = self.account["cases"]
         page = self.client.get("/accounts/login/", name="sign-in").text
-        self.client.post("/accounts/login/", name="sign-in", allow_redirects=False, data={
-            "username": self.account["username"], "password": ACCOUNTS["password"],
-            "csrfmiddlewaretoken": FORM_TOKEN.search(page).group(1)})
+        self.client.post(
+            "/accounts/login/",
+            name="sign-in",
+            allow_redirects=False,
+            data={
+                "username": self.account["username"],
+                "password": ACCOUNTS["password"],
+                "csrfmiddlewaretoken": FORM_TOKEN.search(page).group(1),
+            },
+        )
         page = self.client.get("/accounts/second-factor/", name="second factor").text
-        with self.client.post("/accounts/second-factor/", name="second factor", allow_redirects=False,
-                              catch_response=True, data={"code": code(ACCOUNTS["totp_secret"]),
-                                                         "csrfmiddlewaretoken": FORM_TOKEN.search(page).group(1)}) as r:
+        with self.client.post(
+            "/accounts/second-factor/",
+            name="second factor",
+            allow_redirects=False,
+            catch_response=True,
+            data={"code": code(ACCOUNTS["totp_secret"]), "csrfmiddlewaretoken": FORM_TOKEN.search(page).group(1)},
+        ) as r:
             if r.status_code != 302:
                 r.failure(f"sign-in of {self.account['username']} did not complete ({r.status_code})")
         self.caseload()
@@ -78,9 +89,13 @@ class Staff(FastHttpUser):
 
     @task(10)
     def name_lookup(self) -> None:
-        with self.client.post("/api/v1/clients/lookup/", name="API name lookup", catch_response=True,
-                              json={"name": random.choice(self.account["names"])},  # nosec B311 # load generation: which case to visit, not a secret
-                              headers={"X-CSRFToken": self.csrf}) as r:
+        with self.client.post(
+            "/api/v1/clients/lookup/",
+            name="API name lookup",
+            catch_response=True,
+            json={"name": random.choice(self.account["names"])},  # nosec B311 # load generation: which case to visit, not a secret
+            headers={"X-CSRFToken": self.csrf},
+        ) as r:
             if r.status_code == 200 and not r.json()["results"]:
                 r.failure("the lookup found none of the user's own clients")
 
@@ -90,25 +105,42 @@ class Staff(FastHttpUser):
     def contact_add(self) -> None:
         case = random.choice(self.cases)  # nosec B311 # load generation: which case to visit, not a secret
         when = (dt.datetime.now() - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
-        with self.client.post(f"/cases/{case}/contacts/new/", name="contact add", allow_redirects=False,
-                              catch_response=True, data={
-                                  "csrfmiddlewaretoken": self.csrf, "occurred_at": when, "duration_minutes": "45",
-                                  "kind": "face_to_face", "participants": "client",
-                                  "note": "Talked about the week ahead; next meeting agreed."}) as r:
+        with self.client.post(
+            f"/cases/{case}/contacts/new/",
+            name="contact add",
+            allow_redirects=False,
+            catch_response=True,
+            data={
+                "csrfmiddlewaretoken": self.csrf,
+                "occurred_at": when,
+                "duration_minutes": "45",
+                "kind": "face_to_face",
+                "participants": "client",
+                "note": "Talked about the week ahead; next meeting agreed.",
+            },
+        ) as r:
             if r.status_code != 302:
                 r.failure(f"contact not recorded ({r.status_code})")
 
     @task(5)
     def api_contact_add(self) -> None:
         case = random.choice(self.cases)  # nosec B311 # load generation: which case to visit, not a secret
-        self.client.post(f"/api/v1/cases/{case}/contacts/", name="API contact add",
-                         headers={"X-CSRFToken": self.csrf}, json={
-                             "occurred_at": (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)).isoformat(),
-                             "duration_minutes": 20, "kind": "phone", "participants": ["client"],
-                             "note": "Short call."})
+        self.client.post(
+            f"/api/v1/cases/{case}/contacts/",
+            name="API contact add",
+            headers={"X-CSRFToken": self.csrf},
+            json={
+                "occurred_at": (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(),
+                "duration_minutes": 20,
+                "kind": "phone",
+                "participants": ["client"],
+                "note": "Short call.",
+            },
+        )
 
 
 if os.environ.get("TANDEM_LOAD_RAMP"):
+
     class StepUntilSlow(LoadTestShape):
         """Adds users step by step; each step's throughput counts if its p95 stays within the limit and it had
         no error. Stops at the first step whose p95 passes the limit (or at the most users)."""
@@ -142,11 +174,18 @@ if os.environ.get("TANDEM_LOAD_RAMP"):
             requests, failures, started = self.mark
             seconds = run_time - started
             p95 = total.get_current_response_time_percentile(0.95) or 0
-            result = {"users": (self.step + 1) * self.step_users, "rps": (total.num_requests - requests) / seconds,
-                      "errors": total.num_failures - failures, "p95_ms": p95}
+            result = {
+                "users": (self.step + 1) * self.step_users,
+                "rps": (total.num_requests - requests) / seconds,
+                "errors": total.num_failures - failures,
+                "p95_ms": p95,
+            }
             self.results.append(result)
-            print(f"ramp step: {result['users']} users, {result['rps']:.1f} req/s, p95 {p95:.0f} ms, "
-                  f"{result['errors']} errors", flush=True)
+            print(
+                f"ramp step: {result['users']} users, {result['rps']:.1f} req/s, p95 {p95:.0f} ms, "
+                f"{result['errors']} errors",
+                flush=True,
+            )
             self.mark = (total.num_requests, total.num_failures, run_time)
             self.done = p95 > self.limit_ms
             return self.done

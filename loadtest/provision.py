@@ -15,8 +15,20 @@ import json
 from pathlib import Path
 
 GIVEN = ["Aino", "Bela", "Cem", "Dara", "Eliv", "Fenja", "Gorm", "Hanne", "Ilko", "Juna", "Kasimir", "Lejla"]
-FAMILY = ["Brockhaus-Tiel", "Dornwald", "Ellerbrink", "Fahrenkamp", "Gollwitzer", "Hinrichsen-Oy",
-          "Ilmenau", "Jarmuth", "Kallweit", "Lindqvist-Baar", "Morgenroth", "Nettelbeck"]
+FAMILY = [
+    "Brockhaus-Tiel",
+    "Dornwald",
+    "Ellerbrink",
+    "Fahrenkamp",
+    "Gollwitzer",
+    "Hinrichsen-Oy",
+    "Ilmenau",
+    "Jarmuth",
+    "Kallweit",
+    "Lindqvist-Baar",
+    "Morgenroth",
+    "Nettelbeck",
+]
 
 
 def provision(*, staff: int, cases_per_staff: int, prefix: str = "load", tokens: bool = False) -> dict:
@@ -39,11 +51,20 @@ def provision(*, staff: int, cases_per_staff: int, prefix: str = "load", tokens:
         org = organisation_create(name="Lasttest Brücke e.V.", slug=f"{prefix}-bruecke")
         programme = programme_create(organisation=org, name="Brücke community programme")
         team = team_create(programme=programme, name="Team Last")
-        supervisor = staff_create(username=f"{prefix}.sup", password=DEMO_PASSWORD, organisation=org,
-                                  roles=[("supervisor", team)])
-        users = [staff_create(username=f"{prefix}.{n:04d}", password=DEMO_PASSWORD, organisation=org,
-                              roles=[("practitioner", team)], first_name=GIVEN[n % len(GIVEN)],
-                              last_name=FAMILY[n % len(FAMILY)]) for n in range(staff)]
+        supervisor = staff_create(
+            username=f"{prefix}.sup", password=DEMO_PASSWORD, organisation=org, roles=[("supervisor", team)]
+        )
+        users = [
+            staff_create(
+                username=f"{prefix}.{n:04d}",
+                password=DEMO_PASSWORD,
+                organisation=org,
+                roles=[("practitioner", team)],
+                first_name=GIVEN[n % len(GIVEN)],
+                last_name=FAMILY[n % len(FAMILY)],
+            )
+            for n in range(staff)
+        ]
         for user in [supervisor, *users]:
             TOTPDevice.objects.create(user=user, name="authenticator", key=hex_key(DEMO_TOTP_SECRET), confirmed=True)
         for n, user in enumerate(users):
@@ -54,12 +75,19 @@ def provision(*, staff: int, cases_per_staff: int, prefix: str = "load", tokens:
                 number = n * cases_per_staff + k
                 given, family = GIVEN[number % len(GIVEN)], f"{FAMILY[(number // len(GIVEN)) % len(FAMILY)]}-{number}"
                 case = services.enquiry_create(
-                    actor=supervisor, programme=programme, team=team,
+                    actor=supervisor,
+                    programme=programme,
+                    team=team,
                     identity={"given_name": given, "family_name": family, "date_of_birth": "1990-01-01"},
-                    referral_source="self", setting="community", participation="voluntary", ideology="right_wing")
+                    referral_source="self",
+                    setting="community",
+                    participation="voluntary",
+                    ideology="right_wing",
+                )
                 services.assignment_add(actor=supervisor, case=case, staff=user, role="case_manager", starts_on=start)
-                services.assignment_add(actor=supervisor, case=case, staff=users[(n + 1) % len(users)],
-                                        role="co_worker", starts_on=start)
+                services.assignment_add(
+                    actor=supervisor, case=case, staff=users[(n + 1) % len(users)], role="co_worker", starts_on=start
+                )
                 for target in path:
                     services.case_transition(actor=supervisor, case=case, to_state=target)
                 entry["cases"].append(str(case.pk))

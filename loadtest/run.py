@@ -25,8 +25,9 @@ from loadtest import harness
 ROOT = harness.ROOT
 
 
-def sample_memory(server: harness.ProductionServer, samples: dict[int, list[tuple[float, float]]],
-                  stop: threading.Event, every: float) -> None:
+def sample_memory(
+    server: harness.ProductionServer, samples: dict[int, list[tuple[float, float]]], stop: threading.Event, every: float
+) -> None:
     started = time.monotonic()
     while not stop.wait(every):
         for pid in server.worker_pids():
@@ -42,10 +43,17 @@ def memory_report(samples: dict[int, list[tuple[float, float]]]) -> list[dict]:
             continue
         # Growth over the worker's life after its first minute of warm-up (templates, keys and caches fill then).
         warm = [rss for t, rss in points if t - points[0][0] >= 60] or [points[-1][1]]
-        rows.append({"pid": pid, "samples": len(points), "first_mib": round(points[0][1], 1),
-                     "after_warmup_mib": round(warm[0], 1), "last_mib": round(points[-1][1], 1),
-                     "max_mib": round(max(rss for _t, rss in points), 1),
-                     "growth_after_warmup_mib": round(points[-1][1] - warm[0], 1)})
+        rows.append(
+            {
+                "pid": pid,
+                "samples": len(points),
+                "first_mib": round(points[0][1], 1),
+                "after_warmup_mib": round(warm[0], 1),
+                "last_mib": round(points[-1][1], 1),
+                "max_mib": round(max(rss for _t, rss in points), 1),
+                "growth_after_warmup_mib": round(points[-1][1] - warm[0], 1),
+            }
+        )
     return rows
 
 
@@ -55,11 +63,21 @@ def aggregated(csv_prefix: Path) -> dict:
     by_name = {row["Name"]: row for row in rows}
     total = by_name["Aggregated"]
     return {
-        "requests": int(total["Request Count"]), "errors": int(total["Failure Count"]),
-        "rps": round(float(total["Requests/s"]), 1), "p50_ms": float(total["50%"]), "p95_ms": float(total["95%"]),
+        "requests": int(total["Request Count"]),
+        "errors": int(total["Failure Count"]),
+        "rps": round(float(total["Requests/s"]), 1),
+        "p50_ms": float(total["50%"]),
+        "p95_ms": float(total["95%"]),
         "p99_ms": float(total["99%"]),
-        "per_request": {row["Name"]: {"requests": int(row["Request Count"]), "errors": int(row["Failure Count"]),
-                                     "p95_ms": float(row["95%"])} for row in rows if row["Name"] != "Aggregated"},
+        "per_request": {
+            row["Name"]: {
+                "requests": int(row["Request Count"]),
+                "errors": int(row["Failure Count"]),
+                "p95_ms": float(row["95%"]),
+            }
+            for row in rows
+            if row["Name"] != "Aggregated"
+        },
     }
 
 
@@ -104,12 +122,30 @@ def main() -> int:
     sampler.start()
     prefix = args.out / ("ramp" if args.ramp else "steady")
     env = dict(os.environ, TANDEM_LOAD_ACCOUNTS=str(args.out / "app" / "accounts.json"))
-    command = [sys.executable, "-m", "locust", "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
-               "--host", server.url, "--csv", str(prefix), "--only-summary", "--stop-timeout", "10",
-               "--loglevel", "WARNING"]
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(ROOT / "loadtest" / "locustfile.py"),
+        "--headless",
+        "--host",
+        server.url,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--stop-timeout",
+        "10",
+        "--loglevel",
+        "WARNING",
+    ]
     if args.ramp:
-        env.update(TANDEM_LOAD_RAMP="1", TANDEM_RAMP_OUT=f"{prefix}_steps.json", TANDEM_RAMP_P95_MS=str(args.p95_ms),
-                   TANDEM_LOAD_WAIT=os.environ.get("TANDEM_LOAD_WAIT", "0.5,1.5"))
+        env.update(
+            TANDEM_LOAD_RAMP="1",
+            TANDEM_RAMP_OUT=f"{prefix}_steps.json",
+            TANDEM_RAMP_P95_MS=str(args.p95_ms),
+            TANDEM_LOAD_WAIT=os.environ.get("TANDEM_LOAD_WAIT", "0.5,1.5"),
+        )
     else:
         command += ["--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", args.run_time]
     load_before = os.getloadavg()
@@ -121,9 +157,14 @@ def main() -> int:
         server.stop()
     load_after = os.getloadavg()
 
-    report = {"mode": "ramp" if args.ramp else "steady", "cores": os.cpu_count(),
-              "loadavg_before": load_before, "loadavg_after": load_after,
-              "result": aggregated(prefix), "memory": memory_report(samples)}
+    report = {
+        "mode": "ramp" if args.ramp else "steady",
+        "cores": os.cpu_count(),
+        "loadavg_before": load_before,
+        "loadavg_after": load_after,
+        "result": aggregated(prefix),
+        "memory": memory_report(samples),
+    }
     ok = report["result"]["errors"] == 0
     if args.ramp:
         steps = json.loads(Path(f"{prefix}_steps.json").read_text())
@@ -137,17 +178,23 @@ def main() -> int:
 
     r = report["result"]
     print(f"\n== Tandem load test ({report['mode']}) on {report['cores']} cores, locust on the same machine ==")
-    print(f"requests {r['requests']}, errors {r['errors']}, throughput {r['rps']} req/s, "
-          f"p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms")
+    print(
+        f"requests {r['requests']}, errors {r['errors']}, throughput {r['rps']} req/s, "
+        f"p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms"
+    )
     for name, row in sorted(r["per_request"].items()):
         print(f"  {name:<20} {row['requests']:>7} requests  {row['errors']:>4} errors  p95 {row['p95_ms']:.0f} ms")
     if args.ramp:
-        print(f"highest sustained throughput with p95 <= {args.p95_ms:.0f} ms and no error: "
-              f"{report['highest_sustained_rps']} req/s")
+        print(
+            f"highest sustained throughput with p95 <= {args.p95_ms:.0f} ms and no error: "
+            f"{report['highest_sustained_rps']} req/s"
+        )
     print("memory per worker (RSS, MiB): pid first -> after 1 min -> last (max)")
     for row in report["memory"]:
-        print(f"  {row['pid']:>7} {row['first_mib']:>7} -> {row['after_warmup_mib']:>7} -> {row['last_mib']:>7} "
-              f"({row['max_mib']}), growth after warm-up {row['growth_after_warmup_mib']:+}")
+        print(
+            f"  {row['pid']:>7} {row['first_mib']:>7} -> {row['after_warmup_mib']:>7} -> {row['last_mib']:>7} "
+            f"({row['max_mib']}), growth after warm-up {row['growth_after_warmup_mib']:+}"
+        )
     print(f"machine load average before {load_before[0]:.1f}, after {load_after[0]:.1f}")
     print(f"report: {prefix}_report.json; target {'met' if ok else 'missed'}")
     harness.drop_database(url, args.database)

@@ -56,19 +56,32 @@ class PlanningForm(forms.Form):
 
 class AgreementForm(PlanningForm):
     objectives = forms.CharField(
-        label=_("Objectives in the client's own words"), widget=forms.Textarea(attrs={"rows": 8}),
-        required=False, strip=False,
+        label=_("Objectives in the client's own words"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        strip=False,
         help_text=_("Write them as the client said them. What do they want to change or reach?"),
     )
     commitments = forms.CharField(
-        label=_("What the programme commits to"), widget=forms.Textarea(attrs={"rows": 5}), required=False, strip=False,
+        label=_("What the programme commits to"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        strip=False,
     )
-    agreed_on = forms.DateField(label=_("Agreed on"), widget=forms.DateInput(attrs={"type": "date"}),
-                                error_messages={"required": _("Enter the date the agreement was made."),
-                                                "invalid": _("Enter the date as day, month and year.")})
-    confirmation = forms.ChoiceField(label=_("How the client confirmed it"), choices=ConfirmationMethod.choices,
-                                     widget=forms.RadioSelect,
-                                     error_messages={"required": _("Choose how the client confirmed the agreement.")})
+    agreed_on = forms.DateField(
+        label=_("Agreed on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Enter the date the agreement was made."),
+            "invalid": _("Enter the date as day, month and year."),
+        },
+    )
+    confirmation = forms.ChoiceField(
+        label=_("How the client confirmed it"),
+        choices=ConfirmationMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the client confirmed the agreement.")},
+    )
     base_number = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def clean_objectives(self) -> str:
@@ -79,17 +92,28 @@ class AgreementForm(PlanningForm):
         return value
 
     @classmethod
-    def for_revision(cls, revision) -> "AgreementForm":
+    def for_revision(cls, revision) -> AgreementForm:
         if revision is None:
             return cls(initial={"agreed_on": timezone.localdate(), "base_number": 0})
-        return cls(initial={"objectives": revision.objectives, "commitments": revision.commitments,
-                            "agreed_on": revision.agreed_on, "confirmation": revision.confirmation,
-                            "base_number": revision.number})
+        return cls(
+            initial={
+                "objectives": revision.objectives,
+                "commitments": revision.commitments,
+                "agreed_on": revision.agreed_on,
+                "confirmation": revision.confirmation,
+                "base_number": revision.number,
+            }
+        )
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {"objectives": data["objectives"], "commitments": data["commitments"], "agreed_on": data["agreed_on"],
-                "confirmation": data["confirmation"], "base_number": data.get("base_number") or 0}
+        return {
+            "objectives": data["objectives"],
+            "commitments": data["commitments"],
+            "agreed_on": data["agreed_on"],
+            "confirmation": data["confirmation"],
+            "base_number": data.get("base_number") or 0,
+        }
 
 
 class NeedForm(PlanningForm):
@@ -98,21 +122,38 @@ class NeedForm(PlanningForm):
         kwargs.setdefault("auto_id", "need-%s")
         super().__init__(*args, **kwargs)
 
-    domain = forms.ChoiceField(label=_("Area of life"), choices=[("", _("Choose an area")), *NeedDomain.choices],
-                               error_messages={"required": _("Choose the area of life this need belongs to.")})
-    description = forms.CharField(label=_("Need"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                                  help_text=_("For example: a place to live after release."))
+    domain = forms.ChoiceField(
+        label=_("Area of life"),
+        choices=[("", _("Choose an area")), *NeedDomain.choices],
+        error_messages={"required": _("Choose the area of life this need belongs to.")},
+    )
+    description = forms.CharField(
+        label=_("Need"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("For example: a place to live after release."),
+    )
 
     def service_kwargs(self) -> dict:
         return {"domain": self.cleaned_data["domain"], "description": self.cleaned_data["description"]}
 
 
 class GoalForm(PlanningForm):
-    description = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                                  help_text=_("Small and achievable, for example: apply for two flats by the end of the month."))
-    owner = forms.ChoiceField(label=_("Who works on it"), choices=GoalOwner.choices, initial=GoalOwner.CLIENT_AND_TANDEM)
-    target_date = forms.DateField(label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                  error_messages={"invalid": _("Enter the date as day, month and year.")})
+    description = forms.CharField(
+        label=_("Goal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Small and achievable, for example: apply for two flats by the end of the month."),
+    )
+    owner = forms.ChoiceField(
+        label=_("Who works on it"), choices=GoalOwner.choices, initial=GoalOwner.CLIENT_AND_TANDEM
+    )
+    target_date = forms.DateField(
+        label=_("Target date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter the date as day, month and year.")},
+    )
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -120,15 +161,28 @@ class GoalForm(PlanningForm):
 
 
 class ServiceForm(PlanningForm):
-    name = forms.CharField(label=_("Service"), max_length=120, required=False,
-                           help_text=_("For example: supported housing, mentoring, tattoo removal."))
-    kind = forms.ChoiceField(label=_("Kind"), choices=ServiceKind.choices, widget=forms.RadioSelect,
-                             error_messages={"required": _("Choose whether the service is tangible or intangible.")})
-    provider = forms.ChoiceField(label=_("Provided by"), choices=Provider.choices, initial=Provider.INTERNAL,
-                                 widget=forms.RadioSelect,
-                                 error_messages={"required": _("Choose whether the programme or an external provider offers it.")})
-    provider_name = forms.CharField(label=_("Provider name"), max_length=200, required=False,
-                                    help_text=_("Required for an external provider."))
+    name = forms.CharField(
+        label=_("Service"),
+        max_length=120,
+        required=False,
+        help_text=_("For example: supported housing, mentoring, tattoo removal."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=ServiceKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the service is tangible or intangible.")},
+    )
+    provider = forms.ChoiceField(
+        label=_("Provided by"),
+        choices=Provider.choices,
+        initial=Provider.INTERNAL,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the programme or an external provider offers it.")},
+    )
+    provider_name = forms.CharField(
+        label=_("Provider name"), max_length=200, required=False, help_text=_("Required for an external provider.")
+    )
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices, initial=ServiceStatus.PROPOSED)
     details = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -150,7 +204,8 @@ class StatusForm(PlanningForm):
         self.fields["status"].error_messages["invalid_choice"] = _("Choose a status from the list.")
         self.fields["seen_status"].choices = [("", "")] + list(choices)
         self.fields["seen_status"].error_messages["invalid_choice"] = _(
-            "The form was out of date; reload the plan and choose again.")
+            "The form was out of date; reload the plan and choose again."
+        )
 
 
 def status_form(data, kind: str) -> StatusForm:

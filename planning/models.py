@@ -32,8 +32,13 @@ class AgreementRevision(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "number": DataClass.CASE, "agreed_on": DataClass.CASE,
-        "confirmation": DataClass.CASE, "recorded_by": DataClass.STAFF, "recorded_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "number": DataClass.CASE,
+        "agreed_on": DataClass.CASE,
+        "confirmation": DataClass.CASE,
+        "recorded_by": DataClass.STAFF,
+        "recorded_at": DataClass.CASE,
     }
 
     class Meta:
@@ -105,7 +110,10 @@ class Need(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "domain": DataClass.CASE, "status": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "domain": DataClass.CASE,
+        "status": DataClass.CASE,
         "created_at": DataClass.CASE,
     }
 
@@ -126,8 +134,12 @@ class Goal(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "need": DataClass.CASE, "owner": DataClass.CASE, "target_date": DataClass.CASE,
-        "status": DataClass.CASE, "created_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "need": DataClass.CASE,
+        "owner": DataClass.CASE,
+        "target_date": DataClass.CASE,
+        "status": DataClass.CASE,
+        "created_at": DataClass.CASE,
     }
 
     class Meta:
@@ -142,7 +154,9 @@ class Service(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="services")
     kind = models.CharField(_("kind"), max_length=20, choices=ServiceKind.choices)
-    name = models.CharField(_("service"), max_length=120, help_text=_("For example: supported housing, mentoring, tattoo removal."))
+    name = models.CharField(
+        _("service"), max_length=120, help_text=_("For example: supported housing, mentoring, tattoo removal.")
+    )
     provider = models.CharField(_("provided by"), max_length=20, choices=Provider.choices, default=Provider.INTERNAL)
     provider_name = models.CharField(_("provider name"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.PROPOSED)
@@ -150,8 +164,13 @@ class Service(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "goal": DataClass.CASE, "kind": DataClass.CASE, "name": DataClass.CASE,
-        "provider": DataClass.CASE, "provider_name": DataClass.OPERATIONAL, "status": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "goal": DataClass.CASE,
+        "kind": DataClass.CASE,
+        "name": DataClass.CASE,
+        "provider": DataClass.CASE,
+        "provider_name": DataClass.OPERATIONAL,
+        "status": DataClass.CASE,
         "created_at": DataClass.CASE,
     }
 

@@ -52,9 +52,13 @@ def _status_set(*, actor, obj, choices, status: str, case: Case, kind: str, seen
     if not rows.update(status=status):
         current = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first()
         labels = dict(choices.choices)
-        raise EditConflict(_("Someone else changed this status to “%(current)s” while you were looking at "
-                             "“%(seen)s”. Nothing was changed: check the plan and choose again.") % {
-            "current": labels.get(current, current), "seen": labels.get(seen, seen)})
+        raise EditConflict(
+            _(
+                "Someone else changed this status to “%(current)s” while you were looking at "
+                "“%(seen)s”. Nothing was changed: check the plan and choose again."
+            )
+            % {"current": labels.get(current, current), "seen": labels.get(seen, seen)}
+        )
     obj.status = status
     audit_record(f"plan.{kind}_update", case, detail=f"{kind}:{obj.pk} {status}", actor=actor)
     return obj
@@ -65,14 +69,27 @@ def agreement_current(case: Case) -> AgreementRevision | None:
 
 
 @transaction.atomic
-def agreement_revise(*, actor, case: Case, objectives: str, commitments: str = "", agreed_on: dt.date,
-                     confirmation: str, base_number: int | None) -> AgreementRevision:
+def agreement_revise(
+    *,
+    actor,
+    case: Case,
+    objectives: str,
+    commitments: str = "",
+    agreed_on: dt.date,
+    confirmation: str,
+    base_number: int | None,
+) -> AgreementRevision:
     """Save a new revision; refused when `base_number` is not the latest (someone else revised it)."""
     Case.objects.select_for_update().filter(pk=case.pk).first()
     latest = case.agreement_revisions.order_by("-number").values_list("number", flat=True).first() or 0
     if (base_number or 0) != latest:
-        raise EditConflict(_("Someone else saved a new version of the agreement (version %(n)s) while you were editing. "
-                             "Your text is kept below; compare it with the current version and save again.") % {"n": latest})
+        raise EditConflict(
+            _(
+                "Someone else saved a new version of the agreement (version %(n)s) while you were editing. "
+                "Your text is kept below; compare it with the current version and save again."
+            )
+            % {"n": latest}
+        )
     errors: dict[str, str] = {}
     if not objectives.strip():
         errors["objectives"] = _("Write down the client's objectives in their own words.")
@@ -83,9 +100,15 @@ def agreement_revise(*, actor, case: Case, objectives: str, commitments: str = "
     _choice(confirmation, ConfirmationMethod, "confirmation", errors)
     if errors:
         raise ValidationError(errors)
-    revision = AgreementRevision.objects.create(case=case, number=latest + 1, objectives=objectives.strip(),
-                                                commitments=commitments.strip(), agreed_on=agreed_on,
-                                                confirmation=confirmation, recorded_by=actor)
+    revision = AgreementRevision.objects.create(
+        case=case,
+        number=latest + 1,
+        objectives=objectives.strip(),
+        commitments=commitments.strip(),
+        agreed_on=agreed_on,
+        confirmation=confirmation,
+        recorded_by=actor,
+    )
     audit_record("agreement.revise", case, detail=f"revision {revision.number}", actor=actor)
     return revision
 
@@ -105,13 +128,15 @@ def need_add(*, actor, case: Case, domain: str, description: str) -> Need:
 
 @transaction.atomic
 def need_status_set(*, actor, need: Need, status: str, seen_status: str | None = None) -> Need:
-    return _status_set(actor=actor, obj=need, choices=NeedStatus, status=status, case=need.case, kind="need",
-                       seen=seen_status)
+    return _status_set(
+        actor=actor, obj=need, choices=NeedStatus, status=status, case=need.case, kind="need", seen=seen_status
+    )
 
 
 @transaction.atomic
-def goal_add(*, actor, need: Need, description: str, owner: str = GoalOwner.CLIENT_AND_TANDEM,
-             target_date: dt.date | None = None) -> Goal:
+def goal_add(
+    *, actor, need: Need, description: str, owner: str = GoalOwner.CLIENT_AND_TANDEM, target_date: dt.date | None = None
+) -> Goal:
     errors: dict[str, str] = {}
     _choice(owner, GoalOwner, "owner", errors)
     if not description.strip():
@@ -125,13 +150,23 @@ def goal_add(*, actor, need: Need, description: str, owner: str = GoalOwner.CLIE
 
 @transaction.atomic
 def goal_status_set(*, actor, goal: Goal, status: str, seen_status: str | None = None) -> Goal:
-    return _status_set(actor=actor, obj=goal, choices=GoalStatus, status=status, case=goal.need.case, kind="goal",
-                       seen=seen_status)
+    return _status_set(
+        actor=actor, obj=goal, choices=GoalStatus, status=status, case=goal.need.case, kind="goal", seen=seen_status
+    )
 
 
 @transaction.atomic
-def service_add(*, actor, goal: Goal, kind: str, name: str, provider: str = Provider.INTERNAL,
-                provider_name: str = "", details: str = "", status: str = ServiceStatus.PROPOSED) -> Service:
+def service_add(
+    *,
+    actor,
+    goal: Goal,
+    kind: str,
+    name: str,
+    provider: str = Provider.INTERNAL,
+    provider_name: str = "",
+    details: str = "",
+    status: str = ServiceStatus.PROPOSED,
+) -> Service:
     errors: dict[str, str] = {}
     _choice(kind, ServiceKind, "kind", errors)
     _choice(provider, Provider, "provider", errors)
@@ -142,13 +177,27 @@ def service_add(*, actor, goal: Goal, kind: str, name: str, provider: str = Prov
         errors["provider_name"] = _("Name the external provider.")
     if errors:
         raise ValidationError(errors)
-    service = Service.objects.create(goal=goal, kind=kind, name=name.strip()[:120], provider=provider,
-                                     provider_name=provider_name.strip()[:200], details=details.strip(), status=status)
+    service = Service.objects.create(
+        goal=goal,
+        kind=kind,
+        name=name.strip()[:120],
+        provider=provider,
+        provider_name=provider_name.strip()[:200],
+        details=details.strip(),
+        status=status,
+    )
     audit_record("plan.service_add", goal.need.case, detail=f"service:{service.pk}", actor=actor)
     return service
 
 
 @transaction.atomic
 def service_status_set(*, actor, service: Service, status: str, seen_status: str | None = None) -> Service:
-    return _status_set(actor=actor, obj=service, choices=ServiceStatus, status=status, case=service.goal.need.case,
-                       kind="service", seen=seen_status)
+    return _status_set(
+        actor=actor,
+        obj=service,
+        choices=ServiceStatus,
+        status=status,
+        case=service.goal.need.case,
+        kind="service",
+        seen=seen_status,
+    )

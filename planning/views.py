@@ -48,8 +48,9 @@ def _error_text(form: PlanningForm) -> str:
     return " ".join(str(message) for errors in form.errors.values() for message in errors)
 
 
-def _plan_response(request: HttpRequest, case: Case, *, message: str = "", error: str = "",
-                   need_form: NeedForm | None = None) -> HttpResponse:
+def _plan_response(
+    request: HttpRequest, case: Case, *, message: str = "", error: str = "", need_form: NeedForm | None = None
+) -> HttpResponse:
     """htmx gets the plan section re-rendered; a plain form post goes back to the case page."""
     if request.htmx:
         context = {"case": case, **selectors.case_plan_context(case), "plan_message": message, "plan_error": error}
@@ -68,14 +69,19 @@ def _form_page(request: HttpRequest, case: Case, template: str, context: dict, s
 
 # Work agreement
 
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action=None if request.method == "POST" else "agreement.view")
     current = services.agreement_current(case)
     if request.method == "GET":
-        return _form_page(request, case, "planning/agreement_edit.html",
-                          {"form": AgreementForm.for_revision(current), "current": current})
+        return _form_page(
+            request,
+            case,
+            "planning/agreement_edit.html",
+            {"form": AgreementForm.for_revision(current), "current": current},
+        )
     form = AgreementForm(request.POST)
     if form.is_valid():
         try:
@@ -88,8 +94,13 @@ def agreement_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             form = AgreementForm(data)
             form.is_valid()
             form.add_error(None, exc.messages)
-            return _form_page(request, case, "planning/agreement_edit.html",
-                              {"form": form, "current": current, "conflict": True}, status=409)
+            return _form_page(
+                request,
+                case,
+                "planning/agreement_edit.html",
+                {"form": form, "current": current, "conflict": True},
+                status=409,
+            )
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -132,14 +143,22 @@ def agreement_compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         newer, older = revisions[0], revisions[1]
     if older.number > newer.number:
         older, newer = newer, older
-    return _form_page(request, case, "planning/agreement_compare.html", {
-        "revisions": revisions, "older": older, "newer": newer,
-        "objectives_diff": selectors.text_diff(older.objectives, newer.objectives),
-        "commitments_diff": selectors.text_diff(older.commitments, newer.commitments),
-    })
+    return _form_page(
+        request,
+        case,
+        "planning/agreement_compare.html",
+        {
+            "revisions": revisions,
+            "older": older,
+            "newer": newer,
+            "objectives_diff": selectors.text_diff(older.objectives, newer.objectives),
+            "commitments_diff": selectors.text_diff(older.commitments, newer.commitments),
+        },
+    )
 
 
 # Intervention plan
+
 
 @login_required
 @require_http_methods(["GET"])
@@ -163,8 +182,7 @@ def need_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 return _plan_response(request, case, message=_("Need added to the plan."))
         if request.htmx:
             return _plan_response(request, case, error=_error_text(form), need_form=form)
-    return _form_page(request, case, "planning/need_new.html", {"form": form},
-                      status=400 if form.is_bound else 200)
+    return _form_page(request, case, "planning/need_new.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
 @login_required
@@ -183,8 +201,9 @@ def goal_new(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> Ht
                 return _plan_response(request, case, message=_("Goal added to the plan."))
         if request.htmx:
             return _plan_response(request, case, error=_error_text(form))
-    return _form_page(request, case, "planning/goal_new.html", {"form": form, "need": need},
-                      status=400 if form.is_bound else 200)
+    return _form_page(
+        request, case, "planning/goal_new.html", {"form": form, "need": need}, status=400 if form.is_bound else 200
+    )
 
 
 @login_required
@@ -203,8 +222,9 @@ def service_new(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) ->
                 return _plan_response(request, case, message=_("Service added to the plan."))
         if request.htmx:
             return _plan_response(request, case, error=_error_text(form))
-    return _form_page(request, case, "planning/service_new.html", {"form": form, "goal": goal},
-                      status=400 if form.is_bound else 200)
+    return _form_page(
+        request, case, "planning/service_new.html", {"form": form, "goal": goal}, status=400 if form.is_bound else 200
+    )
 
 
 def _status_change(request: HttpRequest, case: Case, kind: str, apply) -> HttpResponse:
@@ -223,8 +243,9 @@ def _status_change(request: HttpRequest, case: Case, kind: str, apply) -> HttpRe
     error = _("The status was not changed: %(reason)s") % {"reason": _error_text(form)}
     if request.htmx:
         return _plan_response(request, case, error=error)
-    return _form_page(request, case, "planning/plan.html",
-                      {**selectors.case_plan_context(case), "plan_error": error}, status=status)
+    return _form_page(
+        request, case, "planning/plan.html", {**selectors.case_plan_context(case), "plan_error": error}, status=status
+    )
 
 
 @login_required
@@ -232,9 +253,12 @@ def _status_change(request: HttpRequest, case: Case, kind: str, apply) -> HttpRe
 def need_status(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     need = _need(case, need_id)
-    return _status_change(request, case, "need",
-                          lambda status, seen: services.need_status_set(actor=request.user, need=need, status=status,
-                                                              seen_status=seen))
+    return _status_change(
+        request,
+        case,
+        "need",
+        lambda status, seen: services.need_status_set(actor=request.user, need=need, status=status, seen_status=seen),
+    )
 
 
 @login_required
@@ -242,9 +266,12 @@ def need_status(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) ->
 def goal_status(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     goal = _goal(case, goal_id)
-    return _status_change(request, case, "goal",
-                          lambda status, seen: services.goal_status_set(actor=request.user, goal=goal, status=status,
-                                                              seen_status=seen))
+    return _status_change(
+        request,
+        case,
+        "goal",
+        lambda status, seen: services.goal_status_set(actor=request.user, goal=goal, status=status, seen_status=seen),
+    )
 
 
 @login_required
@@ -252,6 +279,11 @@ def goal_status(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) ->
 def service_status(request: HttpRequest, case_id: uuid.UUID, service_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     service = _service(case, service_id)
-    return _status_change(request, case, "service",
-                          lambda status, seen: services.service_status_set(actor=request.user, service=service, status=status,
-                                                              seen_status=seen))
+    return _status_change(
+        request,
+        case,
+        "service",
+        lambda status, seen: services.service_status_set(
+            actor=request.user, service=service, status=status, seen_status=seen
+        ),
+    )

@@ -44,24 +44,33 @@ class Programme(models.Model):
     mandated = models.BooleanField(_("accepts mandated participants"), default=False)
     sharing_policy = models.CharField(_("sharing policy"), max_length=40, default="independent-ngo")
     contact_interval_days = models.PositiveSmallIntegerField(
-        _("expected days between contacts"), default=14,
+        _("expected days between contacts"),
+        default=14,
         help_text=_("Active cases without a contact for longer appear as due on the caseload."),
     )
     retention_closed_months = models.PositiveSmallIntegerField(
-        _("keep closed cases for (months)"), default=60,
+        _("keep closed cases for (months)"),
+        default=60,
         help_text=_("After the last case of a client has been closed this long, the client's data is erased."),
     )
     retention_not_taken_up_months = models.PositiveSmallIntegerField(
-        _("keep declined or not accepted signals for (months)"), default=12,
+        _("keep declined or not accepted signals for (months)"),
+        default=12,
         help_text=_("Cases closed because the client declined or was not accepted are erased after this time."),
     )
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "organisation": DataClass.OPERATIONAL, "name": DataClass.OPERATIONAL,
-        "target_group": DataClass.OPERATIONAL, "ideologies": DataClass.OPERATIONAL,
-        "settings_served": DataClass.OPERATIONAL, "voluntary": DataClass.OPERATIONAL,
-        "mandated": DataClass.OPERATIONAL, "sharing_policy": DataClass.OPERATIONAL,
-        "contact_interval_days": DataClass.OPERATIONAL, "retention_closed_months": DataClass.OPERATIONAL,
+        "id": DataClass.TECHNICAL,
+        "organisation": DataClass.OPERATIONAL,
+        "name": DataClass.OPERATIONAL,
+        "target_group": DataClass.OPERATIONAL,
+        "ideologies": DataClass.OPERATIONAL,
+        "settings_served": DataClass.OPERATIONAL,
+        "voluntary": DataClass.OPERATIONAL,
+        "mandated": DataClass.OPERATIONAL,
+        "sharing_policy": DataClass.OPERATIONAL,
+        "contact_interval_days": DataClass.OPERATIONAL,
+        "retention_closed_months": DataClass.OPERATIONAL,
         "retention_not_taken_up_months": DataClass.OPERATIONAL,
     }
 
@@ -102,8 +111,12 @@ class Topic(models.Model):
     active = models.BooleanField(default=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "programme": DataClass.OPERATIONAL, "code": DataClass.OPERATIONAL,
-        "group": DataClass.OPERATIONAL, "name_en": DataClass.OPERATIONAL, "name_de": DataClass.OPERATIONAL,
+        "id": DataClass.TECHNICAL,
+        "programme": DataClass.OPERATIONAL,
+        "code": DataClass.OPERATIONAL,
+        "group": DataClass.OPERATIONAL,
+        "name_en": DataClass.OPERATIONAL,
+        "name_de": DataClass.OPERATIONAL,
         "active": DataClass.OPERATIONAL,
     }
 

@@ -65,47 +65,80 @@ class InboundReferral(models.Model):
     programme = models.ForeignKey("programmes.Programme", on_delete=models.PROTECT, related_name="inbound_referrals")
     received_on = models.DateField(_("received on"), default=timezone.localdate)
     referrer_category = models.CharField(_("referred by"), max_length=20, choices=ReferralSource.choices)
-    partner = models.ForeignKey("sharing.Partner", on_delete=models.PROTECT, related_name="+", null=True,
-                                blank=True, verbose_name=_("partner organisation"))
+    partner = models.ForeignKey(
+        "sharing.Partner",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("partner organisation"),
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     person_name = SealedField(_("name or alias of the person, if known"), data_class=DataClass.IDENTIFYING)
     reason = SealedField(_("reason for the referral"), data_class=DataClass.SPECIAL)
     urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices, default=Urgency.ROUTINE)
-    contact_consent = models.CharField(_("the person agrees to be contacted"), max_length=10,
-                                       choices=ContactConsent.choices, default=ContactConsent.UNKNOWN)
-    status = models.CharField(_("status"), max_length=20, choices=InboundStatus.choices,
-                              default=InboundStatus.PENDING)
-    decline_reason = models.CharField(_("reason for declining"), max_length=30, choices=DeclineReason.choices,
-                                      blank=True)
+    contact_consent = models.CharField(
+        _("the person agrees to be contacted"),
+        max_length=10,
+        choices=ContactConsent.choices,
+        default=ContactConsent.UNKNOWN,
+    )
+    status = models.CharField(_("status"), max_length=20, choices=InboundStatus.choices, default=InboundStatus.PENDING)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=30, choices=DeclineReason.choices, blank=True
+    )
     decision_note = SealedField(_("note on the decision"), data_class=DataClass.SPECIAL)
-    referred_on_to = models.ForeignKey("sharing.Partner", on_delete=models.PROTECT, related_name="+", null=True,
-                                       blank=True, verbose_name=_("referred on to"))
-    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, related_name="inbound_referrals", null=True,
-                             blank=True)
+    referred_on_to = models.ForeignKey(
+        "sharing.Partner",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("referred on to"),
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, related_name="inbound_referrals", null=True, blank=True
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
-                                   blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     key_id = models.UUIDField(default=uuid.uuid4, editable=False)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "programme": DataClass.CASE, "received_on": DataClass.CASE,
-        "referrer_category": DataClass.CASE, "partner": DataClass.OPERATIONAL, "channel": DataClass.CASE,
-        "urgency": DataClass.CASE, "contact_consent": DataClass.CASE, "status": DataClass.CASE,
-        "decline_reason": DataClass.CASE, "referred_on_to": DataClass.OPERATIONAL, "case": DataClass.CASE,
-        "recorded_by": DataClass.STAFF, "recorded_at": DataClass.CASE, "decided_by": DataClass.STAFF,
-        "decided_at": DataClass.CASE, "key_id": DataClass.TECHNICAL,
+        "id": DataClass.TECHNICAL,
+        "programme": DataClass.CASE,
+        "received_on": DataClass.CASE,
+        "referrer_category": DataClass.CASE,
+        "partner": DataClass.OPERATIONAL,
+        "channel": DataClass.CASE,
+        "urgency": DataClass.CASE,
+        "contact_consent": DataClass.CASE,
+        "status": DataClass.CASE,
+        "decline_reason": DataClass.CASE,
+        "referred_on_to": DataClass.OPERATIONAL,
+        "case": DataClass.CASE,
+        "recorded_by": DataClass.STAFF,
+        "recorded_at": DataClass.CASE,
+        "decided_by": DataClass.STAFF,
+        "decided_at": DataClass.CASE,
+        "key_id": DataClass.TECHNICAL,
     }
 
     class Meta:
         ordering = ["-received_on", "-recorded_at"]
         indexes = [models.Index(fields=["programme", "status"])]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(status="accepted") | models.Q(case__isnull=False),
-                                   name="inbound_referral_accepted_has_case"),
-            models.CheckConstraint(condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),
-                                   name="inbound_referral_declined_has_reason"),
+            models.CheckConstraint(
+                condition=~models.Q(status="accepted") | models.Q(case__isnull=False),
+                name="inbound_referral_accepted_has_case",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),
+                name="inbound_referral_declined_has_reason",
+            ),
         ]
 
     def vault_client_id(self) -> uuid.UUID:
@@ -147,11 +180,18 @@ OUTBOUND_EDGES: dict[str, tuple[str, ...]] = {
 class OutboundReferral(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="outbound_referrals")
-    partner = models.ForeignKey("sharing.Partner", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("service provider"))
+    partner = models.ForeignKey(
+        "sharing.Partner", on_delete=models.PROTECT, related_name="+", verbose_name=_("service provider")
+    )
     service_area = models.CharField(_("kind of service"), max_length=20, choices=ServiceArea.choices)
-    plan_service = models.ForeignKey("planning.Service", on_delete=models.SET_NULL, related_name="referrals",
-                                     null=True, blank=True, verbose_name=_("service in the plan"))
+    plan_service = models.ForeignKey(
+        "planning.Service",
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+        null=True,
+        blank=True,
+        verbose_name=_("service in the plan"),
+    )
     data_categories = models.JSONField(_("what was shared"), default=list)
     content = SealedField(_("referral text sent to the provider"), data_class=DataClass.SPECIAL)
     status = models.CharField(_("status"), max_length=20, choices=OutboundStatus.choices, default=OutboundStatus.SENT)
@@ -161,10 +201,17 @@ class OutboundReferral(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "partner": DataClass.OPERATIONAL,
-        "service_area": DataClass.CASE, "plan_service": DataClass.CASE, "data_categories": DataClass.CASE,
-        "status": DataClass.CASE, "sent_on": DataClass.CASE, "disclosure": DataClass.TECHNICAL,
-        "created_by": DataClass.STAFF, "created_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "partner": DataClass.OPERATIONAL,
+        "service_area": DataClass.CASE,
+        "plan_service": DataClass.CASE,
+        "data_categories": DataClass.CASE,
+        "status": DataClass.CASE,
+        "sent_on": DataClass.CASE,
+        "disclosure": DataClass.TECHNICAL,
+        "created_by": DataClass.STAFF,
+        "created_at": DataClass.CASE,
     }
 
     class Meta:
@@ -189,8 +236,12 @@ class OutboundEvent(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "referral": DataClass.CASE, "status": DataClass.CASE, "on": DataClass.CASE,
-        "recorded_by": DataClass.STAFF, "recorded_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "referral": DataClass.CASE,
+        "status": DataClass.CASE,
+        "on": DataClass.CASE,
+        "recorded_by": DataClass.STAFF,
+        "recorded_at": DataClass.CASE,
     }
 
     class Meta:

@@ -25,7 +25,8 @@ def inbox_programmes(user) -> QuerySet[Programme]:
     if not (user and user.is_authenticated and user.is_active and user.organisation_id):
         return Programme.objects.none()
     team_programmes = RoleGrant.objects.filter(user=user, role__in=INBOX_ROLES, team__isnull=False).values(
-        "team__programme_id")
+        "team__programme_id"
+    )
     return Programme.objects.filter(organisation_id=user.organisation_id, pk__in=team_programmes)
 
 
@@ -44,11 +45,20 @@ def get_referral_for(user, referral_id: object, *, action: str = "referral.view"
         parsed = None
     referral = None
     if parsed is not None:
-        referral = inbox_for(user).select_related("programme", "partner", "referred_on_to", "case__client").filter(
-            pk=parsed).first()
+        referral = (
+            inbox_for(user)
+            .select_related("programme", "partner", "referred_on_to", "case__client")
+            .filter(pk=parsed)
+            .first()
+        )
     if referral is None:
-        audit_record(action, object_type="inboundreferral", object_id=str(referral_id).replace("\x00", "")[:64],
-                     outcome=Outcome.DENIED, actor=user)
+        audit_record(
+            action,
+            object_type="inboundreferral",
+            object_id=str(referral_id).replace("\x00", "")[:64],
+            outcome=Outcome.DENIED,
+            actor=user,
+        )
         raise Http404("No such referral.")
     audit_record(action, referral, actor=user)
     return referral
@@ -62,8 +72,11 @@ def inbox(user, *, status: str = InboundStatus.PENDING) -> list[InboundReferral]
 
 
 def case_outbound(case) -> list[OutboundReferral]:
-    return list(case.outbound_referrals.select_related("partner", "plan_service").prefetch_related("events")
-                .order_by("-sent_on", "-created_at"))
+    return list(
+        case.outbound_referrals.select_related("partner", "plan_service")
+        .prefetch_related("events")
+        .order_by("-sent_on", "-created_at")
+    )
 
 
 def case_section_context(case, user) -> dict:

@@ -41,11 +41,16 @@ SOURCE = "referral"
 REASON_MAX = 2000
 DEFAULT_OUTBOUND_CATEGORIES = (DataCategory.CONTACT_DETAILS, DataCategory.NEEDS_AND_PLAN)
 PURPOSE_FOR_AREA = {
-    ServiceArea.HOUSING: Purpose.HOUSING, ServiceArea.MENTAL_HEALTH: Purpose.HEALTH_CARE,
-    ServiceArea.ADDICTION: Purpose.HEALTH_CARE, ServiceArea.HEALTH: Purpose.HEALTH_CARE,
-    ServiceArea.WORK: Purpose.EMPLOYMENT, ServiceArea.EDUCATION: Purpose.EDUCATION,
-    ServiceArea.DEBT: Purpose.WELFARE_BENEFITS, ServiceArea.DOCUMENTS: Purpose.DOCUMENTS,
-    ServiceArea.FAMILY: Purpose.REFERRAL, ServiceArea.OTHER: Purpose.REFERRAL,
+    ServiceArea.HOUSING: Purpose.HOUSING,
+    ServiceArea.MENTAL_HEALTH: Purpose.HEALTH_CARE,
+    ServiceArea.ADDICTION: Purpose.HEALTH_CARE,
+    ServiceArea.HEALTH: Purpose.HEALTH_CARE,
+    ServiceArea.WORK: Purpose.EMPLOYMENT,
+    ServiceArea.EDUCATION: Purpose.EDUCATION,
+    ServiceArea.DEBT: Purpose.WELFARE_BENEFITS,
+    ServiceArea.DOCUMENTS: Purpose.DOCUMENTS,
+    ServiceArea.FAMILY: Purpose.REFERRAL,
+    ServiceArea.OTHER: Purpose.REFERRAL,
 }
 
 
@@ -60,10 +65,21 @@ def _partner_ok(partner: Partner | None, organisation_id: int) -> bool:
 
 # --- Inbound ---------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def inbound_record(*, actor, programme: Programme, referrer_category: str, channel: str, reason: str,
-                   received_on: dt.date | None = None, partner: Partner | None = None, person_name: str = "",
-                   urgency: str = Urgency.ROUTINE, contact_consent: str = ContactConsent.UNKNOWN) -> InboundReferral:
+def inbound_record(
+    *,
+    actor,
+    programme: Programme,
+    referrer_category: str,
+    channel: str,
+    reason: str,
+    received_on: dt.date | None = None,
+    partner: Partner | None = None,
+    person_name: str = "",
+    urgency: str = Urgency.ROUTINE,
+    contact_consent: str = ContactConsent.UNKNOWN,
+) -> InboundReferral:
     """Record a referral with the minimum: who refers, how, the person's name if known, why, how urgent."""
     errors: dict[str, str] = {}
     if not inbox_programmes(actor).filter(pk=programme.pk).exists():
@@ -71,13 +87,19 @@ def inbound_record(*, actor, programme: Programme, referrer_category: str, chann
     _choice(referrer_category, ReferralSource, "referrer_category", errors, _("Choose who refers the person."))
     _choice(channel, Channel, "channel", errors, _("Choose how the referral came in."))
     _choice(urgency, Urgency, "urgency", errors)
-    _choice(contact_consent, ContactConsent, "contact_consent", errors,
-            _("Choose whether the person agrees to be contacted (or “unknown”)."))
+    _choice(
+        contact_consent,
+        ContactConsent,
+        "contact_consent",
+        errors,
+        _("Choose whether the person agrees to be contacted (or “unknown”)."),
+    )
     if not reason.strip():
         errors["reason"] = _("Note briefly why the person is referred.")
     elif len(reason) > REASON_MAX:
         errors["reason"] = _("Keep the reason short: at most %(n)s characters. Details belong in the case later.") % {
-            "n": REASON_MAX}
+            "n": REASON_MAX
+        }
     received_on = received_on or timezone.localdate()
     if received_on > timezone.localdate():
         errors["received_on"] = _("The referral cannot be dated in the future.")
@@ -87,10 +109,18 @@ def inbound_record(*, actor, programme: Programme, referrer_category: str, chann
         errors["person_name"] = _("Enter at most 200 characters.")
     if errors:
         raise ValidationError(errors)
-    referral = InboundReferral(programme=programme, received_on=received_on, referrer_category=referrer_category,
-                               partner=partner, channel=channel, person_name=person_name.strip(),
-                               reason=reason.strip(), urgency=urgency, contact_consent=contact_consent,
-                               recorded_by=actor)
+    referral = InboundReferral(
+        programme=programme,
+        received_on=received_on,
+        referrer_category=referrer_category,
+        partner=partner,
+        channel=channel,
+        person_name=person_name.strip(),
+        reason=reason.strip(),
+        urgency=urgency,
+        contact_consent=contact_consent,
+        recorded_by=actor,
+    )
     client_key_create(client_id=referral.key_id)
     referral.save()
     audit_record("referral.receive", referral, actor=actor)
@@ -99,8 +129,9 @@ def inbound_record(*, actor, programme: Programme, referrer_category: str, chann
 
 def _require_pending(referral: InboundReferral) -> None:
     if referral.status != InboundStatus.PENDING:
-        raise ValidationError(_("This referral was already decided (%(status)s).") % {
-            "status": referral.get_status_display()})
+        raise ValidationError(
+            _("This referral was already decided (%(status)s).") % {"status": referral.get_status_display()}
+        )
 
 
 def _signalled_at(referral: InboundReferral) -> dt.datetime:
@@ -112,8 +143,17 @@ def _signalled_at(referral: InboundReferral) -> dt.datetime:
 
 
 @transaction.atomic
-def inbound_accept(*, actor, referral: InboundReferral, team: Team, identity: dict[str, str], setting: str,
-                   participation: str, ideology: str, legal_status: str = "none") -> Case:
+def inbound_accept(
+    *,
+    actor,
+    referral: InboundReferral,
+    team: Team,
+    identity: dict[str, str],
+    setting: str,
+    participation: str,
+    ideology: str,
+    legal_status: str = "none",
+) -> Case:
     """Turn the referral into an enquiry in one step: the client, the case, the link, the decision.
 
     The referral's sealed values move under the new client's key and its own key is destroyed, so that
@@ -125,9 +165,17 @@ def inbound_accept(*, actor, referral: InboundReferral, team: Team, identity: di
     if not actor.role_grants.filter(team=team, role__in=(Role.PRACTITIONER, Role.SUPERVISOR)).exists():
         raise ValidationError({"team": _("Choose a team you work in.")})
     case = case_services.enquiry_create(
-        actor=actor, programme=referral.programme, team=team, identity=identity,
-        referral_source=referral.referrer_category, setting=setting, participation=participation,
-        ideology=ideology, legal_status=legal_status, signalled_at=_signalled_at(referral))
+        actor=actor,
+        programme=referral.programme,
+        team=team,
+        identity=identity,
+        referral_source=referral.referrer_category,
+        setting=setting,
+        participation=participation,
+        ideology=ideology,
+        legal_status=legal_status,
+        signalled_at=_signalled_at(referral),
+    )
     if actor.has_role(Role.PRACTITIONER):
         case_services.assignment_add(actor=actor, case=case, staff=actor, role="case_manager")
     sealed = {name: getattr(referral, name) for name in ("person_name", "reason", "decision_note")}
@@ -183,14 +231,24 @@ def inbound_refer_on(*, actor, referral: InboundReferral, partner: Partner, note
 
 # --- Outbound --------------------------------------------------------------------------------------
 
+
 class ReferralRefused(ValidationError):
     """The sharing policy refused what the referral would send; nothing was sent and no referral recorded."""
 
 
-def outbound_refer(*, actor, case: Case, partner: Partner | None, service_area: str,
-                   data_categories: Iterable[str] = DEFAULT_OUTBOUND_CATEGORIES, content: str = "",
-                   ground: str = Ground.CONSENT, legal_basis: str = "", plan_service: Service | None = None,
-                   sent_on: dt.date | None = None) -> OutboundReferral:
+def outbound_refer(
+    *,
+    actor,
+    case: Case,
+    partner: Partner | None,
+    service_area: str,
+    data_categories: Iterable[str] = DEFAULT_OUTBOUND_CATEGORIES,
+    content: str = "",
+    ground: str = Ground.CONSENT,
+    legal_basis: str = "",
+    plan_service: Service | None = None,
+    sent_on: dt.date | None = None,
+) -> OutboundReferral:
     """Refer the client to an external service: the content goes out through the one disclosure service.
 
     Refused by the policy: the refusal is recorded in the disclosure log and ReferralRefused says why.
@@ -214,16 +272,35 @@ def outbound_refer(*, actor, case: Case, partner: Partner | None, service_area: 
         raise ValidationError(errors)
     purpose = PURPOSE_FOR_AREA[service_area]
     try:
-        disclosure = sharing.disclose(actor=actor, case=case, partner=partner, recipient_category=partner.category,
-                                      data_categories=categories, purpose=purpose, ground=ground,
-                                      legal_basis=legal_basis, content=content, source=SOURCE,
-                                      channel=_("Referral"))
+        disclosure = sharing.disclose(
+            actor=actor,
+            case=case,
+            partner=partner,
+            recipient_category=partner.category,
+            data_categories=categories,
+            purpose=purpose,
+            ground=ground,
+            legal_basis=legal_basis,
+            content=content,
+            source=SOURCE,
+            channel=_("Referral"),
+        )
     except sharing.DisclosureRefused as exc:
-        raise ReferralRefused({"partner": [_("The referral was not sent: %(reason)s") % {"reason": exc.reason}]}) from exc
+        raise ReferralRefused(
+            {"partner": [_("The referral was not sent: %(reason)s") % {"reason": exc.reason}]}
+        ) from exc
     with transaction.atomic():
-        referral = OutboundReferral(case=case, partner=partner, service_area=service_area, plan_service=plan_service,
-                                    data_categories=disclosure.data_categories, content=content.strip(),
-                                    sent_on=sent_on, disclosure=str(disclosure.pk), created_by=actor)
+        referral = OutboundReferral(
+            case=case,
+            partner=partner,
+            service_area=service_area,
+            plan_service=plan_service,
+            data_categories=disclosure.data_categories,
+            content=content.strip(),
+            sent_on=sent_on,
+            disclosure=str(disclosure.pk),
+            created_by=actor,
+        )
         referral.save()
         OutboundEvent.objects.create(referral=referral, status=OutboundStatus.SENT, on=sent_on, recorded_by=actor)
         if plan_service is not None and plan_service.status != ServiceStatus.REFERRED:
@@ -233,24 +310,35 @@ def outbound_refer(*, actor, case: Case, partner: Partner | None, service_area: 
 
 
 # How the provider's answer shows in the plan.
-PLAN_STATUS_FOR = {OutboundStatus.FIRST_APPOINTMENT: ServiceStatus.ONGOING, OutboundStatus.DECLINED: ServiceStatus.DECLINED}
+PLAN_STATUS_FOR = {
+    OutboundStatus.FIRST_APPOINTMENT: ServiceStatus.ONGOING,
+    OutboundStatus.DECLINED: ServiceStatus.DECLINED,
+}
 
 
 @transaction.atomic
-def outbound_status_set(*, actor, referral: OutboundReferral, status: str, on: dt.date | None = None) -> OutboundReferral:
+def outbound_status_set(
+    *, actor, referral: OutboundReferral, status: str, on: dt.date | None = None
+) -> OutboundReferral:
     errors: dict[str, str] = {}
     on = on or timezone.localdate()
     if status not in OutboundStatus.values:
         errors["status"] = _("Choose a status from the list.")
     elif status not in OUTBOUND_EDGES[referral.status]:
         allowed = ", ".join(str(OutboundStatus(s).label) for s in OUTBOUND_EDGES[referral.status])
-        errors["status"] = (_("A referral that is “%(from)s” can next be: %(allowed)s.") % {
-            "from": referral.get_status_display(), "allowed": allowed} if allowed
-            else _("This referral is “%(from)s”; its status no longer changes.") % {"from": referral.get_status_display()})
+        errors["status"] = (
+            _("A referral that is “%(from)s” can next be: %(allowed)s.")
+            % {"from": referral.get_status_display(), "allowed": allowed}
+            if allowed
+            else _("This referral is “%(from)s”; its status no longer changes.")
+            % {"from": referral.get_status_display()}
+        )
     if on > timezone.localdate():
         errors["on"] = _("The date cannot be in the future.")
     elif on < referral.sent_on:
-        errors["on"] = _("The date cannot be before the referral was sent (%(day)s).") % {"day": referral.sent_on.isoformat()}
+        errors["on"] = _("The date cannot be before the referral was sent (%(day)s).") % {
+            "day": referral.sent_on.isoformat()
+        }
     if errors:
         raise ValidationError(errors)
     referral.status = status

@@ -35,8 +35,9 @@ from .models import InboundStatus
 
 
 def _accept_teams(user, referral):
-    return Team.objects.filter(programme=referral.programme, role_grants__user=user,
-                               role_grants__role__in=(Role.PRACTITIONER, Role.SUPERVISOR)).distinct()
+    return Team.objects.filter(
+        programme=referral.programme, role_grants__user=user, role_grants__role__in=(Role.PRACTITIONER, Role.SUPERVISOR)
+    ).distinct()
 
 
 def _detail_forms(request: HttpRequest, referral, bound: dict | None = None) -> dict:
@@ -50,8 +51,12 @@ def _detail_forms(request: HttpRequest, referral, bound: dict | None = None) -> 
 
 
 def _detail(request: HttpRequest, referral, *, bound: dict | None = None, status: int = 200) -> HttpResponse:
-    return render(request, "referrals/inbound_detail.html",
-                  {"referral": referral, **_detail_forms(request, referral, bound)}, status=status)
+    return render(
+        request,
+        "referrals/inbound_detail.html",
+        {"referral": referral, **_detail_forms(request, referral, bound)},
+        status=status,
+    )
 
 
 @login_required
@@ -62,9 +67,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
         status = InboundStatus.PENDING
     rows = selectors.inbox(request.user, status=status)
     access.audit_list("referral.inbox", len(rows), status, user=request.user)
-    return render(request, "referrals/inbox.html", {
-        "rows": rows, "status": status, "statuses": InboundStatus.choices,
-        "sees_inbox": selectors.sees_inbox(request.user)})
+    return render(
+        request,
+        "referrals/inbox.html",
+        {
+            "rows": rows,
+            "status": status,
+            "statuses": InboundStatus.choices,
+            "sees_inbox": selectors.sees_inbox(request.user),
+        },
+    )
 
 
 @login_required
@@ -103,8 +115,11 @@ def inbound_accept(request: HttpRequest, inbound_id: uuid.UUID) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            messages.success(request, _("Enquiry recorded as %(pseudonym)s; the referral is linked to it.") % {
-                "pseudonym": case.client.pseudonym})
+            messages.success(
+                request,
+                _("Enquiry recorded as %(pseudonym)s; the referral is linked to it.")
+                % {"pseudonym": case.client.pseudonym},
+            )
             return redirect("case_detail", case_id=case.pk)
     return _detail(request, referral, bound={"accept_form": form}, status=400)
 
@@ -143,8 +158,9 @@ def inbound_refer_on(request: HttpRequest, inbound_id: uuid.UUID) -> HttpRespons
 
 def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None):
     case = access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
-    case.current_tandem_list = list(case.assignments.current().filter(role__in=("case_manager", "co_worker"))
-                                    .select_related("staff"))
+    case.current_tandem_list = list(
+        case.assignments.current().filter(role__in=("case_manager", "co_worker")).select_related("staff")
+    )
     return case
 
 
@@ -169,8 +185,12 @@ def outbound_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             else:
                 messages.success(request, _("Referral sent and recorded in the disclosure log."))
                 return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + "#referrals")
-    return render(request, "referrals/outbound_new.html", {"case": case, "tandem": case.current_tandem_list,
-                                                           "form": form}, status=status)
+    return render(
+        request,
+        "referrals/outbound_new.html",
+        {"case": case, "tandem": case.current_tandem_list, "form": form},
+        status=status,
+    )
 
 
 @login_required
@@ -184,8 +204,9 @@ def outbound_status(request: HttpRequest, case_id: uuid.UUID, referral_id: uuid.
     form = OutboundStatusForm(request.POST)
     if form.is_valid():
         try:
-            services.outbound_status_set(actor=request.user, referral=referral, status=form.cleaned_data["status"],
-                                         on=form.cleaned_data["on"])
+            services.outbound_status_set(
+                actor=request.user, referral=referral, status=form.cleaned_data["status"], on=form.cleaned_data["on"]
+            )
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -193,6 +214,9 @@ def outbound_status(request: HttpRequest, case_id: uuid.UUID, referral_id: uuid.
             return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + "#referrals")
     errors = " ".join(str(m) for errors in form.errors.values() for m in errors)
     messages.error(request, _("The status was not changed: %(reason)s") % {"reason": errors})
-    return render(request, "referrals/outbound_list.html", {
-        "case": case, "tandem": case.current_tandem_list,
-        "referrals_outbound": selectors.case_outbound(case)}, status=400)
+    return render(
+        request,
+        "referrals/outbound_list.html",
+        {"case": case, "tandem": case.current_tandem_list, "referrals_outbound": selectors.case_outbound(case)},
+        status=400,
+    )

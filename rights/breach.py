@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEntry, Outcome
+
 from .report import client_paths
 
 
@@ -25,8 +26,13 @@ class OpenedClient:
     actions: set[str] = field(default_factory=set)
 
     def as_json(self) -> dict:
-        return {"pseudonym": self.pseudonym, "first_at": self.first_at.isoformat(), "last_at": self.last_at.isoformat(),
-                "entries": self.entries, "actions": sorted(self.actions)}
+        return {
+            "pseudonym": self.pseudonym,
+            "first_at": self.first_at.isoformat(),
+            "last_at": self.last_at.isoformat(),
+            "entries": self.entries,
+            "actions": sorted(self.actions),
+        }
 
 
 @dataclass
@@ -39,9 +45,14 @@ class BreachReport:
     denied: int
 
     def as_json(self) -> dict:
-        return {"actor_id": self.actor_id, "from": self.start.isoformat(), "to": self.end.isoformat(),
-                "clients": [c.as_json() for c in self.clients], "list_views": self.list_views,
-                "denied_attempts": self.denied}
+        return {
+            "actor_id": self.actor_id,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "clients": [c.as_json() for c in self.clients],
+            "list_views": self.list_views,
+            "denied_attempts": self.denied,
+        }
 
 
 def _object_types() -> dict[str, tuple[type, str]]:
@@ -49,8 +60,9 @@ def _object_types() -> dict[str, tuple[type, str]]:
     return {model._meta.model_name: (model, path) for model, path in client_paths().items()}
 
 
-def clients_opened_by(*, actor_id: int, start: dt.datetime, end: dt.datetime,
-                      organisation_id: int | None = None) -> BreachReport:
+def clients_opened_by(
+    *, actor_id: int, start: dt.datetime, end: dt.datetime, organisation_id: int | None = None
+) -> BreachReport:
     """The clients whose records the account read or changed between `start` (inclusive) and `end` (exclusive)."""
     if start >= end:
         raise ValidationError({"end": "The end of the window must be after its start."})
@@ -82,8 +94,9 @@ def clients_opened_by(*, actor_id: int, start: dt.datetime, end: dt.datetime,
         rows = model.objects.filter(pk__in=list(valid))
         if organisation_id is not None:
             rows = rows.filter(**{f"{client_lookup}organisation_id": organisation_id})
-        for pk, client_id, pseudonym in rows.values_list("pk", f"{client_lookup}id" if path else "id",
-                                                         f"{client_lookup}pseudonym" if path else "pseudonym"):
+        for pk, client_id, pseudonym in rows.values_list(
+            "pk", f"{client_lookup}id" if path else "id", f"{client_lookup}pseudonym" if path else "pseudonym"
+        ):
             for entry in ids[valid[str(pk)]]:
                 row = opened.get(client_id)
                 if row is None:

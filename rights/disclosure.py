@@ -21,8 +21,21 @@ def record_access_report(*, actor, case, report, fmt: str) -> object | None:
     if case.client.restricted_at is not None:
         return None
     return sharing_services.disclose(
-        actor=actor, case=case, recipient_category=RecipientCategory.DATA_SUBJECT, data_categories=[
-            "identity", "contact_details", "attendance", "progress_summary", "needs_and_plan", "case_notes"],
-        purpose=Purpose.DATA_SUBJECT_ACCESS, ground="statutory_duty", legal_basis=ACCESS_BASIS,
-        content=f"Copy of all data held ({fmt}, {records} records).", channel=f"access report ({fmt})",
-        source="rights")
+        actor=actor,
+        case=case,
+        recipient_category=RecipientCategory.DATA_SUBJECT,
+        data_categories=[
+            "identity",
+            "contact_details",
+            "attendance",
+            "progress_summary",
+            "needs_and_plan",
+            "case_notes",
+        ],
+        purpose=Purpose.DATA_SUBJECT_ACCESS,
+        ground="statutory_duty",
+        legal_basis=ACCESS_BASIS,
+        content=f"Copy of all data held ({fmt}, {records} records).",
+        channel=f"access report ({fmt})",
+        source="rights",
+    )

@@ -11,17 +11,28 @@ from .models import HoldBasis
 
 
 class RestrictionForm(TandemForm):
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("For example: the client contests the accuracy of the record, or has objected "
-                                         "to its processing."))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the client contests the accuracy of the record, or has objected to its processing."),
+    )
 
 
 class LegalHoldForm(TandemForm):
     basis = forms.ChoiceField(label=_("Legal basis"), choices=[("", _("Choose …")), *HoldBasis.choices])
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("For example: the file number of the proceedings."))
-    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                            help_text=_("If the end is not known yet, give no date and release the hold when it ends."))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the file number of the proceedings."),
+    )
+    until = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("If the end is not known yet, give no date and release the hold when it ends."),
+    )
 
 
 class ReleaseHoldForm(TandemForm):
@@ -31,17 +42,29 @@ class ReleaseHoldForm(TandemForm):
 class IdentityCorrectionForm(TandemForm):
     given_name = forms.CharField(label=_("Given name"), max_length=200, required=False)
     family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
-    aliases = forms.CharField(label=_("Aliases"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One alias per line."))
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    aliases = forms.CharField(
+        label=_("Aliases"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One alias per line."),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     phone = forms.CharField(label=_("Phone"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail"), max_length=200, required=False)
-    address = forms.CharField(label=_("Address"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-    reason = forms.CharField(label=_("Reason for the correction"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("For example: the client showed a corrected document. The previous values "
-                                         "are kept in the history."))
+    address = forms.CharField(
+        label=_("Address"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "For example: the client showed a corrected document. The previous values are kept in the history."
+        ),
+    )
 
     IDENTITY = ("given_name", "family_name", "aliases", "date_of_birth", "phone", "email", "address")
 
@@ -59,8 +82,10 @@ class IdentityCorrectionForm(TandemForm):
 
 
 class AccessReportForm(TandemForm):
-    FORMATS = [("html", _("A readable document (print it or save it as PDF)")),
-               ("json", _("Machine-readable JSON (download)"))]
+    FORMATS = [
+        ("html", _("A readable document (print it or save it as PDF)")),
+        ("json", _("Machine-readable JSON (download)")),
+    ]
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, widget=forms.RadioSelect, initial="html")
     confirm = forms.BooleanField(label=_("The client (or their representative) asked for this copy of their data"))
 
@@ -68,8 +93,9 @@ class AccessReportForm(TandemForm):
 class RetentionForm(TandemForm):
     programme = forms.IntegerField(widget=forms.HiddenInput)
     retention_closed_months = forms.IntegerField(label=_("Keep closed cases for (months)"), min_value=1, max_value=360)
-    retention_not_taken_up_months = forms.IntegerField(label=_("Keep declined or not accepted signals for (months)"),
-                                                       min_value=1, max_value=360)
+    retention_not_taken_up_months = forms.IntegerField(
+        label=_("Keep declined or not accepted signals for (months)"), min_value=1, max_value=360
+    )
 
 
 class BreachForm(TandemForm):

@@ -24,12 +24,18 @@ class Restriction(models.Model):
     started_at = models.DateTimeField(_("restricted since"), default=timezone.now)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     lifted_at = models.DateTimeField(_("lifted on"), null=True, blank=True)
-    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     lift_reason = SealedField(_("why it was lifted"), data_class=DataClass.SPECIAL)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "client": DataClass.CASE, "started_at": DataClass.CASE,
-        "started_by": DataClass.STAFF, "lifted_at": DataClass.CASE, "lifted_by": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "client": DataClass.CASE,
+        "started_at": DataClass.CASE,
+        "started_by": DataClass.STAFF,
+        "lifted_at": DataClass.CASE,
+        "lifted_by": DataClass.STAFF,
     }
 
     class Meta:
@@ -37,8 +43,9 @@ class Restriction(models.Model):
         verbose_name = _("restriction of processing")
         verbose_name_plural = _("restrictions of processing")
         constraints = [
-            models.UniqueConstraint(fields=["client"], condition=models.Q(lifted_at__isnull=True),
-                                    name="restriction_one_open_per_client"),
+            models.UniqueConstraint(
+                fields=["client"], condition=models.Q(lifted_at__isnull=True), name="restriction_one_open_per_client"
+            ),
         ]
 
     def vault_client_id(self) -> uuid.UUID:
@@ -66,18 +73,29 @@ class LegalHold(models.Model):
     client = models.ForeignKey("cases.Client", on_delete=models.CASCADE, related_name="legal_holds")
     basis = models.CharField(_("legal basis"), max_length=30, choices=HoldBasis.choices)
     reason = SealedField(_("reason"), data_class=DataClass.SPECIAL)
-    until = models.DateField(_("until"), null=True, blank=True,
-                             help_text=_("If the end is not known yet, give no date and release the hold when it ends."))
+    until = models.DateField(
+        _("until"),
+        null=True,
+        blank=True,
+        help_text=_("If the end is not known yet, give no date and release the hold when it ends."),
+    )
     placed_at = models.DateTimeField(default=timezone.now)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     released_at = models.DateTimeField(null=True, blank=True)
-    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     objects = LegalHoldQuerySet.as_manager()
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "client": DataClass.CASE, "basis": DataClass.CASE, "until": DataClass.CASE,
-        "placed_at": DataClass.CASE, "placed_by": DataClass.STAFF, "released_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "client": DataClass.CASE,
+        "basis": DataClass.CASE,
+        "until": DataClass.CASE,
+        "placed_at": DataClass.CASE,
+        "placed_by": DataClass.STAFF,
+        "released_at": DataClass.CASE,
         "released_by": DataClass.STAFF,
     }
 
@@ -106,8 +124,11 @@ class IdentityRevision(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "client": DataClass.CASE, "changed_fields": DataClass.CASE,
-        "at": DataClass.CASE, "by": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "client": DataClass.CASE,
+        "changed_fields": DataClass.CASE,
+        "at": DataClass.CASE,
+        "by": DataClass.STAFF,
     }
 
     class Meta:
@@ -140,9 +161,14 @@ class RetentionRun(models.Model):
     pseudonyms = models.JSONField(_("pseudonyms erased"), default=list)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "organisation": DataClass.OPERATIONAL, "ran_at": DataClass.TECHNICAL,
-        "as_of": DataClass.TECHNICAL, "examined": DataClass.OPERATIONAL, "erased": DataClass.OPERATIONAL,
-        "skipped_held": DataClass.OPERATIONAL, "skipped_restricted": DataClass.OPERATIONAL,
+        "id": DataClass.TECHNICAL,
+        "organisation": DataClass.OPERATIONAL,
+        "ran_at": DataClass.TECHNICAL,
+        "as_of": DataClass.TECHNICAL,
+        "examined": DataClass.OPERATIONAL,
+        "erased": DataClass.OPERATIONAL,
+        "skipped_held": DataClass.OPERATIONAL,
+        "skipped_restricted": DataClass.OPERATIONAL,
         "pseudonyms": DataClass.CASE,
     }
 

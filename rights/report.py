@@ -156,12 +156,16 @@ def build_access_report(*, user, client: Client) -> AccessReport:
     all_cases = client.cases.count()
     cases = list(access.cases_for(user).filter(client=client).select_related("programme", "team").order_by("opened_on"))
     case_ids = [c.pk for c in cases]
-    case_labels = {c.pk: _("%(programme)s, opened %(date)s") % {"programme": c.programme.name,
-                                                                 "date": c.opened_on.isoformat()} for c in cases}
+    case_labels = {
+        c.pk: _("%(programme)s, opened %(date)s") % {"programme": c.programme.name, "date": c.opened_on.isoformat()}
+        for c in cases
+    }
     to_client, to_case = client_paths(), case_paths()
     order = {cfg.label: i for i, cfg in enumerate(apps.get_app_configs())}
-    models_in_report = sorted((m for m in to_client if m._meta.label not in NOT_IN_REPORT),
-                              key=lambda m: (m is not Client, m is not Case, order.get(m._meta.app_label, 99), m._meta.label))
+    models_in_report = sorted(
+        (m for m in to_client if m._meta.label not in NOT_IN_REPORT),
+        key=lambda m: (m is not Client, m is not Case, order.get(m._meta.app_label, 99), m._meta.label),
+    )
     sections: list[Section] = []
     for model in models_in_report:
         path = to_client[model]
@@ -177,12 +181,17 @@ def build_access_report(*, user, client: Client) -> AccessReport:
         fields = _report_fields(model, path)
         if any(f.many_to_many for f in fields):
             queryset = queryset.prefetch_related(*[f.name for f in fields if f.many_to_many])
-        section = Section(label=str(model._meta.verbose_name_plural).capitalize(), model=model._meta.label,
-                          columns=[str(f.verbose_name).capitalize() for f in fields], names=[f.name for f in fields])
+        section = Section(
+            label=str(model._meta.verbose_name_plural).capitalize(),
+            model=model._meta.label,
+            columns=[str(f.verbose_name).capitalize() for f in fields],
+            names=[f.name for f in fields],
+        )
         for obj in queryset.order_by(*(model._meta.ordering or ["pk"])):
             shown, machine = _values(obj, fields, case_labels)
             section.rows.append(shown)
             section.records.append(machine)
         sections.append(section)
-    return AccessReport(client=client, generated_at=timezone.now(), cases=cases,
-                        hidden_cases=all_cases - len(cases), sections=sections)
+    return AccessReport(
+        client=client, generated_at=timezone.now(), cases=cases, hidden_cases=all_cases - len(cases), sections=sections
+    )

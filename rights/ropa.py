@@ -74,25 +74,45 @@ class RecordOfProcessing:
         return asdict(self)
 
     def as_markdown(self) -> str:
-        lines = ["# Record of processing activities (GDPR Art. 30)", "", f"Generated {self.generated_at}.", "",
-                 "## Controller", "", *[f"- {c}" for c in self.controller], "", "## Purposes", "",
-                 *[f"- {p}" for p in self.purposes], "", "## Data classes", ""]
+        lines = [
+            "# Record of processing activities (GDPR Art. 30)",
+            "",
+            f"Generated {self.generated_at}.",
+            "",
+            "## Controller",
+            "",
+            *[f"- {c}" for c in self.controller],
+            "",
+            "## Purposes",
+            "",
+            *[f"- {p}" for p in self.purposes],
+            "",
+            "## Data classes",
+            "",
+        ]
         lines += [f"- **{k}**: {v}" for k, v in self.data_classes.items()]
         lines += ["", "## Retention", ""]
         for rule in self.retention:
-            lines.append(f"- {rule['programme']}: closed cases {rule['closed_months']} months after closure; "
-                         f"declined or not accepted {rule['not_taken_up_months']} months.")
+            lines.append(
+                f"- {rule['programme']}: closed cases {rule['closed_months']} months after closure; "
+                f"declined or not accepted {rule['not_taken_up_months']} months."
+            )
         lines += ["", "## Recipients", ""]
         if self.recipients:
             lines += [f"- {r['category']}: {r['rules']}" for r in self.recipients]
         else:
             lines.append("- No sharing policy is installed: nothing leaves the programme.")
-        lines += ["", "## Security measures", "", *[f"- {m}" for m in self.security_measures], "",
-                  "## Data held", ""]
+        lines += ["", "## Security measures", "", *[f"- {m}" for m in self.security_measures], "", "## Data held", ""]
         for model in self.models:
-            lines += [f"### {model.title} (`{model.label}`)" + (" — about clients" if model.about_clients else ""), "",
-                      "| Field | Label | Data class | Sealed |", "|---|---|---|---|"]
-            lines += [f"| `{f.name}` | {f.label} | {f.data_class} | {'yes' if f.sealed else 'no'} |" for f in model.fields]
+            lines += [
+                f"### {model.title} (`{model.label}`)" + (" — about clients" if model.about_clients else ""),
+                "",
+                "| Field | Label | Data class | Sealed |",
+                "|---|---|---|---|",
+            ]
+            lines += [
+                f"| `{f.name}` | {f.label} | {f.data_class} | {'yes' if f.sealed else 'no'} |" for f in model.fields
+            ]
             lines.append("")
         return "\n".join(lines)
 
@@ -128,35 +148,55 @@ def _recipients(programmes) -> list[dict]:
 def record_of_processing(*, organisation=None) -> RecordOfProcessing:
     about_clients = set(client_paths())
     models = []
-    for model in sorted((m for m in apps.get_models() if hasattr(m, "data_classification")),
-                        key=lambda m: m._meta.label):
-        entry = ModelEntry(label=model._meta.label, title=str(model._meta.verbose_name_plural).capitalize(),
-                           about_clients=model in about_clients)
+    for model in sorted(
+        (m for m in apps.get_models() if hasattr(m, "data_classification")), key=lambda m: m._meta.label
+    ):
+        entry = ModelEntry(
+            label=model._meta.label,
+            title=str(model._meta.verbose_name_plural).capitalize(),
+            about_clients=model in about_clients,
+        )
         for f in [*model._meta.concrete_fields, *model._meta.many_to_many]:
             cls = field_class(model, f.name)
-            entry.fields.append(FieldEntry(name=f.name, label=str(getattr(f, "verbose_name", f.name)),
-                                           data_class=cls.value if cls else "unclassified",
-                                           sealed=cls in SEALED_CLASSES))
+            entry.fields.append(
+                FieldEntry(
+                    name=f.name,
+                    label=str(getattr(f, "verbose_name", f.name)),
+                    data_class=cls.value if cls else "unclassified",
+                    sealed=cls in SEALED_CLASSES,
+                )
+            )
         models.append(entry)
     programmes = Programme.objects.select_related("organisation").order_by("organisation__name", "name")
     if organisation is not None:
         programmes = programmes.filter(organisation=organisation)
     programmes = list(programmes)
-    retention = [{"programme": p.name, "organisation": p.organisation.name, "closed_months": p.retention_closed_months,
-                  "not_taken_up_months": p.retention_not_taken_up_months, "sharing_policy": p.sharing_policy}
-                 for p in programmes]
+    retention = [
+        {
+            "programme": p.name,
+            "organisation": p.organisation.name,
+            "closed_months": p.retention_closed_months,
+            "not_taken_up_months": p.retention_not_taken_up_months,
+            "sharing_policy": p.sharing_policy,
+        }
+        for p in programmes
+    ]
     controller = sorted({p.organisation.name for p in programmes}) or [_("(no organisation configured)")]
     return RecordOfProcessing(
         generated_at=timezone.now().isoformat(timespec="seconds"),
         controller=controller,
-        purposes=["Case management of exit and distancing programmes (support of clients leaving violent extremism)",
-                  "Planning, documenting and supervising the casework of the tandem",
-                  "Disclosures to partners under the sharing policy, with consent or on a legal ground",
-                  "Programme statistics with small cells suppressed"],
+        purposes=[
+            "Case management of exit and distancing programmes (support of clients leaving violent extremism)",
+            "Planning, documenting and supervising the casework of the tandem",
+            "Disclosures to partners under the sharing policy, with consent or on a legal ground",
+            "Programme statistics with small cells suppressed",
+        ],
         data_classes={c.value: CLASS_DESCRIPTIONS[c] for c in DataClass},
         models=models,
         retention=retention,
         recipients=_recipients(programmes),
-        security_measures=[*SECURITY_MEASURES, f"Time zone {settings.TIME_ZONE}; session idle timeout "
-                                               f"{settings.SESSION_COOKIE_AGE // 60} minutes."],
+        security_measures=[
+            *SECURITY_MEASURES,
+            f"Time zone {settings.TIME_ZONE}; session idle timeout {settings.SESSION_COOKIE_AGE // 60} minutes.",
+        ],
     )

@@ -34,11 +34,13 @@ def _required_text(value: str, field_name: str, message: str) -> str:
 
 # Restriction of processing (Art. 18)
 
+
 @transaction.atomic
 def restriction_set(*, actor, client: Client, reason: str) -> Restriction:
     """Restrict the client's record: readable by the tandem; no edits, exports or disclosures until lifted."""
-    reason = _required_text(reason, "reason", _("Say why the record is restricted (for example: the client contests "
-                                                "its accuracy)."))
+    reason = _required_text(
+        reason, "reason", _("Say why the record is restricted (for example: the client contests its accuracy).")
+    )
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.restricted_at is not None:
         raise ValidationError(_("The record is already restricted."))
@@ -64,6 +66,7 @@ def restriction_lift(*, actor, client: Client, reason: str) -> Restriction:
 
 
 # Legal holds
+
 
 @transaction.atomic
 def legal_hold_place(*, actor, client: Client, basis: str, reason: str, until: dt.date | None = None) -> LegalHold:
@@ -92,10 +95,14 @@ def legal_hold_release(*, actor, hold: LegalHold) -> LegalHold:
 
 # Retention
 
+
 @transaction.atomic
 def retention_rules_set(*, actor, programme: Programme, closed_months: int, not_taken_up_months: int) -> Programme:
     errors = {}
-    for name, value in (("retention_closed_months", closed_months), ("retention_not_taken_up_months", not_taken_up_months)):
+    for name, value in (
+        ("retention_closed_months", closed_months),
+        ("retention_not_taken_up_months", not_taken_up_months),
+    ):
         if not isinstance(value, int) or not 1 <= value <= MAX_RETENTION_MONTHS:
             errors[name] = _("Enter a number of months between 1 and %(max)s.") % {"max": MAX_RETENTION_MONTHS}
     if errors:
@@ -121,8 +128,11 @@ def case_retention_ends(case) -> dt.date | None:
     """The day after which a closed case may be erased; None while the case is open."""
     if case.state != State.CLOSED:
         return None
-    months = (case.programme.retention_not_taken_up_months if case.closure_reason in NOT_TAKEN_UP
-              else case.programme.retention_closed_months)
+    months = (
+        case.programme.retention_not_taken_up_months
+        if case.closure_reason in NOT_TAKEN_UP
+        else case.programme.retention_closed_months
+    )
     return add_months(timezone.localdate(case.state_changed_at), months)
 
 
@@ -155,9 +165,13 @@ def retention_apply(*, today: dt.date | None = None, organisation: Organisation 
     report = RetentionReport()
     organisations = [organisation] if organisation else list(Organisation.objects.order_by("pk"))
     for org in organisations:
-        candidates = (Client.objects.filter(organisation=org, erased_at__isnull=True, cases__isnull=False)
-                      .exclude(cases__state__in=[s for s in State.values if s != State.CLOSED])
-                      .distinct().prefetch_related("cases__programme").order_by("pseudonym"))
+        candidates = (
+            Client.objects.filter(organisation=org, erased_at__isnull=True, cases__isnull=False)
+            .exclude(cases__state__in=[s for s in State.values if s != State.CLOSED])
+            .distinct()
+            .prefetch_related("cases__programme")
+            .order_by("pseudonym")
+        )
         held = set(LegalHold.objects.active(today).filter(client__organisation=org).values_list("client_id", flat=True))
         run = RetentionRun(organisation=org, as_of=today)
         for client in candidates:
@@ -176,9 +190,18 @@ def retention_apply(*, today: dt.date | None = None, organisation: Organisation 
             run.erased += 1
             run.pseudonyms.append(client.pseudonym)
         run.save()
-        audit_record("retention.run", run, detail=f"{run.erased} erased, {run.skipped_held} held, "
-                                                  f"{run.skipped_restricted} restricted")
-        log.info("retention %s: %s examined, %s erased, %s held, %s restricted", org.slug, run.examined, run.erased,
-                 run.skipped_held, run.skipped_restricted)
+        audit_record(
+            "retention.run",
+            run,
+            detail=f"{run.erased} erased, {run.skipped_held} held, {run.skipped_restricted} restricted",
+        )
+        log.info(
+            "retention %s: %s examined, %s erased, %s held, %s restricted",
+            org.slug,
+            run.examined,
+            run.erased,
+            run.skipped_held,
+            run.skipped_restricted,
+        )
         report.runs.append(run)
     return report

@@ -32,7 +32,9 @@ def programme_statistics_rows(organisation_id: int) -> list[list[object]]:
         counts = cases.exclude(**{key: ""}).values_list("programme__name", key).annotate(n=Count("id"))
         for programme, value, n in sorted(counts):
             rows.append([programme, title, str(labels.get(value, value)), suppressed(n)])
-    by_year = cases.annotate(year=ExtractYear("opened_on")).values_list("programme__name", "year").annotate(n=Count("id"))
+    by_year = (
+        cases.annotate(year=ExtractYear("opened_on")).values_list("programme__name", "year").annotate(n=Count("id"))
+    )
     for programme, year, n in sorted(by_year):
         rows.append([programme, _("Year opened"), str(year), suppressed(n)])
     return rows

@@ -13,6 +13,15 @@ from .services import retention_apply
 def daily_retention(day: str | None = None) -> dict:
     """The daily retention job for one day (ISO date; today when empty)."""
     report = retention_apply(today=dt.date.fromisoformat(day) if day else None)
-    return {"erased": report.erased, "runs": [
-        {"organisation": r.organisation_id, "erased": r.erased, "held": r.skipped_held,
-         "restricted": r.skipped_restricted} for r in report.runs]}
+    return {
+        "erased": report.erased,
+        "runs": [
+            {
+                "organisation": r.organisation_id,
+                "erased": r.erased,
+                "held": r.skipped_held,
+                "restricted": r.skipped_restricted,
+            }
+            for r in report.runs
+        ],
+    }

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 import access
 from accounts.models import Role, User
+from accounts.reauth import reauth_required
 from audit.services import audit_record
 from cases import selectors as case_selectors
 from cases import services as case_services
@@ -26,9 +27,16 @@ from tandem.exports import csv_response
 from . import services
 from .breach import clients_opened_by
 from .disclosure import record_access_report
-from .forms import AccessReportForm, BreachForm, IdentityCorrectionForm, LegalHoldForm, ReleaseHoldForm, RestrictionForm, RetentionForm
+from .forms import (
+    AccessReportForm,
+    BreachForm,
+    IdentityCorrectionForm,
+    LegalHoldForm,
+    ReleaseHoldForm,
+    RestrictionForm,
+    RetentionForm,
+)
 from .models import IdentityRevision, LegalHold, Restriction, RetentionRun
-from accounts.reauth import reauth_required
 from .report import build_access_report
 from .ropa import record_of_processing
 from .statistics import programme_statistics_rows
@@ -52,11 +60,14 @@ def _only_supervisor(user, case) -> None:
 
 # Restriction (Art. 18)
 
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def restriction(request: HttpRequest, case_id) -> HttpResponse:
     # Setting and lifting a restriction is not an edit of the record, so it does not ask for write access.
-    case = _case(request, case_id, action="client.restriction" if request.method == "POST" else "client.restriction_view")
+    case = _case(
+        request, case_id, action="client.restriction" if request.method == "POST" else "client.restriction_view"
+    )
     client = case.client
     form = RestrictionForm(request.POST or None)
     if request.method == "POST":
@@ -75,12 +86,22 @@ def restriction(request: HttpRequest, case_id) -> HttpResponse:
                 messages.success(request, done)
                 return redirect("case_detail", case_id=case.pk)
     history = list(Restriction.objects.filter(client=client).select_related("started_by", "lifted_by"))
-    return _page(request, "rights/restriction.html", case, {
-        "client": client, "form": form, "history": history, "can_change": access.supervises(request.user, case),
-    }, status=400 if form.is_bound and form.errors else 200)
+    return _page(
+        request,
+        "rights/restriction.html",
+        case,
+        {
+            "client": client,
+            "form": form,
+            "history": history,
+            "can_change": access.supervises(request.user, case),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 # Legal holds
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -96,7 +117,9 @@ def legal_holds(request: HttpRequest, case_id) -> HttpResponse:
         try:
             if place_form.is_bound and place_form.is_valid():
                 services.legal_hold_place(actor=request.user, client=client, **place_form.cleaned_data)
-                messages.success(request, _("The legal hold is recorded; the client's data will not be erased while it applies."))
+                messages.success(
+                    request, _("The legal hold is recorded; the client's data will not be erased while it applies.")
+                )
                 return redirect("rights:legal_holds", case_id=case.pk)
             if release_form.is_bound and release_form.is_valid():
                 hold = LegalHold.objects.filter(client=client, pk=release_form.cleaned_data["hold"]).first()
@@ -115,13 +138,23 @@ def legal_holds(request: HttpRequest, case_id) -> HttpResponse:
     today = timezone.localdate()
     for hold in holds:
         hold.active = hold.is_active(today)
-    return _page(request, "rights/legal_holds.html", case, {
-        "client": client, "holds": holds, "place_form": place_form, "release_form": release_form,
-        "can_change": access.supervises(request.user, case),
-    }, status=status)
+    return _page(
+        request,
+        "rights/legal_holds.html",
+        case,
+        {
+            "client": client,
+            "holds": holds,
+            "place_form": place_form,
+            "release_form": release_form,
+            "can_change": access.supervises(request.user, case),
+        },
+        status=status,
+    )
 
 
 # Rectification (Art. 16)
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -137,8 +170,13 @@ def identity_correct(request: HttpRequest, case_id) -> HttpResponse:
         else:
             messages.success(request, _("The identity is corrected; the previous values are kept in the history."))
             return redirect("rights:identity_history", case_id=case.pk)
-    return _page(request, "rights/identity_correct.html", case, {"form": form},
-                 status=400 if form.is_bound and form.errors else 200)
+    return _page(
+        request,
+        "rights/identity_correct.html",
+        case,
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @login_required
@@ -155,28 +193,40 @@ def identity_history(request: HttpRequest, case_id) -> HttpResponse:
 
 # Access (Art. 15)
 
+
 @login_required
 @reauth_required
 @require_http_methods(["GET", "POST"])
 def access_report(request: HttpRequest, case_id) -> HttpResponse:
     # The data subject's own copy is given also while the record is restricted (Art. 15 is not restricted).
-    case = _case(request, case_id, action="client.access_report" if request.method == "POST" else "client.access_report_view")
+    case = _case(
+        request, case_id, action="client.access_report" if request.method == "POST" else "client.access_report_view"
+    )
     form = AccessReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         report = build_access_report(user=request.user, client=case.client)
         record_access_report(actor=request.user, case=case, report=report, fmt=form.cleaned_data["format"])
         if form.cleaned_data["format"] == "json":
-            response = HttpResponse(json.dumps(report.as_json(), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
-                                    content_type="application/json; charset=utf-8")
-            response["Content-Disposition"] = (f'attachment; filename="access-report-{case.client.pseudonym}-'
-                                               f'{timezone.localdate().isoformat()}.json"')
+            response = HttpResponse(
+                json.dumps(report.as_json(), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+                content_type="application/json; charset=utf-8",
+            )
+            response["Content-Disposition"] = (
+                f'attachment; filename="access-report-{case.client.pseudonym}-{timezone.localdate().isoformat()}.json"'
+            )
             return response
         return render(request, "rights/access_report.html", {"report": report, "case": case})
-    return _page(request, "rights/access_report_form.html", case, {"form": form},
-                 status=400 if form.is_bound and form.errors else 200)
+    return _page(
+        request,
+        "rights/access_report_form.html",
+        case,
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 # Programme-level data protection (programme managers, administrators)
+
 
 def _manages_data_protection(user) -> bool:
     return bool(user.organisation_id) and (user.has_role(Role.PROGRAMME_MANAGER) or user.has_role(Role.ADMINISTRATOR))
@@ -212,26 +262,48 @@ def retention(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("That programme is not one of your organisation's."))
             else:
                 try:
-                    services.retention_rules_set(actor=user, programme=programme,
-                                                 closed_months=form.cleaned_data["retention_closed_months"],
-                                                 not_taken_up_months=form.cleaned_data["retention_not_taken_up_months"])
+                    services.retention_rules_set(
+                        actor=user,
+                        programme=programme,
+                        closed_months=form.cleaned_data["retention_closed_months"],
+                        not_taken_up_months=form.cleaned_data["retention_not_taken_up_months"],
+                    )
                 except ValidationError as exc:
                     form.add_service_error(exc)
                 else:
-                    messages.success(request, _("Retention periods of %(programme)s saved.") % {"programme": programme.name})
+                    messages.success(
+                        request, _("Retention periods of %(programme)s saved.") % {"programme": programme.name}
+                    )
                     return redirect("rights:retention")
     forms_by_programme = [
-        (p, form if form.is_bound and form.data.get("programme") == str(p.pk) else RetentionForm(
-            initial={"programme": p.pk, "retention_closed_months": p.retention_closed_months,
-                     "retention_not_taken_up_months": p.retention_not_taken_up_months}, prefix=None))
+        (
+            p,
+            form
+            if form.is_bound and form.data.get("programme") == str(p.pk)
+            else RetentionForm(
+                initial={
+                    "programme": p.pk,
+                    "retention_closed_months": p.retention_closed_months,
+                    "retention_not_taken_up_months": p.retention_not_taken_up_months,
+                },
+                prefix=None,
+            ),
+        )
         for p in programmes
     ]
     runs = list(RetentionRun.objects.filter(organisation_id=user.organisation_id)[:30])
     audit_record("retention.view", object_type="retentionrun", detail=f"{len(runs)} runs", actor=user)
-    return render(request, "rights/retention.html", {
-        "forms": forms_by_programme, "runs": runs, "can_edit": user.has_role(Role.PROGRAMME_MANAGER),
-        "form_errors": form.non_field_errors() if form.is_bound else None,
-    }, status=400 if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "rights/retention.html",
+        {
+            "forms": forms_by_programme,
+            "runs": runs,
+            "can_edit": user.has_role(Role.PROGRAMME_MANAGER),
+            "form_errors": form.non_field_errors() if form.is_bound else None,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @login_required
@@ -267,12 +339,22 @@ def breach(request: HttpRequest) -> HttpResponse:
         if account is None:
             form.add_error("username", _("There is no account with this user name in your organisation."))
         else:
-            result = clients_opened_by(actor_id=account.pk, start=data["start"], end=data["end"],
-                                       organisation_id=user.organisation_id)
-            audit_record("breach.query", object_type="user", object_id=str(account.pk),
-                         detail=f"{len(result.clients)} clients", actor=user)
-    return render(request, "rights/breach.html", {"form": form, "result": result},
-                  status=400 if form.is_bound and form.errors else 200)
+            result = clients_opened_by(
+                actor_id=account.pk, start=data["start"], end=data["end"], organisation_id=user.organisation_id
+            )
+            audit_record(
+                "breach.query",
+                object_type="user",
+                object_id=str(account.pk),
+                detail=f"{len(result.clients)} clients",
+                actor=user,
+            )
+    return render(
+        request,
+        "rights/breach.html",
+        {"form": form, "result": result},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @login_required

@@ -25,8 +25,12 @@ class Partner(models.Model):
     active = models.BooleanField(_("active"), default=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "organisation": DataClass.OPERATIONAL, "name": DataClass.OPERATIONAL,
-        "category": DataClass.OPERATIONAL, "region": DataClass.OPERATIONAL, "notes": DataClass.OPERATIONAL,
+        "id": DataClass.TECHNICAL,
+        "organisation": DataClass.OPERATIONAL,
+        "name": DataClass.OPERATIONAL,
+        "category": DataClass.OPERATIONAL,
+        "region": DataClass.OPERATIONAL,
+        "notes": DataClass.OPERATIONAL,
         "active": DataClass.OPERATIONAL,
     }
 
@@ -48,8 +52,12 @@ class PartnerContact(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "partner": DataClass.OPERATIONAL, "name": DataClass.STAFF,
-        "role": DataClass.STAFF, "phone": DataClass.STAFF, "email": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "partner": DataClass.OPERATIONAL,
+        "name": DataClass.STAFF,
+        "role": DataClass.STAFF,
+        "phone": DataClass.STAFF,
+        "email": DataClass.STAFF,
     }
 
     class Meta:
@@ -70,7 +78,8 @@ class ConsentQuerySet(models.QuerySet):
     def valid_on(self, day: dt.date | None = None):
         day = day or timezone.localdate()
         return self.filter(withdrawn_at__isnull=True, given_on__lte=day).filter(
-            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day))
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day)
+        )
 
 
 class Consent(models.Model):
@@ -80,8 +89,9 @@ class Consent(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consents")
     data_categories = models.JSONField(_("data categories"), default=list)
     recipient_category = models.CharField(_("recipient category"), max_length=20, choices=RecipientCategory.choices)
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="consents",
-                                verbose_name=_("partner"))
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="consents", verbose_name=_("partner")
+    )
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
     form = models.CharField(_("how given"), max_length=20, choices=ConsentForm.choices)
     witness = models.CharField(_("witness"), max_length=200, blank=True)
@@ -91,25 +101,37 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = ConsentQuerySet.as_manager()
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "data_categories": DataClass.CASE,
-        "recipient_category": DataClass.CASE, "partner": DataClass.CASE, "purpose": DataClass.CASE,
-        "form": DataClass.CASE, "witness": DataClass.STAFF, "given_on": DataClass.CASE,
-        "valid_until": DataClass.CASE, "recorded_by": DataClass.STAFF, "recorded_at": DataClass.CASE,
-        "withdrawn_at": DataClass.CASE, "withdrawn_by": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "data_categories": DataClass.CASE,
+        "recipient_category": DataClass.CASE,
+        "partner": DataClass.CASE,
+        "purpose": DataClass.CASE,
+        "form": DataClass.CASE,
+        "witness": DataClass.STAFF,
+        "given_on": DataClass.CASE,
+        "valid_until": DataClass.CASE,
+        "recorded_by": DataClass.STAFF,
+        "recorded_at": DataClass.CASE,
+        "withdrawn_at": DataClass.CASE,
+        "withdrawn_by": DataClass.STAFF,
     }
 
     class Meta:
         ordering = ["-given_on", "-recorded_at"]
         indexes = [models.Index(fields=["case", "recipient_category"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("given_on")),
-                                   name="consent_dates_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("given_on")),
+                name="consent_dates_ordered",
+            ),
         ]
 
     def vault_client_id(self) -> uuid.UUID:
@@ -117,8 +139,9 @@ class Consent(models.Model):
 
     def is_valid(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
-        return (self.withdrawn_at is None and self.given_on <= day
-                and (self.valid_until is None or self.valid_until >= day))
+        return (
+            self.withdrawn_at is None and self.given_on <= day and (self.valid_until is None or self.valid_until >= day)
+        )
 
     def category_labels(self) -> list[str]:
         labels = dict(DataCategory.choices)
@@ -136,16 +159,18 @@ class Disclosure(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="disclosures")
     recipient_category = models.CharField(_("recipient category"), max_length=20, choices=RecipientCategory.choices)
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures",
-                                verbose_name=_("partner"))
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures", verbose_name=_("partner")
+    )
     data_categories = models.JSONField(_("data categories"), default=list)
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
     ground = models.CharField(_("ground"), max_length=20, choices=Ground.choices)
     legal_basis = SealedField(_("legal basis"), data_class=DataClass.SPECIAL)
     channel = models.CharField(_("channel"), max_length=60, blank=True)
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures")
-    concern = models.ForeignKey("SecurityConcern", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="disclosures")
+    concern = models.ForeignKey(
+        "SecurityConcern", on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures"
+    )
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     content = SealedField(_("content"), data_class=DataClass.SPECIAL)
@@ -155,11 +180,22 @@ class Disclosure(models.Model):
     source = models.CharField(max_length=40, blank=True)  # the feature that asked: sharing, referral, conference
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "recipient_category": DataClass.CASE,
-        "partner": DataClass.CASE, "data_categories": DataClass.CASE, "purpose": DataClass.CASE,
-        "ground": DataClass.CASE, "channel": DataClass.CASE, "consent": DataClass.CASE, "concern": DataClass.CASE,
-        "outcome": DataClass.CASE, "reason": DataClass.CASE, "by": DataClass.STAFF, "at": DataClass.CASE,
-        "policy_name": DataClass.OPERATIONAL, "source": DataClass.TECHNICAL,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "recipient_category": DataClass.CASE,
+        "partner": DataClass.CASE,
+        "data_categories": DataClass.CASE,
+        "purpose": DataClass.CASE,
+        "ground": DataClass.CASE,
+        "channel": DataClass.CASE,
+        "consent": DataClass.CASE,
+        "concern": DataClass.CASE,
+        "outcome": DataClass.CASE,
+        "reason": DataClass.CASE,
+        "by": DataClass.STAFF,
+        "at": DataClass.CASE,
+        "policy_name": DataClass.OPERATIONAL,
+        "source": DataClass.TECHNICAL,
     }
 
     class Meta:
@@ -197,19 +233,28 @@ class SecurityConcern(models.Model):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(_("status"), max_length=20, choices=ConcernStatus.choices, default=ConcernStatus.OPEN)
-    alert_recipient_category = models.CharField(_("alert to"), max_length=20, choices=RecipientCategory.choices,
-                                                blank=True)
+    alert_recipient_category = models.CharField(
+        _("alert to"), max_length=20, choices=RecipientCategory.choices, blank=True
+    )
     alert_partner = models.ForeignKey(Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     alert_categories = models.JSONField(default=list, blank=True)
     alert_content = SealedField(_("alert message"), data_class=DataClass.SPECIAL)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "kind": DataClass.CASE, "raised_by": DataClass.STAFF,
-        "raised_at": DataClass.CASE, "status": DataClass.CASE, "alert_recipient_category": DataClass.CASE,
-        "alert_partner": DataClass.CASE, "alert_categories": DataClass.CASE, "approved_by": DataClass.STAFF,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "kind": DataClass.CASE,
+        "raised_by": DataClass.STAFF,
+        "raised_at": DataClass.CASE,
+        "status": DataClass.CASE,
+        "alert_recipient_category": DataClass.CASE,
+        "alert_partner": DataClass.CASE,
+        "alert_categories": DataClass.CASE,
+        "approved_by": DataClass.STAFF,
         "approved_at": DataClass.CASE,
     }
 
@@ -235,23 +280,31 @@ class BreakGlassGrant(models.Model):
     justification = SealedField(_("justification"), data_class=DataClass.SPECIAL)
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = SealedField(_("review note"), data_class=DataClass.SPECIAL)
 
     objects = BreakGlassGrantQuerySet.as_manager()
 
     data_classification = {
-        "id": DataClass.TECHNICAL, "case": DataClass.CASE, "user": DataClass.STAFF, "granted_at": DataClass.CASE,
-        "expires_at": DataClass.CASE, "reviewed_by": DataClass.STAFF, "reviewed_at": DataClass.CASE,
+        "id": DataClass.TECHNICAL,
+        "case": DataClass.CASE,
+        "user": DataClass.STAFF,
+        "granted_at": DataClass.CASE,
+        "expires_at": DataClass.CASE,
+        "reviewed_by": DataClass.STAFF,
+        "reviewed_at": DataClass.CASE,
     }
 
     class Meta:
         ordering = ["-granted_at"]
         indexes = [models.Index(fields=["user", "case", "expires_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("granted_at")), name="breakglass_expires_after"),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("granted_at")), name="breakglass_expires_after"
+            ),
         ]
 
     def vault_client_id(self) -> uuid.UUID:

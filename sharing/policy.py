@@ -140,11 +140,16 @@ def _parse_rule(source: str, path: str, raw: object) -> CategoryRule:
         raise PolicyError(source, path, "expected a rule name or a mapping with 'rule'")
     unknown = set(raw) - _RULE_KEYS
     if unknown:
-        raise PolicyError(source, f"{path}.{sorted(unknown)[0]}",
-                          f"unknown key (expected one of: {_choices_text(sorted(_RULE_KEYS))})")
+        raise PolicyError(
+            source,
+            f"{path}.{sorted(unknown)[0]}",
+            f"unknown key (expected one of: {_choices_text(sorted(_RULE_KEYS))})",
+        )
     rule = raw.get("rule")
     if rule not in Rule.values:
-        raise PolicyError(source, f"{path}.rule", f"unknown rule {rule!r} (expected one of: {_choices_text(Rule.values)})")
+        raise PolicyError(
+            source, f"{path}.rule", f"unknown rule {rule!r} (expected one of: {_choices_text(Rule.values)})"
+        )
 
     def codes(key: str, allowed: tuple[str, ...] | list[str]) -> frozenset[str]:
         values = raw.get(key, [])
@@ -152,8 +157,9 @@ def _parse_rule(source: str, path: str, raw: object) -> CategoryRule:
             raise PolicyError(source, f"{path}.{key}", "expected a list")
         for i, value in enumerate(values):
             if value not in allowed:
-                raise PolicyError(source, f"{path}.{key}[{i}]",
-                                  f"unknown value {value!r} (expected one of: {_choices_text(allowed)})")
+                raise PolicyError(
+                    source, f"{path}.{key}[{i}]", f"unknown value {value!r} (expected one of: {_choices_text(allowed)})"
+                )
         return frozenset(values)
 
     purposes = codes("purposes", Purpose.values)
@@ -174,14 +180,24 @@ def _parse_rule(source: str, path: str, raw: object) -> CategoryRule:
         if not grounds:
             raise PolicyError(source, f"{path}.grounds", "'always_on_legal_basis' needs at least one legal ground")
         if not legal_basis.strip():
-            raise PolicyError(source, f"{path}.legal_basis", "'always_on_legal_basis' needs the legal basis it rests on")
+            raise PolicyError(
+                source, f"{path}.legal_basis", "'always_on_legal_basis' needs the legal basis it rests on"
+            )
     elif report_withdrawal:
-        raise PolicyError(source, f"{path}.report_withdrawal",
-                          "only a legal duty ('always_on_legal_basis') may report withdrawal or suspension")
+        raise PolicyError(
+            source,
+            f"{path}.report_withdrawal",
+            "only a legal duty ('always_on_legal_basis') may report withdrawal or suspension",
+        )
     if rule != Rule.WITH_CONSENT and purposes:
         raise PolicyError(source, f"{path}.purposes", "purposes belong to 'with_consent' rules only")
-    return CategoryRule(rule=rule, purposes=purposes, grounds=grounds, legal_basis=legal_basis.strip(),
-                        report_withdrawal=report_withdrawal)
+    return CategoryRule(
+        rule=rule,
+        purposes=purposes,
+        grounds=grounds,
+        legal_basis=legal_basis.strip(),
+        report_withdrawal=report_withdrawal,
+    )
 
 
 def _language_texts(source: str, path: str, raw: object) -> dict[str, str]:
@@ -205,7 +221,9 @@ def parse_policy(text: str, source: str) -> Policy:
         raise PolicyError(source, "", "expected a mapping at the top level")
     unknown = set(raw) - _TOP_KEYS
     if unknown:
-        raise PolicyError(source, sorted(unknown)[0], f"unknown key (expected one of: {_choices_text(sorted(_TOP_KEYS))})")
+        raise PolicyError(
+            source, sorted(unknown)[0], f"unknown key (expected one of: {_choices_text(sorted(_TOP_KEYS))})"
+        )
     if raw.get("format") != FORMAT_VERSION:
         raise PolicyError(source, "format", f"expected format: {FORMAT_VERSION}")
     name = raw.get("name")
@@ -218,8 +236,11 @@ def parse_policy(text: str, source: str) -> Policy:
         raise PolicyError(source, "recipients", "expected a mapping of recipient categories")
     for key in recipients:
         if key not in RecipientCategory.values:
-            raise PolicyError(source, f"recipients.{key}",
-                              f"unknown recipient category (expected one of: {_choices_text(RecipientCategory.values)})")
+            raise PolicyError(
+                source,
+                f"recipients.{key}",
+                f"unknown recipient category (expected one of: {_choices_text(RecipientCategory.values)})",
+            )
     rules: dict[str, dict[str, CategoryRule]] = {}
     for recipient in RecipientCategory.values:
         path = f"recipients.{recipient}"
@@ -230,15 +251,20 @@ def parse_policy(text: str, source: str) -> Policy:
             raise PolicyError(source, path, "expected a mapping with 'default' and/or 'categories'")
         unknown = set(entry) - _RECIPIENT_KEYS
         if unknown:
-            raise PolicyError(source, f"{path}.{sorted(unknown)[0]}", "unknown key (expected 'default' or 'categories')")
+            raise PolicyError(
+                source, f"{path}.{sorted(unknown)[0]}", "unknown key (expected 'default' or 'categories')"
+            )
         default = _parse_rule(source, f"{path}.default", entry["default"]) if "default" in entry else None
         categories = entry.get("categories") or {}
         if not isinstance(categories, dict):
             raise PolicyError(source, f"{path}.categories", "expected a mapping of data categories")
         for key in categories:
             if key not in DataCategory.values:
-                raise PolicyError(source, f"{path}.categories.{key}",
-                                  f"unknown data category (expected one of: {_choices_text(DataCategory.values)})")
+                raise PolicyError(
+                    source,
+                    f"{path}.categories.{key}",
+                    f"unknown data category (expected one of: {_choices_text(DataCategory.values)})",
+                )
         rules[recipient] = {}
         for category in DataCategory.values:
             if category in categories:
@@ -246,7 +272,9 @@ def parse_policy(text: str, source: str) -> Policy:
             elif default is not None:
                 rules[recipient][category] = default
             else:
-                raise PolicyError(source, f"{path}.categories.{category}", "missing, and no 'default' for this recipient")
+                raise PolicyError(
+                    source, f"{path}.categories.{category}", "missing, and no 'default' for this recipient"
+                )
     return Policy(name=name.strip(), source=source, title=title, summary=summary, rules=rules)
 
 
@@ -272,10 +300,16 @@ def deployment_policy_source() -> str:
     own = getattr(settings, "TANDEM_SHARING_POLICY_FILE", None) or os.environ.get("TANDEM_SHARING_POLICY_FILE")
     if own:
         return str(own)
-    name = getattr(settings, "TANDEM_SHARING_POLICY", None) or os.environ.get("TANDEM_SHARING_POLICY") or "independent-ngo"
+    name = (
+        getattr(settings, "TANDEM_SHARING_POLICY", None) or os.environ.get("TANDEM_SHARING_POLICY") or "independent-ngo"
+    )
     if name not in preset_names():
-        raise PolicyError("TANDEM_SHARING_POLICY", "", f"unknown preset {name!r} (expected one of: "
-                          f"{_choices_text(preset_names())}, or set TANDEM_SHARING_POLICY_FILE)")
+        raise PolicyError(
+            "TANDEM_SHARING_POLICY",
+            "",
+            f"unknown preset {name!r} (expected one of: "
+            f"{_choices_text(preset_names())}, or set TANDEM_SHARING_POLICY_FILE)",
+        )
     return str(preset_path(name))
 
 
@@ -290,8 +324,11 @@ def policy_named(name: str) -> Policy:
         return deployment
     if name in preset_names():
         return load_policy_file(str(preset_path(name)))
-    raise PolicyError(f"programme sharing_policy {name!r}", "",
-                      f"no such policy (expected one of: {_choices_text(sorted({*preset_names(), deployment.name}))})")
+    raise PolicyError(
+        f"programme sharing_policy {name!r}",
+        "",
+        f"no such policy (expected one of: {_choices_text(sorted({*preset_names(), deployment.name}))})",
+    )
 
 
 def policy_for_programme(programme) -> Policy:

@@ -31,21 +31,26 @@ def case_section_context(case, user) -> dict:
 
 
 def partners_for(user):
-    return (Partner.objects.filter(organisation_id=user.organisation_id).prefetch_related("contacts")
-            if user.organisation_id else Partner.objects.none())
+    return (
+        Partner.objects.filter(organisation_id=user.organisation_id).prefetch_related("contacts")
+        if user.organisation_id
+        else Partner.objects.none()
+    )
 
 
 def programme_register(user):
     """Disclosures and refused attempts on the cases this supervisor may see."""
-    return (Disclosure.objects.filter(case__in=access.cases_for(user))
-            .select_related("case__client", "partner", "by")[:REGISTER_LIMIT])
+    return Disclosure.objects.filter(case__in=access.cases_for(user)).select_related("case__client", "partner", "by")[
+        :REGISTER_LIMIT
+    ]
 
 
 def grants_for_review(user):
     if not user.has_role(Role.PROGRAMME_MANAGER) or not user.organisation_id:
         return BreakGlassGrant.objects.none()
-    return (BreakGlassGrant.objects.filter(case__programme__organisation_id=user.organisation_id)
-            .select_related("case__programme", "case__team", "user", "reviewed_by"))
+    return BreakGlassGrant.objects.filter(case__programme__organisation_id=user.organisation_id).select_related(
+        "case__programme", "case__team", "user", "reviewed_by"
+    )
 
 
 @dataclass

@@ -24,8 +24,16 @@ from audit.services import audit_record
 from cases.lifecycle import ClosureReason, State
 
 from .models import (
-    BreakGlassGrant, ConcernKind, ConcernStatus, Consent, ConsentForm, Disclosure, Outcome, Partner,
-    PartnerContact, SecurityConcern,
+    BreakGlassGrant,
+    ConcernKind,
+    ConcernStatus,
+    Consent,
+    ConsentForm,
+    Disclosure,
+    Outcome,
+    Partner,
+    PartnerContact,
+    SecurityConcern,
 )
 from .policy import DataCategory, Ground, Policy, Purpose, RecipientCategory, Rule, policy_for_programme
 
@@ -67,6 +75,7 @@ def _may_edit_partners(user) -> bool:
 
 # ---- what may be said about a case -------------------------------------------------------------
 
+
 def client_has_withdrawn(case) -> bool:
     """Paused or dropped out: facts that must never be held against the client or passed on."""
     return case.state == State.SUSPENDED or (case.state == State.CLOSED and case.closure_reason in WITHDRAWN_REASONS)
@@ -106,19 +115,33 @@ def case_facts_for_disclosure(case, categories: Iterable[str], policy: Policy, r
             add(category, _("Address"), client.address)
         elif category == DataCategory.ATTENDANCE:
             if withdrawn and duty:
-                add(category, _("Takes part in the programme"), _("no (%(state)s since %(date)s)") % {
-                    "state": _label(ClosureReason, case.closure_reason) if case.closure_reason else _label(State, case.state),
-                    "date": formats.date_format(timezone.localtime(case.state_changed_at).date(), "DATE_FORMAT")})
+                add(
+                    category,
+                    _("Takes part in the programme"),
+                    _("no (%(state)s since %(date)s)")
+                    % {
+                        "state": _label(ClosureReason, case.closure_reason)
+                        if case.closure_reason
+                        else _label(State, case.state),
+                        "date": formats.date_format(timezone.localtime(case.state_changed_at).date(), "DATE_FORMAT"),
+                    },
+                )
             elif not withdrawn and case.state != State.CLOSED:
-                add(category, _("Takes part in the programme"), _("yes, since %(date)s") % {
-                    "date": formats.date_format(case.opened_on, "DATE_FORMAT")})
+                add(
+                    category,
+                    _("Takes part in the programme"),
+                    _("yes, since %(date)s") % {"date": formats.date_format(case.opened_on, "DATE_FORMAT")},
+                )
         elif category == DataCategory.PROGRESS_SUMMARY:
             if not withdrawn or duty:
                 add(category, _("Stage of the work"), _label(State, case.state))
                 add(category, _("Setting"), case.get_setting_display())
                 if case.last_contact_at and not withdrawn:
-                    add(category, _("Last contact"), formats.date_format(timezone.localtime(case.last_contact_at).date(),
-                                                                         "DATE_FORMAT"))
+                    add(
+                        category,
+                        _("Last contact"),
+                        formats.date_format(timezone.localtime(case.last_contact_at).date(), "DATE_FORMAT"),
+                    )
         elif category == DataCategory.RISK_ASSESSMENT:
             add(category, _("Risk level"), case.get_risk_level_display())
     return facts
@@ -127,11 +150,12 @@ def case_facts_for_disclosure(case, categories: Iterable[str], policy: Policy, r
 def compose_content(facts: list[Fact], message: str) -> str:
     lines = [f"{fact.label}: {fact.value}" for fact in facts]
     if message.strip():
-        lines += (["", message.strip()] if lines else [message.strip()])
+        lines += ["", message.strip()] if lines else [message.strip()]
     return "\n".join(lines)
 
 
 # ---- the decision ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -141,65 +165,116 @@ class Decision:
     legal_basis: str = ""
 
 
-def _matching_consents(case, recipient_category: str, partner: Partner | None, purpose: str, day: dt.date) -> list[Consent]:
+def _matching_consents(
+    case, recipient_category: str, partner: Partner | None, purpose: str, day: dt.date
+) -> list[Consent]:
     consents = Consent.objects.valid_on(day).filter(case=case, purpose=purpose, recipient_category=recipient_category)
     # A consent naming one partner covers that partner only; one naming a category covers any partner in it.
     return [c for c in consents if c.partner_id is None or (partner is not None and c.partner_id == partner.pk)]
 
 
-def decide(*, policy: Policy, case, recipient_category: str, partner: Partner | None, data_categories: list[str],
-           purpose: str, ground: str, legal_basis: str, concern: SecurityConcern | None = None) -> Decision:
+def decide(
+    *,
+    policy: Policy,
+    case,
+    recipient_category: str,
+    partner: Partner | None,
+    data_categories: list[str],
+    purpose: str,
+    ground: str,
+    legal_basis: str,
+    concern: SecurityConcern | None = None,
+) -> Decision:
     """Whether the policy allows this disclosure, without recording anything."""
     recipient = _label(RecipientCategory, recipient_category)
     rules = {c: policy.rule(recipient_category, c) for c in data_categories}
     never = [c for c, r in rules.items() if r.rule == Rule.NEVER]
     if never:
-        return Decision(False, _("The sharing policy “%(policy)s” never allows %(categories)s to go to %(recipient)s.")
-                        % {"policy": policy.name, "categories": _labels(DataCategory, never), "recipient": recipient})
+        return Decision(
+            False,
+            _("The sharing policy “%(policy)s” never allows %(categories)s to go to %(recipient)s.")
+            % {"policy": policy.name, "categories": _labels(DataCategory, never), "recipient": recipient},
+        )
     if ground == Ground.CONSENT:
         no_consent_rule = [c for c, r in rules.items() if not r.allows_consent(purpose)]
         if no_consent_rule:
-            return Decision(False, _("Under the sharing policy “%(policy)s”, consent for the purpose “%(purpose)s” "
-                                     "does not allow %(categories)s to go to %(recipient)s.")
-                            % {"policy": policy.name, "purpose": _label(Purpose, purpose),
-                               "categories": _labels(DataCategory, no_consent_rule), "recipient": recipient})
+            return Decision(
+                False,
+                _(
+                    "Under the sharing policy “%(policy)s”, consent for the purpose “%(purpose)s” "
+                    "does not allow %(categories)s to go to %(recipient)s."
+                )
+                % {
+                    "policy": policy.name,
+                    "purpose": _label(Purpose, purpose),
+                    "categories": _labels(DataCategory, no_consent_rule),
+                    "recipient": recipient,
+                },
+            )
         consents = _matching_consents(case, recipient_category, partner, purpose, timezone.localdate())
         covered = {c for consent in consents for c in consent.data_categories}
         missing = [c for c in data_categories if c not in covered]
         if missing:
-            return Decision(False, _("No valid consent of the client covers %(categories)s for %(recipient)s and the "
-                                     "purpose “%(purpose)s”.")
-                            % {"categories": _labels(DataCategory, missing), "recipient": recipient,
-                               "purpose": _label(Purpose, purpose)})
+            return Decision(
+                False,
+                _(
+                    "No valid consent of the client covers %(categories)s for %(recipient)s and the "
+                    "purpose “%(purpose)s”."
+                )
+                % {
+                    "categories": _labels(DataCategory, missing),
+                    "recipient": recipient,
+                    "purpose": _label(Purpose, purpose),
+                },
+            )
         return Decision(True, consent=consents[0])
     not_on_ground = [c for c, r in rules.items() if not r.allows_ground(ground)]
     if not_on_ground:
-        return Decision(False, _("Under the sharing policy “%(policy)s”, the ground “%(ground)s” does not allow "
-                                 "%(categories)s to go to %(recipient)s.")
-                        % {"policy": policy.name, "ground": _label(Ground, ground),
-                           "categories": _labels(DataCategory, not_on_ground), "recipient": recipient})
+        return Decision(
+            False,
+            _(
+                "Under the sharing policy “%(policy)s”, the ground “%(ground)s” does not allow "
+                "%(categories)s to go to %(recipient)s."
+            )
+            % {
+                "policy": policy.name,
+                "ground": _label(Ground, ground),
+                "categories": _labels(DataCategory, not_on_ground),
+                "recipient": recipient,
+            },
+        )
     if ground == Ground.IMMINENT_DANGER:
-        approved = (concern is not None and concern.case_id == case.pk and concern.approved_by_id is not None
-                    and concern.approved_by_id != concern.raised_by_id)
+        approved = (
+            concern is not None
+            and concern.case_id == case.pk
+            and concern.approved_by_id is not None
+            and concern.approved_by_id != concern.raised_by_id
+        )
         if not approved:
-            return Decision(False, _("An imminent-danger alert needs a recorded security concern approved by a "
-                                     "supervisor other than the person who raised it."))
+            return Decision(
+                False,
+                _(
+                    "An imminent-danger alert needs a recorded security concern approved by a "
+                    "supervisor other than the person who raised it."
+                ),
+            )
     basis = legal_basis.strip() or "; ".join(sorted({r.legal_basis for r in rules.values() if r.legal_basis}))
     if not basis:
         return Decision(False, _("Name the legal basis for this disclosure (the law, the court order or the danger)."))
     return Decision(True, legal_basis=basis)
 
 
-def _validate_request(*, actor, recipient_category: str, partner: Partner | None, data_categories: list[str],
-                      purpose: str, ground: str) -> str:
+def _validate_request(
+    *, actor, recipient_category: str, partner: Partner | None, data_categories: list[str], purpose: str, ground: str
+) -> str:
     errors: dict[str, str] = {}
     if partner is not None:
         if partner.organisation_id != actor.organisation_id:
             errors["partner"] = _("Choose a partner of your own organisation.")
         elif recipient_category and recipient_category != partner.category:
-            errors["recipient_category"] = _("The partner belongs to the category “%(category)s”; choose that "
-                                             "category or another partner.") % {
-                "category": _label(RecipientCategory, partner.category)}
+            errors["recipient_category"] = _(
+                "The partner belongs to the category “%(category)s”; choose that category or another partner."
+            ) % {"category": _label(RecipientCategory, partner.category)}
         recipient_category = recipient_category or partner.category
     if recipient_category not in RecipientCategory.values:
         errors["recipient_category"] = _("Choose who receives the information.")
@@ -216,10 +291,21 @@ def _validate_request(*, actor, recipient_category: str, partner: Partner | None
     return recipient_category
 
 
-def disclose(*, actor, case, recipient_category: str = "", partner: Partner | None = None,
-             data_categories: Iterable[str], purpose: str, ground: str, legal_basis: str = "",
-             content: str = "", channel: str = "", concern: SecurityConcern | None = None,
-             source: str = "sharing") -> Disclosure:
+def disclose(
+    *,
+    actor,
+    case,
+    recipient_category: str = "",
+    partner: Partner | None = None,
+    data_categories: Iterable[str],
+    purpose: str,
+    ground: str,
+    legal_basis: str = "",
+    content: str = "",
+    channel: str = "",
+    concern: SecurityConcern | None = None,
+    source: str = "sharing",
+) -> Disclosure:
     """Share information about a case outside the programme, if the programme's policy allows it.
 
     Allowed: the Disclosure (categories, recipient, ground, actor, time, sealed content) is recorded
@@ -230,44 +316,94 @@ def disclose(*, actor, case, recipient_category: str = "", partner: Partner | No
     """
     categories = [c for c in DataCategory.values if c in set(data_categories)] if data_categories else []
     unknown = set(data_categories or []) - set(DataCategory.values)
-    recipient_category = _validate_request(actor=actor, recipient_category=recipient_category, partner=partner,
-                                           data_categories=categories + sorted(unknown), purpose=purpose,
-                                           ground=ground)
+    recipient_category = _validate_request(
+        actor=actor,
+        recipient_category=recipient_category,
+        partner=partner,
+        data_categories=categories + sorted(unknown),
+        purpose=purpose,
+        ground=ground,
+    )
     policy = policy_for_programme(case.programme)
     if not _on_case(actor, case):
         decision = Decision(False, _("Only staff who may open this case can share information about it."))
     elif _restricted(case):
         decision = Decision(False, _("The client's record is restricted: nothing from it may be shared."))
     else:
-        decision = decide(policy=policy, case=case, recipient_category=recipient_category, partner=partner,
-                          data_categories=categories, purpose=purpose, ground=ground, legal_basis=legal_basis,
-                          concern=concern)
-    record = dict(case=case, recipient_category=recipient_category, partner=partner, data_categories=categories,
-                  purpose=purpose, ground=ground, channel=channel[:60], concern=concern, by=actor,
-                  policy_name=policy.name, source=source[:40])
+        decision = decide(
+            policy=policy,
+            case=case,
+            recipient_category=recipient_category,
+            partner=partner,
+            data_categories=categories,
+            purpose=purpose,
+            ground=ground,
+            legal_basis=legal_basis,
+            concern=concern,
+        )
+    record = dict(
+        case=case,
+        recipient_category=recipient_category,
+        partner=partner,
+        data_categories=categories,
+        purpose=purpose,
+        ground=ground,
+        channel=channel[:60],
+        concern=concern,
+        by=actor,
+        policy_name=policy.name,
+        source=source[:40],
+    )
     if not decision.allowed:
         with transaction.atomic():
-            attempt = Disclosure.objects.create(outcome=Outcome.REFUSED, reason=decision.reason[:300],
-                                                legal_basis=legal_basis.strip(), content="", **record)
-            audit_record("disclosure.refused", attempt, outcome=AuditOutcome.DENIED,
-                         detail=f"{recipient_category} {','.join(categories)} {ground}", actor=actor)
+            attempt = Disclosure.objects.create(
+                outcome=Outcome.REFUSED,
+                reason=decision.reason[:300],
+                legal_basis=legal_basis.strip(),
+                content="",
+                **record,
+            )
+            audit_record(
+                "disclosure.refused",
+                attempt,
+                outcome=AuditOutcome.DENIED,
+                detail=f"{recipient_category} {','.join(categories)} {ground}",
+                actor=actor,
+            )
         raise DisclosureRefused(decision.reason, attempt)
     facts = case_facts_for_disclosure(case, categories, policy, recipient_category)
     with transaction.atomic():
-        disclosure = Disclosure.objects.create(outcome=Outcome.DISCLOSED, consent=decision.consent,
-                                               legal_basis=decision.legal_basis,
-                                               content=compose_content(facts, content), **record)
-        audit_record("disclosure.create", disclosure,
-                     detail=f"{recipient_category} {','.join(categories)} {ground}", actor=actor)
+        disclosure = Disclosure.objects.create(
+            outcome=Outcome.DISCLOSED,
+            consent=decision.consent,
+            legal_basis=decision.legal_basis,
+            content=compose_content(facts, content),
+            **record,
+        )
+        audit_record(
+            "disclosure.create", disclosure, detail=f"{recipient_category} {','.join(categories)} {ground}", actor=actor
+        )
     return disclosure
 
 
 # ---- consent -----------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def consent_record(*, actor, case, data_categories: Iterable[str], purpose: str, form: str,
-                   given_on: dt.date, recipient_category: str = "", partner: Partner | None = None,
-                   witness: str = "", valid_until: dt.date | None = None, note: str = "") -> Consent:
+def consent_record(
+    *,
+    actor,
+    case,
+    data_categories: Iterable[str],
+    purpose: str,
+    form: str,
+    given_on: dt.date,
+    recipient_category: str = "",
+    partner: Partner | None = None,
+    witness: str = "",
+    valid_until: dt.date | None = None,
+    note: str = "",
+) -> Consent:
     """Record the client's consent to share the named categories with one recipient for one purpose."""
     categories = [c for c in DataCategory.values if c in set(data_categories or [])]
     errors: dict[str, str] = {}
@@ -279,8 +415,9 @@ def consent_record(*, actor, case, data_categories: Iterable[str], purpose: str,
         if partner.organisation_id != actor.organisation_id:
             errors["partner"] = _("Choose a partner of your own organisation.")
         elif recipient_category and recipient_category != partner.category:
-            errors["recipient_category"] = _("The partner belongs to another category; leave the category empty "
-                                             "or choose the matching one.")
+            errors["recipient_category"] = _(
+                "The partner belongs to another category; leave the category empty or choose the matching one."
+            )
         recipient_category = partner.category
     if recipient_category not in RecipientCategory.values:
         errors["recipient_category"] = _("Choose a partner or a recipient category.")
@@ -298,9 +435,19 @@ def consent_record(*, actor, case, data_categories: Iterable[str], purpose: str,
         errors["valid_until"] = _("“Valid until” must be on or after the day the consent was given.")
     if errors:
         raise ValidationError(errors)
-    consent = Consent.objects.create(case=case, data_categories=categories, recipient_category=recipient_category,
-                                     partner=partner, purpose=purpose, form=form, witness=witness.strip()[:200],
-                                     given_on=given_on, valid_until=valid_until, note=note.strip(), recorded_by=actor)
+    consent = Consent.objects.create(
+        case=case,
+        data_categories=categories,
+        recipient_category=recipient_category,
+        partner=partner,
+        purpose=purpose,
+        form=form,
+        witness=witness.strip()[:200],
+        given_on=given_on,
+        valid_until=valid_until,
+        note=note.strip(),
+        recorded_by=actor,
+    )
     audit_record("consent.create", consent, actor=actor)
     return consent
 
@@ -322,12 +469,16 @@ def consent_withdraw(*, actor, consent: Consent) -> Consent:
 
 # ---- partners ----------------------------------------------------------------------------------
 
+
 def _partner_errors(*, actor, name: str, category: str, exclude_pk=None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = _("Enter the organisation's name.")
-    elif Partner.objects.filter(organisation_id=actor.organisation_id, name__iexact=name.strip()).exclude(
-            pk=exclude_pk).exists():
+    elif (
+        Partner.objects.filter(organisation_id=actor.organisation_id, name__iexact=name.strip())
+        .exclude(pk=exclude_pk)
+        .exists()
+    ):
         errors["name"] = _("A partner with this name is already in the directory.")
     if category not in RecipientCategory.values:
         errors["category"] = _("Choose the kind of organisation.")
@@ -341,15 +492,21 @@ def partner_create(*, actor, name: str, category: str, region: str = "", notes: 
     errors = _partner_errors(actor=actor, name=name, category=category)
     if errors:
         raise ValidationError(errors)
-    partner = Partner.objects.create(organisation_id=actor.organisation_id, name=name.strip(), category=category,
-                                     region=region.strip(), notes=notes.strip())
+    partner = Partner.objects.create(
+        organisation_id=actor.organisation_id,
+        name=name.strip(),
+        category=category,
+        region=region.strip(),
+        notes=notes.strip(),
+    )
     audit_record("partner.create", partner, actor=actor)
     return partner
 
 
 @transaction.atomic
-def partner_update(*, actor, partner: Partner, name: str, category: str, region: str = "", notes: str = "",
-                   active: bool = True) -> Partner:
+def partner_update(
+    *, actor, partner: Partner, name: str, category: str, region: str = "", notes: str = "", active: bool = True
+) -> Partner:
     if not _may_edit_partners(actor) or partner.organisation_id != actor.organisation_id:
         raise ValidationError({"name": _("Only supervisors and programme managers edit the partner directory.")})
     errors = _partner_errors(actor=actor, name=name, category=category, exclude_pk=partner.pk)
@@ -363,14 +520,16 @@ def partner_update(*, actor, partner: Partner, name: str, category: str, region:
 
 
 @transaction.atomic
-def partner_contact_add(*, actor, partner: Partner, name: str, role: str = "", phone: str = "",
-                        email: str = "") -> PartnerContact:
+def partner_contact_add(
+    *, actor, partner: Partner, name: str, role: str = "", phone: str = "", email: str = ""
+) -> PartnerContact:
     if not _may_edit_partners(actor) or partner.organisation_id != actor.organisation_id:
         raise ValidationError({"name": _("Only supervisors and programme managers edit the partner directory.")})
     if not name.strip():
         raise ValidationError({"name": _("Enter the contact person's name.")})
-    contact = PartnerContact.objects.create(partner=partner, name=name.strip(), role=role.strip(), phone=phone.strip(),
-                                            email=email.strip())
+    contact = PartnerContact.objects.create(
+        partner=partner, name=name.strip(), role=role.strip(), phone=phone.strip(), email=email.strip()
+    )
     audit_record("partner.contact_add", contact, actor=actor)
     return contact
 
@@ -385,17 +544,27 @@ def partner_contact_remove(*, actor, contact: PartnerContact) -> None:
 
 # ---- security concerns -------------------------------------------------------------------------
 
+
 def _works_on_case(user, case) -> bool:
     import access
     from cases.models import CaseAssignment
 
-    return (CaseAssignment.objects.filter(case=case, staff=user).current().exists() or access.supervises(user, case))
+    return CaseAssignment.objects.filter(case=case, staff=user).current().exists() or access.supervises(user, case)
 
 
 @transaction.atomic
-def concern_raise(*, actor, case, kind: str, justification: str, alert: bool = False, recipient_category: str = "",
-                  partner: Partner | None = None, data_categories: Iterable[str] = (),
-                  alert_content: str = "") -> SecurityConcern:
+def concern_raise(
+    *,
+    actor,
+    case,
+    kind: str,
+    justification: str,
+    alert: bool = False,
+    recipient_category: str = "",
+    partner: Partner | None = None,
+    data_categories: Iterable[str] = (),
+    alert_content: str = "",
+) -> SecurityConcern:
     """Record a security concern; with `alert`, an alert to an authority waits for a second approver."""
     errors: dict[str, str] = {}
     if not _works_on_case(actor, case) or not _on_case(actor, case):
@@ -419,10 +588,15 @@ def concern_raise(*, actor, case, kind: str, justification: str, alert: bool = F
     if errors:
         raise ValidationError(errors)
     concern = SecurityConcern.objects.create(
-        case=case, kind=kind, justification=justification.strip(), raised_by=actor,
+        case=case,
+        kind=kind,
+        justification=justification.strip(),
+        raised_by=actor,
         status=ConcernStatus.ALERT_PENDING if alert else ConcernStatus.OPEN,
-        alert_recipient_category=recipient_category if alert else "", alert_partner=partner if alert else None,
-        alert_categories=categories if alert else [], alert_content=alert_content.strip() if alert else "",
+        alert_recipient_category=recipient_category if alert else "",
+        alert_partner=partner if alert else None,
+        alert_categories=categories if alert else [],
+        alert_content=alert_content.strip() if alert else "",
     )
     audit_record("concern.raise", concern, detail="alert pending" if alert else "", actor=actor)
     return concern
@@ -433,8 +607,11 @@ def concern_approve_alert(*, actor, concern: SecurityConcern) -> Disclosure:
     import access
 
     with transaction.atomic():
-        concern = SecurityConcern.objects.select_for_update().select_related("case__client", "case__programme").get(
-            pk=concern.pk)
+        concern = (
+            SecurityConcern.objects.select_for_update()
+            .select_related("case__client", "case__programme")
+            .get(pk=concern.pk)
+        )
         if concern.status != ConcernStatus.ALERT_PENDING:
             raise ValidationError({"concern": _("This concern has no alert waiting for approval.")})
         if not access.supervises(actor, concern.case) or not _on_case(actor, concern.case):
@@ -445,12 +622,20 @@ def concern_approve_alert(*, actor, concern: SecurityConcern) -> Disclosure:
         concern.save(update_fields=["approved_by", "approved_at"])
         audit_record("concern.approve", concern, actor=actor)
     try:
-        disclosure = disclose(actor=actor, case=concern.case, recipient_category=concern.alert_recipient_category,
-                              partner=concern.alert_partner, data_categories=concern.alert_categories,
-                              purpose=Purpose.SAFETY, ground=Ground.IMMINENT_DANGER,
-                              legal_basis=_("Imminent danger: security concern of %(date)s") % {
-                                  "date": formats.date_format(timezone.localtime(concern.raised_at), "DATETIME_FORMAT")},
-                              content=concern.alert_content, concern=concern, source="security_concern")
+        disclosure = disclose(
+            actor=actor,
+            case=concern.case,
+            recipient_category=concern.alert_recipient_category,
+            partner=concern.alert_partner,
+            data_categories=concern.alert_categories,
+            purpose=Purpose.SAFETY,
+            ground=Ground.IMMINENT_DANGER,
+            legal_basis=_("Imminent danger: security concern of %(date)s")
+            % {"date": formats.date_format(timezone.localtime(concern.raised_at), "DATETIME_FORMAT")},
+            content=concern.alert_content,
+            concern=concern,
+            source="security_concern",
+        )
     except DisclosureRefused:
         SecurityConcern.objects.filter(pk=concern.pk).update(status=ConcernStatus.ALERT_REFUSED)
         raise
@@ -470,6 +655,7 @@ def concern_close(*, actor, concern: SecurityConcern) -> SecurityConcern:
 
 # ---- break-glass -------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def break_glass_open(*, actor, case, justification: str, hours: int = BREAK_GLASS_DEFAULT_HOURS) -> BreakGlassGrant:
     """A supervisor opens a case outside their teams for a limited time; audited and reviewed."""
@@ -488,8 +674,13 @@ def break_glass_open(*, actor, case, justification: str, hours: int = BREAK_GLAS
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    grant = BreakGlassGrant.objects.create(case=case, user=actor, justification=justification.strip(),
-                                           granted_at=now, expires_at=now + dt.timedelta(hours=hours))
+    grant = BreakGlassGrant.objects.create(
+        case=case,
+        user=actor,
+        justification=justification.strip(),
+        granted_at=now,
+        expires_at=now + dt.timedelta(hours=hours),
+    )
     audit_record("case.break_glass", case, detail=f"granted {hours}h", actor=actor)
     return grant
 

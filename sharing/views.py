@@ -20,11 +20,16 @@ from programmes.models import Programme
 
 from . import selectors, services
 from .forms import (
-    BreakGlassForm, ConcernForm, ConsentRecordForm, DisclosureForm, PartnerContactForm, PartnerForm, ReviewForm,
+    BreakGlassForm,
+    ConcernForm,
+    ConsentRecordForm,
+    DisclosureForm,
+    PartnerContactForm,
+    PartnerForm,
+    ReviewForm,
 )
 from .models import BreakGlassGrant, Consent, PartnerContact, SecurityConcern
 from .policy import PolicyError
-
 
 
 def _case_url(case, anchor: str = "sharing") -> str:
@@ -42,12 +47,15 @@ def _require_org(user) -> None:
 
 # ---- policy ------------------------------------------------------------------------------------
 
+
 @login_required
 @require_http_methods(["GET"])
 def policy_page(request: HttpRequest) -> HttpResponse:
     _require_org(request.user)
     programmes = list(Programme.objects.filter(organisation_id=request.user.organisation_id).order_by("name"))
-    chosen = next((p for p in programmes if str(p.pk) == request.GET.get("programme")), programmes[0] if programmes else None)
+    chosen = next(
+        (p for p in programmes if str(p.pk) == request.GET.get("programme")), programmes[0] if programmes else None
+    )
     language = request.GET.get("lang") if request.GET.get("lang") in {"en", "de"} else translation.get_language()
     policy, problem = None, ""
     if chosen is not None:
@@ -57,21 +65,34 @@ def policy_page(request: HttpRequest) -> HttpResponse:
             problem = str(exc)
     with translation.override(language):
         lines = selectors.policy_in_plain_words(policy) if policy else []
-        return render(request, "sharing/policy.html", {
-            "programmes": programmes, "programme": chosen, "policy": policy, "problem": problem, "lines": lines,
-            "title": policy.text("title", language) if policy else "", "summary": policy.text("summary", language) if policy else "",
-            "language": language,
-        })
+        return render(
+            request,
+            "sharing/policy.html",
+            {
+                "programmes": programmes,
+                "programme": chosen,
+                "policy": policy,
+                "problem": problem,
+                "lines": lines,
+                "title": policy.text("title", language) if policy else "",
+                "summary": policy.text("summary", language) if policy else "",
+                "language": language,
+            },
+        )
 
 
 # ---- partners ----------------------------------------------------------------------------------
+
 
 @login_required
 @require_http_methods(["GET"])
 def partner_list(request: HttpRequest) -> HttpResponse:
     _require_org(request.user)
-    return render(request, "sharing/partner_list.html", {
-        "partners": selectors.partners_for(request.user), "can_edit": _may_edit_partners(request.user)})
+    return render(
+        request,
+        "sharing/partner_list.html",
+        {"partners": selectors.partners_for(request.user), "can_edit": _may_edit_partners(request.user)},
+    )
 
 
 @login_required
@@ -82,8 +103,9 @@ def partner_new(request: HttpRequest) -> HttpResponse:
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            partner = services.partner_create(actor=request.user, **{k: v for k, v in form.cleaned_data.items()
-                                                                     if k != "active"})
+            partner = services.partner_create(
+                actor=request.user, **{k: v for k, v in form.cleaned_data.items() if k != "active"}
+            )
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -99,8 +121,13 @@ def partner_edit(request: HttpRequest, partner_id: int) -> HttpResponse:
     can_edit = _may_edit_partners(request.user)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
-    initial = {"name": partner.name, "category": partner.category, "region": partner.region, "notes": partner.notes,
-               "active": partner.active}
+    initial = {
+        "name": partner.name,
+        "category": partner.category,
+        "region": partner.region,
+        "notes": partner.notes,
+        "active": partner.active,
+    }
     form = PartnerForm(request.POST if request.POST.get("form") == "partner" else None, initial=initial)
     contact_form = PartnerContactForm(request.POST if request.POST.get("form") == "contact" else None)
     if request.method == "POST":
@@ -122,18 +149,31 @@ def partner_edit(request: HttpRequest, partner_id: int) -> HttpResponse:
             (contact_form if request.POST.get("form") == "contact" else form).add_service_error(exc)
         except ValueError:
             raise Http404
-    return render(request, "sharing/partner_form.html", {
-        "form": form, "contact_form": contact_form, "partner": partner, "can_edit": can_edit,
-        "contacts": partner.contacts.all()})
+    return render(
+        request,
+        "sharing/partner_form.html",
+        {
+            "form": form,
+            "contact_form": contact_form,
+            "partner": partner,
+            "can_edit": can_edit,
+            "contacts": partner.contacts.all(),
+        },
+    )
 
 
 # ---- consents and disclosures on a case -------------------------------------------------------
 
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_new(request: HttpRequest, case_id) -> HttpResponse:
-    case = access.get_case_for(request.user, case_id, write=request.method == "POST",
-                               action="consent.write" if request.method == "POST" else "case.view")
+    case = access.get_case_for(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action="consent.write" if request.method == "POST" else "case.view",
+    )
     form = ConsentRecordForm(request.POST or None, organisation_id=request.user.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -164,16 +204,26 @@ def consent_withdraw(request: HttpRequest, case_id, consent_id) -> HttpResponse:
 @reauth_required
 @require_http_methods(["GET", "POST"])
 def disclosure_new(request: HttpRequest, case_id) -> HttpResponse:
-    case = access.get_case_for(request.user, case_id, action="disclosure.write" if request.method == "POST" else "case.view")
+    case = access.get_case_for(
+        request.user, case_id, action="disclosure.write" if request.method == "POST" else "case.view"
+    )
     form = DisclosureForm(request.POST or None, organisation_id=request.user.organisation_id)
     refused = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.disclose(actor=request.user, case=case, recipient_category=data["recipient_category"],
-                              partner=data["partner"], data_categories=data["data_categories"],
-                              purpose=data["purpose"], ground=data["ground"], legal_basis=data["legal_basis"],
-                              content=data["content"], channel=data["channel"])
+            services.disclose(
+                actor=request.user,
+                case=case,
+                recipient_category=data["recipient_category"],
+                partner=data["partner"],
+                data_categories=data["data_categories"],
+                purpose=data["purpose"],
+                ground=data["ground"],
+                legal_basis=data["legal_basis"],
+                content=data["content"],
+                channel=data["channel"],
+            )
         except ValidationError as exc:
             form.add_service_error(exc)
         except services.DisclosureRefused as exc:
@@ -181,15 +231,21 @@ def disclosure_new(request: HttpRequest, case_id) -> HttpResponse:
         else:
             messages.success(request, _("Shared and recorded in the disclosure register."))
             return redirect(_case_url(case))
-    return render(request, "sharing/disclosure_form.html", {"case": case, "form": form, "refused": refused},
-                  status=409 if refused else 200)
+    return render(
+        request,
+        "sharing/disclosure_form.html",
+        {"case": case, "form": form, "refused": refused},
+        status=409 if refused else 200,
+    )
 
 
 @login_required
 @reauth_required
 @require_http_methods(["GET", "POST"])
 def concern_new(request: HttpRequest, case_id) -> HttpResponse:
-    case = access.get_case_for(request.user, case_id, action="concern.write" if request.method == "POST" else "case.view")
+    case = access.get_case_for(
+        request.user, case_id, action="concern.write" if request.method == "POST" else "case.view"
+    )
     form = ConcernForm(request.POST or None, organisation_id=request.user.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,8 +253,15 @@ def concern_new(request: HttpRequest, case_id) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            messages.success(request, _("Security concern recorded.") + (
-                " " + _("The alert waits for a second approval by a supervisor.") if form.cleaned_data["alert"] else ""))
+            messages.success(
+                request,
+                _("Security concern recorded.")
+                + (
+                    " " + _("The alert waits for a second approval by a supervisor.")
+                    if form.cleaned_data["alert"]
+                    else ""
+                ),
+            )
             return redirect(_case_url(case))
     return render(request, "sharing/concern_form.html", {"case": case, "form": form})
 
@@ -222,6 +285,7 @@ def concern_approve(request: HttpRequest, case_id, concern_id) -> HttpResponse:
 
 # ---- registers and break-glass -----------------------------------------------------------------
 
+
 @login_required
 @require_http_methods(["GET"])
 def programme_register(request: HttpRequest) -> HttpResponse:
@@ -241,20 +305,32 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        case = (Case.objects.filter(programme__organisation_id=user.organisation_id,
-                                    client__pseudonym=data["pseudonym"].strip().upper(), client__erased_at__isnull=True)
-                .exclude(client__in=ClientExclusion.objects.filter(staff=user).values("client"))
-                .select_related("programme").order_by("-opened_on").first())
+        case = (
+            Case.objects.filter(
+                programme__organisation_id=user.organisation_id,
+                client__pseudonym=data["pseudonym"].strip().upper(),
+                client__erased_at__isnull=True,
+            )
+            .exclude(client__in=ClientExclusion.objects.filter(staff=user).values("client"))
+            .select_related("programme")
+            .order_by("-opened_on")
+            .first()
+        )
         if case is None:
             form.add_error("pseudonym", _("No case with this pseudonym that you may open."))
         else:
             try:
-                services.break_glass_open(actor=user, case=case, justification=data["justification"], hours=data["hours"])
+                services.break_glass_open(
+                    actor=user, case=case, justification=data["justification"], hours=data["hours"]
+                )
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:
-                messages.warning(request, _("Break-glass access granted for %(hours)s hours. It is recorded and reviewed.")
-                                 % {"hours": data["hours"]})
+                messages.warning(
+                    request,
+                    _("Break-glass access granted for %(hours)s hours. It is recorded and reviewed.")
+                    % {"hours": data["hours"]},
+                )
                 return redirect("case_detail", case_id=case.pk)
     grants = BreakGlassGrant.objects.filter(user=user).select_related("case__client")[:20]
     return render(request, "sharing/break_glass.html", {"form": form, "grants": grants})
@@ -265,8 +341,11 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 def break_glass_review_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.PROGRAMME_MANAGER):
         raise PermissionDenied
-    return render(request, "sharing/break_glass_review.html", {"grants": selectors.grants_for_review(request.user),
-                                                               "form": ReviewForm()})
+    return render(
+        request,
+        "sharing/break_glass_review.html",
+        {"grants": selectors.grants_for_review(request.user), "form": ReviewForm()},
+    )
 
 
 @login_required

@@ -27,8 +27,12 @@ class TandemAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         user = request.user
-        return bool(user.is_active and user.is_authenticated and getattr(user, "has_role", None)
-                    and user.has_role("administrator"))
+        return bool(
+            user.is_active
+            and user.is_authenticated
+            and getattr(user, "has_role", None)
+            and user.has_role("administrator")
+        )
 
 
 class TandemAdminConfig(AdminConfig):

@@ -20,9 +20,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.apps import apps
 from django.core import serializers
-from django.core.serializers.base import DeserializationError
 from django.core.management import call_command
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -93,7 +93,9 @@ def backup_write(stream) -> dict:
     key = secrets.token_bytes(32)
     header = {"created": timezone.now().isoformat(), "master_key_id": ring.active, "format": 2}
     wrap_nonce = secrets.token_bytes(12)
-    header["wrapped_key"] = base64.b64encode(wrap_nonce + AESGCM(ring.active_key).encrypt(wrap_nonce, key, b"backup-key")).decode()
+    header["wrapped_key"] = base64.b64encode(
+        wrap_nonce + AESGCM(ring.active_key).encrypt(wrap_nonce, key, b"backup-key")
+    ).decode()
     stream.write(MAGIC + json.dumps(header).encode() + b"\n")
     writer = _EncryptedWriter(stream, key, header)
     # One snapshot: on PostgreSQL the whole dump reads one consistent state of the database.
@@ -114,13 +116,17 @@ def _header(stream) -> tuple[dict, bytes]:
         wrapped = base64.b64decode(header["wrapped_key"])
         master = keyring.load().master_keys[header["master_key_id"]]
     except KeyError as exc:
-        raise BackupError(f"The keyring does not hold master key {exc}; restore with the keyring the backup was made under.") from exc
+        raise BackupError(
+            f"The keyring does not hold master key {exc}; restore with the keyring the backup was made under."
+        ) from exc
     except ValueError as exc:
         raise BackupError("The backup header is damaged.") from exc
     try:
         key = AESGCM(master).decrypt(wrapped[:12], wrapped[12:], b"backup-key")
     except InvalidTag as exc:  # wrong key or a damaged header
-        raise BackupError("The backup does not decrypt: the file is damaged or was made under another keyring.") from exc
+        raise BackupError(
+            "The backup does not decrypt: the file is damaged or was made under another keyring."
+        ) from exc
     return header, key
 
 
@@ -176,7 +182,9 @@ def _records(stream) -> tuple[dict, Iterator]:
         try:
             data = gzip.decompress(AESGCM(key).decrypt(body[:12], body[12:], _aad(header)))
         except (InvalidTag, ValueError, OSError, zlib.error) as exc:
-            raise BackupError("The backup does not decrypt: the file is damaged or was made under another keyring.") from exc
+            raise BackupError(
+                "The backup does not decrypt: the file is damaged or was made under another keyring."
+            ) from exc
         return header, serializers.deserialize("json", data)
     raise BackupError("This is not a Tandem backup file.")
 

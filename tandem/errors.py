@@ -34,15 +34,24 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     # The session, the user and anything else stored in the database are out of reach: the language comes
     # from the cookie or the browser, and the page is rendered without a request context.
     with translation.override(translation.get_language_from_request(request)):
-        message = _("Tandem cannot reach its database at the moment. Please try again in a minute; if you were "
-                    "saving something, check afterwards whether it was saved.")
+        message = _(
+            "Tandem cannot reach its database at the moment. Please try again in a minute; if you were "
+            "saving something, check afterwards whether it was saved."
+        )
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse({"detail": message}, status=503)
         else:
-            response = HttpResponse(render_to_string("503.html", {"message": message,
-                                                                   "title": _("Temporarily unavailable"),
-                                                                   "LANGUAGE_CODE": translation.get_language()}),
-                                    status=503)
+            response = HttpResponse(
+                render_to_string(
+                    "503.html",
+                    {
+                        "message": message,
+                        "title": _("Temporarily unavailable"),
+                        "LANGUAGE_CODE": translation.get_language(),
+                    },
+                ),
+                status=503,
+            )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

@@ -34,8 +34,9 @@ errorlog = os.environ.get("TANDEM_ERROR_LOG", "-")
 loglevel = os.environ.get("TANDEM_GUNICORN_LOG_LEVEL", "info")
 proc_name = "tandem"
 # gunicorn's control socket in the writable state directory, one per installation (not in the home directory).
-control_socket = os.environ.get("TANDEM_CONTROL_SOCKET",
-                                os.path.join(os.environ.get("TANDEM_VAR_DIR", "var"), "gunicorn.ctl"))
+control_socket = os.environ.get(
+    "TANDEM_CONTROL_SOCKET", os.path.join(os.environ.get("TANDEM_VAR_DIR", "var"), "gunicorn.ctl")
+)
 
 
 def pre_fork(server, worker) -> None:

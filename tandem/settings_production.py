@@ -18,7 +18,8 @@ SECRET_KEY = env_str("TANDEM_SECRET_KEY") or ""
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
     raise ImproperlyConfigured(
         "TANDEM_SECRET_KEY (or TANDEM_SECRET_KEY_FILE) must hold a random secret of at least 50 characters, e.g. "
-        "from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`.")
+        "from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 
 DEBUG = False
 if env_bool("TANDEM_DEBUG", False):
@@ -44,8 +45,10 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Secure flag and the __Host- prefix. Refused unless every allowed host is a loopback name.
 if env_bool("TANDEM_INSECURE_LOOPBACK_COOKIES", False):
     if not ALLOWED_HOSTS or any(host not in {"127.0.0.1", "localhost", "::1", "[::1]"} for host in ALLOWED_HOSTS):
-        raise ImproperlyConfigured("TANDEM_INSECURE_LOOPBACK_COOKIES is only for TANDEM_ALLOWED_HOSTS=127.0.0.1 "
-                                   "(loopback testing); production always uses secure cookies.")
+        raise ImproperlyConfigured(
+            "TANDEM_INSECURE_LOOPBACK_COOKIES is only for TANDEM_ALLOWED_HOSTS=127.0.0.1 "
+            "(loopback testing); production always uses secure cookies."
+        )
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "tandem-session"
     CSRF_COOKIE_NAME = "tandem-csrf"
@@ -56,8 +59,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("TANDEM_DB_CONN_MAX_AGE", 60)  # 
 # Static files are served by the app processes themselves (WhiteNoise): compressed, with hashed names that
 # browsers may cache for good. `manage.py collectstatic` writes them to STATIC_ROOT at deployment.
 MIDDLEWARE = list(MIDDLEWARE)  # noqa: F405
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-                  "whitenoise.middleware.WhiteNoiseMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -11,7 +11,6 @@ from django.core import checks
 from .classification import SEALED_CLASSES, DataClass, field_class
 
 
-
 def project_models() -> list[type]:
     """Every model of Tandem's own apps (those in the repository, not installed packages)."""
     base = Path(settings.BASE_DIR).resolve()
@@ -53,7 +52,11 @@ def check_field_classification(app_configs=None, **kwargs) -> list[checks.CheckM
                     )
                 )
             elif not isinstance(cls, DataClass):
-                errors.append(checks.Error(f"{model._meta.label}.{field.name}: {cls!r} is not a DataClass.", obj=model, id="tandem.E003"))
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label}.{field.name}: {cls!r} is not a DataClass.", obj=model, id="tandem.E003"
+                    )
+                )
             elif cls in SEALED_CLASSES and not isinstance(field, SealedField):
                 errors.append(
                     checks.Error(

@@ -74,7 +74,9 @@ def wrap_data_key(data_key: bytes, client_id: uuid.UUID, ring: keyring.Keyring |
     return ring.active, _seal(ring.active_key, data_key, b"client-key|" + str(client_id).encode())
 
 
-def unwrap_data_key(wrapped: bytes, master_key_id: str, client_id: uuid.UUID, ring: keyring.Keyring | None = None) -> bytes:
+def unwrap_data_key(
+    wrapped: bytes, master_key_id: str, client_id: uuid.UUID, ring: keyring.Keyring | None = None
+) -> bytes:
     ring = ring or keyring.load()
     try:
         master = ring.master_keys[master_key_id]

@@ -8,9 +8,8 @@ import uuid
 from django import forms
 from django.db import models
 
-from .classification import SEALED_CLASSES, DataClass
 from . import crypto
-
+from .classification import SEALED_CLASSES, DataClass
 
 SERIALISED_PREFIX = "sealed:v1:"
 
@@ -32,7 +31,7 @@ class _Sealed:
 
 
 class SealedDescriptor:
-    def __init__(self, field: "SealedField") -> None:
+    def __init__(self, field: SealedField) -> None:
         self.field = field
 
     def __get__(self, instance, owner=None):
@@ -40,9 +39,11 @@ class SealedDescriptor:
             return self
         value = instance.__dict__.get(self.field.attname)
         if isinstance(value, _Sealed):
-            plain = SealedText(crypto.open_text(
-                instance.vault_client_id(), instance._meta.label, instance.pk, self.field.attname, value.blob
-            ))
+            plain = SealedText(
+                crypto.open_text(
+                    instance.vault_client_id(), instance._meta.label, instance.pk, self.field.attname, value.blob
+                )
+            )
             plain.blob = value.blob
             instance.__dict__[self.field.attname] = plain
             instance.__dict__[self.field.cipher_attr] = value.blob
@@ -124,8 +125,12 @@ class SealedField(models.BinaryField):
     def to_python(self, value):
         # Serialised ciphertext comes back as bytes (still sealed); any other text is clear text to seal.
         if isinstance(value, str) and value.startswith(SERIALISED_PREFIX):
-            return base64.b64decode(value[len(SERIALISED_PREFIX):])
+            return base64.b64decode(value[len(SERIALISED_PREFIX) :])
         return value
 
     def formfield(self, **kwargs):
-        return forms.CharField(required=not self.blank, widget=forms.Textarea, **{k: v for k, v in kwargs.items() if k in {"label", "help_text"}})
+        return forms.CharField(
+            required=not self.blank,
+            widget=forms.Textarea,
+            **{k: v for k, v in kwargs.items() if k in {"label", "help_text"}},
+        )

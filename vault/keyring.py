@@ -7,6 +7,7 @@ Format (JSON): {"active": "<id>", "master_keys": {"<id>": "<base64 32 bytes>", .
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
 import secrets
@@ -16,7 +17,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-import datetime as dt
 
 
 class KeyringError(ImproperlyConfigured):
@@ -45,12 +45,14 @@ class Keyring:
 
 
 def new_key_id() -> str:
-    return "mk-" + dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(3)
+    return "mk-" + dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(3)
 
 
 def generate() -> Keyring:
     key_id = new_key_id()
-    return Keyring(active=key_id, master_keys={key_id: secrets.token_bytes(32)}, blind_index_key=secrets.token_bytes(32))
+    return Keyring(
+        active=key_id, master_keys={key_id: secrets.token_bytes(32)}, blind_index_key=secrets.token_bytes(32)
+    )
 
 
 def parse(text: str, source: str) -> Keyring:

@@ -40,7 +40,9 @@ def master_key_rotate(*, retire_old: bool = False, batch_size: int = 500) -> tup
     rewrapped = 0
     while True:
         batch = list(
-            ClientKey.objects.exclude(master_key_id=new_id).filter(wrapped__isnull=False).order_by("client_id")[:batch_size]
+            ClientKey.objects.exclude(master_key_id=new_id)
+            .filter(wrapped__isnull=False)
+            .order_by("client_id")[:batch_size]
         )
         if not batch:
             break
@@ -54,5 +56,9 @@ def master_key_rotate(*, retire_old: bool = False, batch_size: int = 500) -> tup
     retired: list[str] = []
     if retire_old:
         retired = [k for k in ring.master_keys if k != new_id]
-        keyring.save(keyring.Keyring(active=new_id, master_keys={new_id: ring.master_keys[new_id]}, blind_index_key=ring.blind_index_key))
+        keyring.save(
+            keyring.Keyring(
+                active=new_id, master_keys={new_id: ring.master_keys[new_id]}, blind_index_key=ring.blind_index_key
+            )
+        )
     return new_id, rewrapped, retired

@@ -24,8 +24,20 @@ def run(*args: str, **kwargs) -> str:
 @pytest.fixture
 def setup_org(tmp_path):
     run("create_organisation", "--name", "Lotsenhaus e.V.", "--slug", "lotsenhaus")
-    run("create_programme", "--organisation", "lotsenhaus", "--name", "Ausstieg Nord", "--sharing-policy", "statutory",
-        "--setting", "prison", "--setting", "community", "--mandated")
+    run(
+        "create_programme",
+        "--organisation",
+        "lotsenhaus",
+        "--name",
+        "Ausstieg Nord",
+        "--sharing-policy",
+        "statutory",
+        "--setting",
+        "prison",
+        "--setting",
+        "community",
+        "--mandated",
+    )
     run("create_team", "--organisation", "lotsenhaus", "--programme", "Ausstieg Nord", "--name", "Team Nord")
     password_file = tmp_path / "pw"
     password_file.write_text("a long and uncommon passphrase\n")
@@ -43,9 +55,23 @@ def test_organisation_programme_and_team_are_created(setup_org):
 
 
 def test_create_staff_with_team_and_organisation_roles(setup_org):
-    output = run("create_staff", "--username", "k.berger", "--organisation", "lotsenhaus",
-                 "--role", "practitioner:Team Nord", "--role", "supervisor:Team Nord", "--role", "programme_manager",
-                 "--first-name", "Kim", "--password-file", str(setup_org))
+    output = run(
+        "create_staff",
+        "--username",
+        "k.berger",
+        "--organisation",
+        "lotsenhaus",
+        "--role",
+        "practitioner:Team Nord",
+        "--role",
+        "supervisor:Team Nord",
+        "--role",
+        "programme_manager",
+        "--first-name",
+        "Kim",
+        "--password-file",
+        str(setup_org),
+    )
     user = User.objects.get(username="k.berger")
     assert user.check_password("a long and uncommon passphrase")
     assert user.role_codes() == {"practitioner", "supervisor", "programme_manager"}
@@ -57,21 +83,46 @@ def test_create_staff_refuses_a_weak_password(setup_org, tmp_path):
     weak = tmp_path / "weak"
     weak.write_text("password\n")
     with pytest.raises(CommandError, match="too short|too common"):
-        run("create_staff", "--username", "weak", "--organisation", "lotsenhaus", "--role", "practitioner:Team Nord",
-            "--password-file", str(weak))
+        run(
+            "create_staff",
+            "--username",
+            "weak",
+            "--organisation",
+            "lotsenhaus",
+            "--role",
+            "practitioner:Team Nord",
+            "--password-file",
+            str(weak),
+        )
     assert not User.objects.filter(username="weak").exists()
 
 
 def test_create_staff_unknown_team_names_the_known_teams(setup_org):
     with pytest.raises(CommandError, match="has no team 'Team Süd'. Its teams: 'Team Nord'"):
-        run("create_staff", "--username", "x", "--organisation", "lotsenhaus", "--role", "practitioner:Team Süd",
-            "--no-password")
+        run(
+            "create_staff",
+            "--username",
+            "x",
+            "--organisation",
+            "lotsenhaus",
+            "--role",
+            "practitioner:Team Süd",
+            "--no-password",
+        )
 
 
 def test_create_staff_unknown_role_lists_the_roles(setup_org):
     with pytest.raises(CommandError, match="Unknown role 'caseworker'.*practitioner, specialist"):
-        run("create_staff", "--username", "x", "--organisation", "lotsenhaus", "--role", "caseworker:Team Nord",
-            "--no-password")
+        run(
+            "create_staff",
+            "--username",
+            "x",
+            "--organisation",
+            "lotsenhaus",
+            "--role",
+            "caseworker:Team Nord",
+            "--no-password",
+        )
 
 
 def test_create_staff_team_role_without_team_is_refused(setup_org):
@@ -81,8 +132,16 @@ def test_create_staff_team_role_without_team_is_refused(setup_org):
 
 def test_create_staff_organisation_role_with_team_is_refused(setup_org):
     with pytest.raises(CommandError, match="without a team"):
-        run("create_staff", "--username", "x", "--organisation", "lotsenhaus", "--role", "evaluator:Team Nord",
-            "--no-password")
+        run(
+            "create_staff",
+            "--username",
+            "x",
+            "--organisation",
+            "lotsenhaus",
+            "--role",
+            "evaluator:Team Nord",
+            "--no-password",
+        )
 
 
 def test_create_staff_unknown_organisation(setup_org):
@@ -99,13 +158,29 @@ def test_create_staff_taken_username(setup_org):
 def test_team_of_another_organisation_is_unknown(setup_org):
     run("create_organisation", "--name", "Other", "--slug", "other")
     with pytest.raises(CommandError, match="'other' has no team 'Team Nord'"):
-        run("create_staff", "--username", "x", "--organisation", "other", "--role", "practitioner:Team Nord",
-            "--no-password")
+        run(
+            "create_staff",
+            "--username",
+            "x",
+            "--organisation",
+            "other",
+            "--role",
+            "practitioner:Team Nord",
+            "--no-password",
+        )
 
 
 def test_issued_token_authenticates_once_and_revocation_ends_it(setup_org):
-    run("create_staff", "--username", "importer", "--organisation", "lotsenhaus", "--role", "practitioner:Team Nord",
-        "--no-password")
+    run(
+        "create_staff",
+        "--username",
+        "importer",
+        "--organisation",
+        "lotsenhaus",
+        "--role",
+        "practitioner:Team Nord",
+        "--no-password",
+    )
     user = User.objects.get(username="importer")
     assert not user.has_usable_password()
     with pytest.raises(CommandError, match="authenticator app"):

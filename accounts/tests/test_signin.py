@@ -10,17 +10,16 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
-from accounts.models import ApiToken, SignInThrottle, User, UserSession
+from accounts.models import ApiToken, SignInThrottle, UserSession
 from accounts.reauth import REAUTH_SESSION_KEY, api_reauth_ok
 from accounts.testing import TEST_TOTP_SECRET, TandemClient, totp_code
 from audit.models import AuditEntry
@@ -64,6 +63,7 @@ def ids(matrix):  # noqa: F811 (the authorization matrix's ids: every URL parame
 
 # The second factor is required everywhere -----------------------------------------------------------
 
+
 def test_password_alone_reaches_no_page_and_no_api_route(world, ids):
     client, response = password_step("case_manager")
     assert response.status_code == 302 and response["Location"].startswith(reverse("second_factor"))
@@ -90,7 +90,9 @@ def test_second_factor_opens_the_pages_and_a_code_is_refused_the_second_time(wor
     client, _ = password_step("case_manager")
     code = totp_code(TEST_TOTP_SECRET)
     response = second_step(client, code, next_url=reverse("case_detail", kwargs={"case_id": ids["case_id"]}))
-    assert response.status_code == 302 and response["Location"] == reverse("case_detail", kwargs={"case_id": ids["case_id"]})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "case_detail", kwargs={"case_id": ids["case_id"]}
+    )
     assert client.get(response["Location"]).status_code == 200
     # The same code, in another session of the same person: refused (django-otp's last_t).
     other, _ = password_step("case_manager")
@@ -116,6 +118,7 @@ def test_session_authenticated_api_needs_the_second_factor_too(world):
 
 
 # Enrolment --------------------------------------------------------------------------------------------
+
 
 def test_enrolment_with_qr_code_secret_and_recovery_codes_each_usable_once(world):
     TOTPDevice.objects.filter(user=world.evaluator).delete()
@@ -157,6 +160,7 @@ def test_enrolment_with_qr_code_secret_and_recovery_codes_each_usable_once(world
 
 # Lock-out ----------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("username", ["case_manager", "nobody_of_that_name"])
 def test_lock_out_answers_the_same_for_known_and_unknown_usernames(world, settings, username):
     settings.TANDEM_SIGNIN_MAX_FAILURES = 3
@@ -188,7 +192,7 @@ def test_known_and_unknown_usernames_get_identical_pages(world):
     def strip(html: str) -> str:
         import re
 
-        return re.sub(r'[A-Za-z0-9]{64}', "", re.sub(r'value="[^"]*"', "", html))
+        return re.sub(r"[A-Za-z0-9]{64}", "", re.sub(r'value="[^"]*"', "", html))
 
     assert strip(known) == strip(unknown)
 
@@ -205,12 +209,14 @@ def test_unknown_usernames_run_the_password_hasher(world, monkeypatch):
 
 # Sessions ----------------------------------------------------------------------------------------------
 
+
 def test_idle_session_expires(client, world, settings):
     client.force_login(world.case_manager)
     assert client.get(reverse("caseload")).status_code == 200
     key = client.session.session_key
     assert Session.objects.get(session_key=key).expire_date <= timezone.now() + dt.timedelta(
-        seconds=settings.SESSION_COOKIE_AGE + 5)
+        seconds=settings.SESSION_COOKIE_AGE + 5
+    )
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
     response = client.get(reverse("caseload"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -224,7 +230,9 @@ def test_a_session_in_use_is_renewed_at_most_once_a_minute(client, world, settin
     assert client.get(reverse("caseload")).status_code == 200
     # Used 20 minutes ago: this request restarts the idle timeout, in the session store and on the server's record.
     twenty_ago = timezone.now() - dt.timedelta(minutes=20)
-    Session.objects.filter(session_key=key).update(expire_date=twenty_ago + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+    Session.objects.filter(session_key=key).update(
+        expire_date=twenty_ago + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    )
     UserSession.objects.filter(session_key=key).update(last_seen=twenty_ago)
     assert client.get(reverse("caseload")).status_code == 200
     renewed = Session.objects.get(session_key=key).expire_date
@@ -233,8 +241,11 @@ def test_a_session_in_use_is_renewed_at_most_once_a_minute(client, world, settin
     # Within the minute, reading a page writes neither record.
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("caseload")).status_code == 200
-    writes = [q["sql"] for q in queries.captured_queries
-              if q["sql"].startswith("UPDATE") and ("django_session" in q["sql"] or "accounts_usersession" in q["sql"])]
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("UPDATE") and ("django_session" in q["sql"] or "accounts_usersession" in q["sql"])
+    ]
     assert writes == []
 
 
@@ -295,8 +306,9 @@ def test_deactivation_in_the_admin_site_ends_sessions(client, world):
 def test_password_change_ends_the_other_sessions(world):
     other = TandemClient()
     other.force_login(world.case_manager)
-    services.staff_password_change(actor=world.case_manager, user=world.case_manager,
-                                   password="a brand new and long passphrase")
+    services.staff_password_change(
+        actor=world.case_manager, user=world.case_manager, password="a brand new and long passphrase"
+    )
     assert other.get(reverse("caseload")).status_code == 302
     assert not UserSession.objects.filter(user=world.case_manager).exists()
 
@@ -327,6 +339,7 @@ def test_administrator_ends_sessions_and_tokens_by_button_and_command(client, wo
 
 # Re-authentication ---------------------------------------------------------------------------------------
 
+
 def test_erasure_requires_recent_reauthentication(world):
     client = TandemClient()
     client.force_login(world.supervisor, reauth=False)
@@ -335,9 +348,13 @@ def test_erasure_requires_recent_reauthentication(world):
         response = getattr(client, method)(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("reauth")), method
     reset_last_code(world.supervisor)
-    response = client.post(reverse("reauth") + f"?next={url}", {"password": "wrong", "code": totp_code(TEST_TOTP_SECRET)})
+    response = client.post(
+        reverse("reauth") + f"?next={url}", {"password": "wrong", "code": totp_code(TEST_TOTP_SECRET)}
+    )
     assert response.status_code == 200
-    response = client.post(reverse("reauth") + f"?next={url}", {"password": PASSWORD, "code": totp_code(TEST_TOTP_SECRET)})
+    response = client.post(
+        reverse("reauth") + f"?next={url}", {"password": PASSWORD, "code": totp_code(TEST_TOTP_SECRET)}
+    )
     assert response.status_code == 302 and response["Location"] == url
     assert client.get(url).status_code == 200
     # Five minutes later it is asked again.
@@ -360,6 +377,7 @@ def test_api_reauth_header(world, rf):
 
 
 # API tokens ------------------------------------------------------------------------------------------------
+
 
 def test_api_tokens_page_issues_once_and_revokes(client, world):
     client.force_login(world.case_manager)
@@ -400,6 +418,7 @@ def test_tokens_only_for_staff_with_a_second_factor(world):
 
 # Headers -------------------------------------------------------------------------------------------------
 
+
 def _check_headers(response, where: str) -> None:
     csp = response.get("Content-Security-Policy", "")
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp, where
@@ -424,28 +443,48 @@ def test_security_headers_on_every_get_route(client, world, ids):
 
 # Production settings ---------------------------------------------------------------------------------------
 
+
 def test_production_settings_pass_the_deploy_check(tmp_path):
     import secrets
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TANDEM_", "DJANGO_", "PYTEST"))}
     env.pop("DATABASE_URL", None)
-    env.update(DJANGO_SETTINGS_MODULE="tandem.settings_production", TANDEM_SECRET_KEY=secrets.token_urlsafe(50),
-               TANDEM_ALLOWED_HOSTS="tandem.example.org", TANDEM_VAR_DIR=str(tmp_path))
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=300)
+    env.update(
+        DJANGO_SETTINGS_MODULE="tandem.settings_production",
+        TANDEM_SECRET_KEY=secrets.token_urlsafe(50),
+        TANDEM_ALLOWED_HOSTS="tandem.example.org",
+        TANDEM_VAR_DIR=str(tmp_path),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     env["TANDEM_SECRET_KEY"] = "too-short"
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode != 0 and "TANDEM_SECRET_KEY" in result.stderr
 
 
-@pytest.mark.parametrize("name,who", [
-    ("case_erase", "supervisor"),                 # erasure
-    ("sharing:disclosure_new", "case_manager"),   # disclosure
-    ("sharing:concern_new", "case_manager"),      # security alert
-    ("rights:access_report", "case_manager"),     # export of everything held
-])
+@pytest.mark.parametrize(
+    "name,who",
+    [
+        ("case_erase", "supervisor"),  # erasure
+        ("sharing:disclosure_new", "case_manager"),  # disclosure
+        ("sharing:concern_new", "case_manager"),  # security alert
+        ("rights:access_report", "case_manager"),  # export of everything held
+    ],
+)
 def test_weighty_actions_ask_for_a_fresh_sign_in(world, name, who):
     client = TandemClient()
     client.force_login(getattr(world, who), reauth=False)

@@ -9,174 +9,440 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('programmes', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("programmes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DailyRun',
+            name="DailyRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('cases_checked', models.PositiveIntegerField(default=0)),
-                ('items_found', models.PositiveIntegerField(default=0)),
-                ('notifications_created', models.PositiveIntegerField(default=0)),
-                ('failures', models.PositiveIntegerField(default=0)),
-                ('runs', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(unique=True)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("cases_checked", models.PositiveIntegerField(default=0)),
+                ("items_found", models.PositiveIntegerField(default=0)),
+                ("notifications_created", models.PositiveIntegerField(default=0)),
+                ("failures", models.PositiveIntegerField(default=0)),
+                ("runs", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='ProgrammeAftercare',
+            name="ProgrammeAftercare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('holiday_region', models.CharField(choices=[('DE', 'Germany (nationwide holidays only)'), ('DE-BW', 'Baden-Württemberg'), ('DE-BY', 'Bavaria'), ('DE-BE', 'Berlin'), ('DE-BB', 'Brandenburg'), ('DE-HB', 'Bremen'), ('DE-HH', 'Hamburg'), ('DE-HE', 'Hesse'), ('DE-MV', 'Mecklenburg-Western Pomerania'), ('DE-NI', 'Lower Saxony'), ('DE-NW', 'North Rhine-Westphalia'), ('DE-RP', 'Rhineland-Palatinate'), ('DE-SL', 'Saarland'), ('DE-SN', 'Saxony'), ('DE-ST', 'Saxony-Anhalt'), ('DE-SH', 'Schleswig-Holstein'), ('DE-TH', 'Thuringia')], default='DE-NW', max_length=8, verbose_name='public holidays of')),
-                ('follow_up_months', models.PositiveSmallIntegerField(choices=[(3, '3 months'), (6, '6 months')], default=6, verbose_name='follow-up conference after (months)')),
-                ('first_days_hours', models.PositiveSmallIntegerField(default=72, verbose_name='hours after release someone must be reachable')),
-                ('programme', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='aftercare', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "holiday_region",
+                    models.CharField(
+                        choices=[
+                            ("DE", "Germany (nationwide holidays only)"),
+                            ("DE-BW", "Baden-Württemberg"),
+                            ("DE-BY", "Bavaria"),
+                            ("DE-BE", "Berlin"),
+                            ("DE-BB", "Brandenburg"),
+                            ("DE-HB", "Bremen"),
+                            ("DE-HH", "Hamburg"),
+                            ("DE-HE", "Hesse"),
+                            ("DE-MV", "Mecklenburg-Western Pomerania"),
+                            ("DE-NI", "Lower Saxony"),
+                            ("DE-NW", "North Rhine-Westphalia"),
+                            ("DE-RP", "Rhineland-Palatinate"),
+                            ("DE-SL", "Saarland"),
+                            ("DE-SN", "Saxony"),
+                            ("DE-ST", "Saxony-Anhalt"),
+                            ("DE-SH", "Schleswig-Holstein"),
+                            ("DE-TH", "Thuringia"),
+                        ],
+                        default="DE-NW",
+                        max_length=8,
+                        verbose_name="public holidays of",
+                    ),
+                ),
+                (
+                    "follow_up_months",
+                    models.PositiveSmallIntegerField(
+                        choices=[(3, "3 months"), (6, "6 months")],
+                        default=6,
+                        verbose_name="follow-up conference after (months)",
+                    ),
+                ),
+                (
+                    "first_days_hours",
+                    models.PositiveSmallIntegerField(
+                        default=72, verbose_name="hours after release someone must be reachable"
+                    ),
+                ),
+                (
+                    "programme",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="aftercare", to="programmes.programme"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReleasePlan',
+            name="ReleasePlan",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('release_on', models.DateField(verbose_name='release date')),
-                ('release_time', models.TimeField(default='08:00', verbose_name='release time')),
-                ('place', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='place of release')),
-                ('housing', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='housing')),
-                ('income', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='income')),
-                ('work_education', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='work or education')),
-                ('daily_structure', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='daily structure')),
-                ('health_care', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='health care')),
-                ('met_by', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='who meets the client on the day')),
-                ('first_days_contacts', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='contacts for the first days')),
-                ('follow_up_months', models.PositiveSmallIntegerField(default=6, verbose_name='follow-up conference after (months)')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='release_plan', to='cases.case')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("release_on", models.DateField(verbose_name="release date")),
+                ("release_time", models.TimeField(default="08:00", verbose_name="release time")),
+                (
+                    "place",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="place of release",
+                    ),
+                ),
+                (
+                    "housing",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="housing",
+                    ),
+                ),
+                (
+                    "income",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="income",
+                    ),
+                ),
+                (
+                    "work_education",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="work or education",
+                    ),
+                ),
+                (
+                    "daily_structure",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="daily structure",
+                    ),
+                ),
+                (
+                    "health_care",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="health care",
+                    ),
+                ),
+                (
+                    "met_by",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="who meets the client on the day",
+                    ),
+                ),
+                (
+                    "first_days_contacts",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="contacts for the first days",
+                    ),
+                ),
+                (
+                    "follow_up_months",
+                    models.PositiveSmallIntegerField(default=6, verbose_name="follow-up conference after (months)"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="release_plan", to="cases.case"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReleaseContact',
+            name="ReleaseContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='reachable from')),
-                ('ends_at', models.DateTimeField(verbose_name='reachable until')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='aftercare.releaseplan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_at", models.DateTimeField(verbose_name="reachable from")),
+                ("ends_at", models.DateTimeField(verbose_name="reachable until")),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="aftercare.releaseplan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReleaseCheckAcknowledgement',
+            name="ReleaseCheckAcknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('friday', 'Release on a Friday'), ('weekend', 'Release at the weekend'), ('holiday', 'Release on a public holiday'), ('unreachable', 'Nobody reachable in the first days')], max_length=20)),
-                ('release_on', models.DateField()),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgements', to='aftercare.releaseplan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("friday", "Release on a Friday"),
+                            ("weekend", "Release at the weekend"),
+                            ("holiday", "Release on a public holiday"),
+                            ("unreachable", "Nobody reachable in the first days"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("release_on", models.DateField()),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acknowledgements",
+                        to="aftercare.releaseplan",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SocialNetConference',
+            name="SocialNetConference",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('release', 'Release planning conference'), ('follow_up', 'Follow-up conference')], max_length=20, verbose_name='kind')),
-                ('scheduled_on', models.DateField(verbose_name='planned for')),
-                ('held_on', models.DateField(blank=True, null=True, verbose_name='held on')),
-                ('client_present', models.BooleanField(default=True, verbose_name='the client took part')),
-                ('groups', models.JSONField(blank=True, default=list, verbose_name='who took part')),
-                ('participant_count', models.PositiveSmallIntegerField(default=0, verbose_name='number of participants')),
-                ('network_time_alone', models.BooleanField(default=False, verbose_name='the network met partly without professionals')),
-                ('outcome', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='what was agreed')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='social_net_conferences', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("release", "Release planning conference"), ("follow_up", "Follow-up conference")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("scheduled_on", models.DateField(verbose_name="planned for")),
+                ("held_on", models.DateField(blank=True, null=True, verbose_name="held on")),
+                ("client_present", models.BooleanField(default=True, verbose_name="the client took part")),
+                ("groups", models.JSONField(blank=True, default=list, verbose_name="who took part")),
+                (
+                    "participant_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="number of participants"),
+                ),
+                (
+                    "network_time_alone",
+                    models.BooleanField(default=False, verbose_name="the network met partly without professionals"),
+                ),
+                (
+                    "outcome",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="what was agreed",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="social_net_conferences",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scheduled_on'],
+                "ordering": ["scheduled_on"],
             },
         ),
         migrations.CreateModel(
-            name='AftercarePhase',
+            name="AftercarePhase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('intensive', 'Intensive'), ('high', 'High'), ('tapering', 'Tapering'), ('on_request', 'Available on request')], max_length=20, verbose_name='phase')),
-                ('starts_month', models.PositiveSmallIntegerField(verbose_name='from month')),
-                ('ends_month', models.PositiveSmallIntegerField(blank=True, help_text='Leave empty for the last, open-ended phase.', null=True, verbose_name='until month')),
-                ('contacts', models.PositiveSmallIntegerField(default=0, help_text='Target number of contacts per period; 0 for none.', verbose_name='contacts')),
-                ('period_days', models.PositiveSmallIntegerField(default=7, verbose_name='per days')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aftercare_phases', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("intensive", "Intensive"),
+                            ("high", "High"),
+                            ("tapering", "Tapering"),
+                            ("on_request", "Available on request"),
+                        ],
+                        max_length=20,
+                        verbose_name="phase",
+                    ),
+                ),
+                ("starts_month", models.PositiveSmallIntegerField(verbose_name="from month")),
+                (
+                    "ends_month",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Leave empty for the last, open-ended phase.",
+                        null=True,
+                        verbose_name="until month",
+                    ),
+                ),
+                (
+                    "contacts",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Target number of contacts per period; 0 for none.",
+                        verbose_name="contacts",
+                    ),
+                ),
+                ("period_days", models.PositiveSmallIntegerField(default=7, verbose_name="per days")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aftercare_phases",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme', 'starts_month'],
-                'constraints': [models.UniqueConstraint(fields=('programme', 'starts_month'), name='aftercare_phase_unique_start'), models.CheckConstraint(condition=models.Q(('ends_month__isnull', True), ('ends_month__gt', models.F('starts_month')), _connector='OR'), name='aftercare_phase_ordered'), models.CheckConstraint(condition=models.Q(('period_days__gte', 1)), name='aftercare_phase_period')],
+                "ordering": ["programme", "starts_month"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("programme", "starts_month"), name="aftercare_phase_unique_start"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_month__isnull", True), ("ends_month__gt", models.F("starts_month")), _connector="OR"
+                        ),
+                        name="aftercare_phase_ordered",
+                    ),
+                    models.CheckConstraint(condition=models.Q(("period_days__gte", 1)), name="aftercare_phase_period"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30)),
-                ('label', models.CharField(max_length=300)),
-                ('url', models.CharField(max_length=300)),
-                ('due_on', models.DateField()),
-                ('overdue', models.BooleanField(default=False)),
-                ('key', models.CharField(max_length=200)),
-                ('day', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=30)),
+                ("label", models.CharField(max_length=300)),
+                ("url", models.CharField(max_length=300)),
+                ("due_on", models.DateField()),
+                ("overdue", models.BooleanField(default=False)),
+                ("key", models.CharField(max_length=200)),
+                ("day", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', 'read_at'], name='aftercare_n_user_id_5d29da_idx')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'key', 'day'), name='notification_once_per_day')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["user", "read_at"], name="aftercare_n_user_id_5d29da_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "key", "day"), name="notification_once_per_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OnCallShift',
+            name="OnCallShift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='from')),
-                ('ends_at', models.DateTimeField(verbose_name='until')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='on_call_shifts', to='programmes.programme')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='on_call_shifts', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_at", models.DateTimeField(verbose_name="from")),
+                ("ends_at", models.DateTimeField(verbose_name="until")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="on_call_shifts",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="on_call_shifts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
-                'indexes': [models.Index(fields=['programme', 'starts_at'], name='aftercare_o_program_515922_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='on_call_shift_ordered')],
+                "ordering": ["starts_at"],
+                "indexes": [models.Index(fields=["programme", "starts_at"], name="aftercare_o_program_515922_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="on_call_shift_ordered"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='releaseplan',
-            index=models.Index(fields=['release_on'], name='aftercare_r_release_c3bfdc_idx'),
+            model_name="releaseplan",
+            index=models.Index(fields=["release_on"], name="aftercare_r_release_c3bfdc_idx"),
         ),
         migrations.AddConstraint(
-            model_name='releasecontact',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='release_contact_ordered'),
+            model_name="releasecontact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="release_contact_ordered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='releasecheckacknowledgement',
-            constraint=models.UniqueConstraint(fields=('plan', 'kind', 'release_on'), name='release_ack_unique'),
+            model_name="releasecheckacknowledgement",
+            constraint=models.UniqueConstraint(fields=("plan", "kind", "release_on"), name="release_ack_unique"),
         ),
         migrations.AddIndex(
-            model_name='socialnetconference',
-            index=models.Index(fields=['case', 'kind'], name='aftercare_s_case_id_ba9be8_idx'),
+            model_name="socialnetconference",
+            index=models.Index(fields=["case", "kind"], name="aftercare_s_case_id_ba9be8_idx"),
         ),
         migrations.AddIndex(
-            model_name='socialnetconference',
-            index=models.Index(fields=['held_on', 'scheduled_on'], name='aftercare_s_held_on_3ab954_idx'),
+            model_name="socialnetconference",
+            index=models.Index(fields=["held_on", "scheduled_on"], name="aftercare_s_held_on_3ab954_idx"),
         ),
     ]

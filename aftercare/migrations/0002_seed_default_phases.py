@@ -16,9 +16,14 @@ def seed(apps, schema_editor):
     AftercarePhase = apps.get_model("aftercare", "AftercarePhase")
     for programme in Programme.objects.all():
         if not AftercarePhase.objects.filter(programme=programme).exists():
-            AftercarePhase.objects.bulk_create([
-                AftercarePhase(programme=programme, kind=kind, starts_month=start, ends_month=end, contacts=n,
-                               period_days=days) for kind, start, end, n, days in DEFAULT_PHASES])
+            AftercarePhase.objects.bulk_create(
+                [
+                    AftercarePhase(
+                        programme=programme, kind=kind, starts_month=start, ends_month=end, contacts=n, period_days=days
+                    )
+                    for kind, start, end, n, days in DEFAULT_PHASES
+                ]
+            )
 
 
 class Migration(migrations.Migration):

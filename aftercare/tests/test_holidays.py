@@ -5,9 +5,17 @@ import pytest
 from aftercare.holidays import easter_sunday, holiday_name, holidays
 
 
-@pytest.mark.parametrize("year, easter", [(2019, dt.date(2019, 4, 21)), (2024, dt.date(2024, 3, 31)),
-                                          (2025, dt.date(2025, 4, 20)), (2026, dt.date(2026, 4, 5)),
-                                          (2027, dt.date(2027, 3, 28)), (2038, dt.date(2038, 4, 25))])
+@pytest.mark.parametrize(
+    "year, easter",
+    [
+        (2019, dt.date(2019, 4, 21)),
+        (2024, dt.date(2024, 3, 31)),
+        (2025, dt.date(2025, 4, 20)),
+        (2026, dt.date(2026, 4, 5)),
+        (2027, dt.date(2027, 3, 28)),
+        (2038, dt.date(2038, 4, 25)),
+    ],
+)
 def test_easter_sunday(year, easter):
     assert easter_sunday(year) == easter
 

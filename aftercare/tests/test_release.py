@@ -19,14 +19,20 @@ def _at(day: dt.date, hour: int = 0) -> dt.datetime:
 
 
 def _plan(world, case, release_on, **extra):
-    return services.release_plan_save(actor=world.case_manager, case=case, release_on=release_on,
-                                      housing="Flat with his sister", **extra)
+    return services.release_plan_save(
+        actor=world.case_manager, case=case, release_on=release_on, housing="Flat with his sister", **extra
+    )
 
 
 def _cover(world, plan, hours=72):
     start = services.release_start(plan)
-    services.release_contact_add(actor=world.case_manager, plan=plan, staff=world.case_manager, starts_at=start,
-                                 ends_at=start + dt.timedelta(hours=hours))
+    services.release_contact_add(
+        actor=world.case_manager,
+        plan=plan,
+        staff=world.case_manager,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=hours),
+    )
 
 
 def _kinds(plan):
@@ -77,18 +83,21 @@ def test_plan_text_is_sealed(world, prison_case):
     assert all("sister" not in str(value) for value in row)
 
 
-@pytest.mark.parametrize("release_on, region, expected", [
-    (dt.date(2025, 3, 12), "DE-NW", set()),  # a Wednesday
-    (dt.date(2025, 3, 14), "DE-NW", {ReleaseCheck.FRIDAY}),
-    (dt.date(2025, 3, 15), "DE-NW", {ReleaseCheck.WEEKEND}),  # a Saturday
-    (dt.date(2025, 3, 16), "DE-NW", {ReleaseCheck.WEEKEND}),  # a Sunday
-    (dt.date(2025, 4, 21), "DE-NW", {ReleaseCheck.HOLIDAY}),  # Easter Monday
-    (dt.date(2024, 10, 3), "DE-BE", {ReleaseCheck.HOLIDAY}),  # German Unity Day, a Thursday
-    (dt.date(2025, 10, 3), "DE-NW", {ReleaseCheck.FRIDAY, ReleaseCheck.HOLIDAY}),  # German Unity Day, a Friday
-    (dt.date(2025, 6, 19), "DE-NW", {ReleaseCheck.HOLIDAY}),  # Corpus Christi in North Rhine-Westphalia ...
-    (dt.date(2025, 6, 19), "DE-BE", set()),  # ... but not in Berlin
-    (dt.date(2025, 3, 8), "DE-BE", {ReleaseCheck.WEEKEND, ReleaseCheck.HOLIDAY}),  # Women's Day, Berlin only
-])
+@pytest.mark.parametrize(
+    "release_on, region, expected",
+    [
+        (dt.date(2025, 3, 12), "DE-NW", set()),  # a Wednesday
+        (dt.date(2025, 3, 14), "DE-NW", {ReleaseCheck.FRIDAY}),
+        (dt.date(2025, 3, 15), "DE-NW", {ReleaseCheck.WEEKEND}),  # a Saturday
+        (dt.date(2025, 3, 16), "DE-NW", {ReleaseCheck.WEEKEND}),  # a Sunday
+        (dt.date(2025, 4, 21), "DE-NW", {ReleaseCheck.HOLIDAY}),  # Easter Monday
+        (dt.date(2024, 10, 3), "DE-BE", {ReleaseCheck.HOLIDAY}),  # German Unity Day, a Thursday
+        (dt.date(2025, 10, 3), "DE-NW", {ReleaseCheck.FRIDAY, ReleaseCheck.HOLIDAY}),  # German Unity Day, a Friday
+        (dt.date(2025, 6, 19), "DE-NW", {ReleaseCheck.HOLIDAY}),  # Corpus Christi in North Rhine-Westphalia ...
+        (dt.date(2025, 6, 19), "DE-BE", set()),  # ... but not in Berlin
+        (dt.date(2025, 3, 8), "DE-BE", {ReleaseCheck.WEEKEND, ReleaseCheck.HOLIDAY}),  # Women's Day, Berlin only
+    ],
+)
 def test_release_day_warnings(world, prison_case, release_on, region, expected):
     config = services.programme_aftercare(world.programme)
     config.holiday_region = region
@@ -111,15 +120,30 @@ def test_nobody_reachable_in_the_first_72_hours_is_a_warning_until_covered(world
     assert _kinds(plan) == {ReleaseCheck.UNREACHABLE}
 
     # The roster covers the nights, the case manager the first day: a gap remains on day two.
-    services.on_call_shift_add(actor=world.supervisor, programme=world.programme, staff=world.supervisor,
-                               starts_at=start + dt.timedelta(hours=9), ends_at=start + dt.timedelta(hours=24))
-    services.release_contact_add(actor=world.case_manager, plan=plan, staff=world.case_manager,
-                                 starts_at=start - dt.timedelta(hours=1), ends_at=start + dt.timedelta(hours=9))
+    services.on_call_shift_add(
+        actor=world.supervisor,
+        programme=world.programme,
+        staff=world.supervisor,
+        starts_at=start + dt.timedelta(hours=9),
+        ends_at=start + dt.timedelta(hours=24),
+    )
+    services.release_contact_add(
+        actor=world.case_manager,
+        plan=plan,
+        staff=world.case_manager,
+        starts_at=start - dt.timedelta(hours=1),
+        ends_at=start + dt.timedelta(hours=9),
+    )
     (check,) = [c for c in selectors.release_checks(plan) if c.kind == ReleaseCheck.UNREACHABLE]
     assert check.gaps == [(start + dt.timedelta(hours=24), start + dt.timedelta(hours=72))]
 
-    services.on_call_shift_add(actor=world.supervisor, programme=world.programme, staff=world.co_worker,
-                               starts_at=start + dt.timedelta(hours=24), ends_at=start + dt.timedelta(hours=80))
+    services.on_call_shift_add(
+        actor=world.supervisor,
+        programme=world.programme,
+        staff=world.co_worker,
+        starts_at=start + dt.timedelta(hours=24),
+        ends_at=start + dt.timedelta(hours=80),
+    )
     assert _kinds(plan) == set()
 
 
@@ -144,7 +168,9 @@ def test_warning_shows_on_case_and_caseload_until_acknowledged(world, prison_cas
 
     _plan(world, prison_case, dt.date(2025, 3, 21))  # another Friday: the warning is back (and nobody covers it)
     assert {i.key for i in due.due_items(cases, TODAY) if i.kind == "release_check"} == {
-        "friday-2025-03-21", "unreachable-2025-03-21"}
+        "friday-2025-03-21",
+        "unreachable-2025-03-21",
+    }
 
 
 def test_follow_up_conference_becomes_due_and_is_recorded(world, prison_case):
@@ -153,21 +179,40 @@ def test_follow_up_conference_becomes_due_and_is_recorded(world, prison_case):
     items = [i for i in due.due_items(cases, dt.date(2025, 2, 20)) if i.kind == "conference"]
     assert len(items) == 1 and not items[0].overdue
     follow_up = SocialNetConference.objects.get(case=prison_case, kind="follow_up")
-    services.conference_record(actor=world.case_manager, case=prison_case, conference=follow_up, kind="follow_up",
-                               held_on=timezone.localdate(), groups=["family", "friends", "professionals"],
-                               participant_count=6, network_time_alone=True, outcome="Keeps the job")
+    services.conference_record(
+        actor=world.case_manager,
+        case=prison_case,
+        conference=follow_up,
+        kind="follow_up",
+        held_on=timezone.localdate(),
+        groups=["family", "friends", "professionals"],
+        participant_count=6,
+        network_time_alone=True,
+        outcome="Keeps the job",
+    )
     assert not [i for i in due.due_items(cases, dt.date(2025, 3, 20)) if i.kind == "conference"]
     with pytest.raises(ValidationError) as exc:
-        services.conference_record(actor=world.case_manager, case=prison_case, kind="release",
-                                   held_on=timezone.localdate(), groups=["professionals"], participant_count=2,
-                                   network_time_alone=True)
+        services.conference_record(
+            actor=world.case_manager,
+            case=prison_case,
+            kind="release",
+            held_on=timezone.localdate(),
+            groups=["professionals"],
+            participant_count=2,
+            network_time_alone=True,
+        )
     assert "network_time_alone" in exc.value.message_dict
 
 
 def test_on_call_roster_shows_gaps(world, client):
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    services.on_call_shift_add(actor=world.supervisor, programme=world.programme, staff=world.co_worker,
-                               starts_at=start, ends_at=start + dt.timedelta(days=7))
+    services.on_call_shift_add(
+        actor=world.supervisor,
+        programme=world.programme,
+        staff=world.co_worker,
+        starts_at=start,
+        ends_at=start + dt.timedelta(days=7),
+    )
     roster = selectors.roster(world.programme, start)
     assert roster["gaps"] == [(start + dt.timedelta(days=7), start + dt.timedelta(weeks=4))]
     client.force_login(world.case_manager)

@@ -83,7 +83,9 @@ def test_a_failing_case_is_logged_and_the_others_are_still_done(world, friday_re
     import aftercare.tests.test_reminders as this
 
     monkeypatch.setattr(this, "failing_provider", breaks_on_one_case)
-    monkeypatch.setattr(due, "DUE_ITEM_PROVIDERS", [*due.DUE_ITEM_PROVIDERS, "aftercare.tests.test_reminders.failing_provider"])
+    monkeypatch.setattr(
+        due, "DUE_ITEM_PROVIDERS", [*due.DUE_ITEM_PROVIDERS, "aftercare.tests.test_reminders.failing_provider"]
+    )
     today = timezone.localdate()
     daily_reminders.enqueue(day=today.isoformat())
     run_worker()

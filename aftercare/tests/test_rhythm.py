@@ -19,8 +19,12 @@ def _phases(world):
 def test_default_phases_are_seeded_on_first_use(world):
     phases = _phases(world)
     assert [(p.kind, p.starts_month, p.ends_month, p.contacts, p.period_days) for p in phases] == [
-        ("intensive", 0, 3, 2, 7), ("high", 3, 12, 1, 7), ("tapering", 12, 18, 1, 14),
-        ("tapering", 18, 24, 1, 30), ("on_request", 24, None, 0, 30)]
+        ("intensive", 0, 3, 2, 7),
+        ("high", 3, 12, 1, 7),
+        ("tapering", 12, 18, 1, 14),
+        ("tapering", 18, 24, 1, 30),
+        ("on_request", 24, None, 0, 30),
+    ]
     assert services.phases_ensure(world.programme) == phases  # not seeded twice
 
 
@@ -66,10 +70,14 @@ def test_below_frequency_in_a_phase_and_across_its_boundaries(world):
 
 
 def test_programme_rhythm_is_configurable(world):
-    services.phases_replace(actor=world.programme_manager, programme=world.programme, phases=[
-        {"kind": "intensive", "starts_month": 0, "ends_month": 6, "contacts": 3, "period_days": 7},
-        {"kind": "on_request", "starts_month": 6, "ends_month": None, "contacts": 0, "period_days": 30},
-    ])
+    services.phases_replace(
+        actor=world.programme_manager,
+        programme=world.programme,
+        phases=[
+            {"kind": "intensive", "starts_month": 0, "ends_month": 6, "contacts": 3, "period_days": 7},
+            {"kind": "on_request", "starts_month": 6, "ends_month": None, "contacts": 0, "period_days": 30},
+        ],
+    )
     phases = services.phases_ensure(world.programme)
     status = frequency_status(phases, RELEASE, [dt.date(2024, 5, 1), dt.date(2024, 5, 2)], dt.date(2024, 5, 3))
     assert (status.required, status.below) == (3, True)
@@ -88,15 +96,21 @@ def test_caseload_shows_cases_below_their_phase_frequency(world, prison_case, cl
     from cases import services as case_services
 
     for days_ago in (1, 4):
-        case_services.contact_record(actor=world.case_manager, case=prison_case,
-                                     occurred_at=timezone.now() - dt.timedelta(days=days_ago), duration_minutes=30,
-                                     kind="face_to_face", participants=["client"])
+        case_services.contact_record(
+            actor=world.case_manager,
+            case=prison_case,
+            occurred_at=timezone.now() - dt.timedelta(days=days_ago),
+            duration_minutes=30,
+            kind="face_to_face",
+            participants=["client"],
+        )
     assert not [i for i in due.due_items(cases, timezone.localdate()) if i.kind == "aftercare"]
 
 
 def test_coverage_gaps():
-    t = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    t = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     h = dt.timedelta(hours=1)
     assert coverage_gaps([], t, t + 72 * h) == [(t, t + 72 * h)]
     assert coverage_gaps([(t - h, t + 10 * h), (t + 5 * h, t + 20 * h), (t + 30 * h, t + 80 * h)], t, t + 72 * h) == [
-        (t + 20 * h, t + 30 * h)]
+        (t + 20 * h, t + 30 * h)
+    ]

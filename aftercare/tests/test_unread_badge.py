@@ -13,8 +13,16 @@ from aftercare.selectors import notifications_for, unread_count
 def notify(user, case=None, read: bool = False) -> Notification:
     today = timezone.localdate()
     return Notification.objects.create(
-        user=user, case=case, kind="contact", label="No contact recorded yet", url="/", due_on=today, day=today,
-        key=f"k-{Notification.objects.count()}", read_at=timezone.now() if read else None)
+        user=user,
+        case=case,
+        kind="contact",
+        label="No contact recorded yet",
+        url="/",
+        due_on=today,
+        day=today,
+        key=f"k-{Notification.objects.count()}",
+        read_at=timezone.now() if read else None,
+    )
 
 
 def test_badge_counts_unread_notifications_on_visible_cases_and_on_none(world):

@@ -31,17 +31,35 @@ def plan(world):
     """A need with a goal with a service on world.case, and the same on world.other_case."""
     actor = world.case_manager
     need = plan_services.need_add(actor=actor, case=world.case, domain="social", description="Somewhere to live")
-    goal = plan_services.goal_add(actor=actor, need=need, description="Apply for supported housing",
-                                  target_date=timezone.localdate() + dt.timedelta(days=20))
-    service = plan_services.service_add(actor=actor, goal=goal, kind="tangible", name="Supported housing",
-                                        provider="external", provider_name="Wohnhilfe Nord")
-    other_need = plan_services.need_add(actor=world.other_practitioner, case=world.other_case, domain="functional",
-                                        description="Work")
+    goal = plan_services.goal_add(
+        actor=actor,
+        need=need,
+        description="Apply for supported housing",
+        target_date=timezone.localdate() + dt.timedelta(days=20),
+    )
+    service = plan_services.service_add(
+        actor=actor,
+        goal=goal,
+        kind="tangible",
+        name="Supported housing",
+        provider="external",
+        provider_name="Wohnhilfe Nord",
+    )
+    other_need = plan_services.need_add(
+        actor=world.other_practitioner, case=world.other_case, domain="functional", description="Work"
+    )
     other_goal = plan_services.goal_add(actor=world.other_practitioner, need=other_need, description="Training place")
-    other_service = plan_services.service_add(actor=world.other_practitioner, goal=other_goal, kind="intangible",
-                                              name="Mentoring")
-    return {"need": need, "goal": goal, "service": service,
-            "other_need": other_need, "other_goal": other_goal, "other_service": other_service}
+    other_service = plan_services.service_add(
+        actor=world.other_practitioner, goal=other_goal, kind="intangible", name="Mentoring"
+    )
+    return {
+        "need": need,
+        "goal": goal,
+        "service": service,
+        "other_need": other_need,
+        "other_goal": other_goal,
+        "other_service": other_service,
+    }
 
 
 def url(name: str, **kwargs) -> str:

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 import requests
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import ignored_auth
@@ -123,13 +124,19 @@ def _need_to_know_check(base_url: str, outsiders: list[Outsider], report: FuzzRe
             if str(case_id) in outsider.visible_cases or (path, outsider.username) in replayed:
                 continue
             replayed.add((path, outsider.username))
-            replay = requests.get(base_url + path, params=case.query or None,
-                                  headers=_bearer(outsider.token), timeout=30, allow_redirects=False)
+            replay = requests.get(
+                base_url + path,
+                params=case.query or None,
+                headers=_bearer(outsider.token),
+                timeout=30,
+                allow_redirects=False,
+            )
             report.replays += 1
             if replay.status_code != 404:
                 raise NeedToKnowViolation(
                     f"{outsider.username} (outside the case's need-to-know) got {replay.status_code}, not 404, "
-                    f"for GET {path} that the owner read with {response.status_code}")
+                    f"for GET {path} that the owner read with {response.status_code}"
+                )
         return True
 
     return need_to_know
@@ -150,8 +157,9 @@ def _ignored_auth_sampled(per_operation: int = 3):
 
 
 def run(base_url: str, owner_token: str, outsiders: list[Outsider], *, examples: int) -> FuzzReport:
-    schema = schemathesis.openapi.from_url(base_url + SCHEMA_PATH + "?format=json", headers=_bearer(owner_token),
-                                           timeout=60)
+    schema = schemathesis.openapi.from_url(
+        base_url + SCHEMA_PATH + "?format=json", headers=_bearer(owner_token), timeout=60
+    )
     combos = real_objects(base_url, owner_token)
     report = FuzzReport()
     checks = [not_a_server_error, _ignored_auth_sampled(), _need_to_know_check(base_url, outsiders, report)]
@@ -168,14 +176,21 @@ def run(base_url: str, owner_token: str, outsiders: list[Outsider], *, examples:
             if real:
                 # Two thirds of the requests on the owner's real objects, the rest on whatever the schema allows.
                 on_real = st.sampled_from(real).flatmap(
-                    lambda values, mode=mode: operation.as_strategy(generation_mode=mode, path_parameters=values))
+                    lambda values, mode=mode: operation.as_strategy(generation_mode=mode, path_parameters=values)
+                )
                 strategy = st.one_of(on_real, on_real, generated)
             else:
                 strategy = generated
 
-            @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
-                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
-                      report_multiple_bugs=False)
+            @settings(
+                max_examples=examples,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+                report_multiple_bugs=False,
+            )
             @given(case=strategy)
             def probe(case):
                 response = case.call(base_url=base_url, session=session, headers=headers, allow_redirects=False)
@@ -184,8 +199,12 @@ def run(base_url: str, owner_token: str, outsiders: list[Outsider], *, examples:
                 report.statuses[response.status_code] = report.statuses.get(response.status_code, 0) + 1
                 if response.status_code >= 500:
                     report.server_errors.append(f"{case.method} {case.formatted_path} -> {response.status_code}")
-                case.validate_response(response, checks=checks, headers=headers,
-                                       transport_kwargs={"base_url": base_url, "headers": headers})
+                case.validate_response(
+                    response,
+                    checks=checks,
+                    headers=headers,
+                    transport_kwargs={"base_url": base_url, "headers": headers},
+                )
 
             try:
                 probe()

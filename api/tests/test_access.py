@@ -33,11 +33,21 @@ CASE_ROUTES = [
     ("get", "case-transitions", (), None, 200),
     ("post", "case-transitions", (), {"to_state": "suspended", "note": "Client in hospital"}, 201),
     ("get", "case-contacts", (), None, 200),
-    ("post", "case-contacts", (), {"occurred_at": an_hour_ago, "duration_minutes": 45, "kind": "phone",
-                                   "participants": ["client"]}, 201),
+    (
+        "post",
+        "case-contacts",
+        (),
+        {"occurred_at": an_hour_ago, "duration_minutes": 45, "kind": "phone", "participants": ["client"]},
+        201,
+    ),
     ("get", "case-agreement", (), None, 200),
-    ("post", "case-agreement", (), {"base_number": 0, "objectives": "Find work", "agreed_on": today,
-                                    "confirmation": "verbal"}, 201),
+    (
+        "post",
+        "case-agreement",
+        (),
+        {"base_number": 0, "objectives": "Find work", "agreed_on": today, "confirmation": "verbal"},
+        201,
+    ),
     ("get", "case-plan", (), None, 200),
     ("post", "case-needs", (), {"domain": "mental_health", "description": "Sleep"}, 201),
     ("patch", "case-need", ("need",), {"status": "addressed"}, 200),
@@ -91,8 +101,11 @@ def test_every_case_route_needs_a_token(world, plan, method, name, ids, body, ex
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-@pytest.mark.parametrize(("method", "name", "ids", "body", "expected"),
-                         [route for route in CASE_ROUTES if route[2]], ids=[i for i, r in zip(ROUTE_IDS, CASE_ROUTES) if r[2]])
+@pytest.mark.parametrize(
+    ("method", "name", "ids", "body", "expected"),
+    [route for route in CASE_ROUTES if route[2]],
+    ids=[i for i, r in zip(ROUTE_IDS, CASE_ROUTES) if r[2]],
+)
 def test_objects_of_another_case_are_404(world, plan, api, method, name, ids, body, expected):
     # The case manager's own case, but a need, goal or service of a case they cannot see.
     response = call(api(world.case_manager), method, route_url(name, world.case, ids, plan, prefix="other_"), body)
@@ -106,10 +119,20 @@ def test_malformed_or_unknown_ids_are_404(world, plan, api, bad_id):
     client = api(world.case_manager)
     assert client.get(f"/api/v1/cases/{bad_id}/").status_code == 404
     assert client.get(f"/api/v1/cases/{world.case.pk}/needs/{bad_id}/").status_code in {404, 405}
-    assert client.patch(f"/api/v1/cases/{world.case.pk}/needs/{bad_id}/", {"status": "addressed"},
-                        format="json").status_code == 404
-    assert client.post(f"/api/v1/cases/{world.case.pk}/goals/{bad_id}/services/",
-                       {"kind": "tangible", "name": "Papers"}, format="json").status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/cases/{world.case.pk}/needs/{bad_id}/", {"status": "addressed"}, format="json"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/api/v1/cases/{world.case.pk}/goals/{bad_id}/services/",
+            {"kind": "tangible", "name": "Papers"},
+            format="json",
+        ).status_code
+        == 404
+    )
 
 
 def test_case_list_and_lookup_need_a_token(world):
@@ -168,10 +191,17 @@ def test_excluded_staff_member_gets_404(world, api):
     assert api(world.co_worker).get(url("case-identity", case_id=world.case.pk)).status_code == 404
 
 
-@pytest.mark.parametrize(("persona", "visible"), [
-    ("case_manager", "case"), ("other_practitioner", "other_case"), ("foreign_practitioner", "foreign_case"),
-    ("evaluator", None), ("administrator", None), ("programme_manager", None),
-])
+@pytest.mark.parametrize(
+    ("persona", "visible"),
+    [
+        ("case_manager", "case"),
+        ("other_practitioner", "other_case"),
+        ("foreign_practitioner", "foreign_case"),
+        ("evaluator", None),
+        ("administrator", None),
+        ("programme_manager", None),
+    ],
+)
 def test_case_list_shows_only_the_callers_cases(world, api, persona, visible):
     response = api(world.personas()[persona]).get(url("case-list"))
     assert response.status_code == 200
@@ -179,13 +209,21 @@ def test_case_list_shows_only_the_callers_cases(world, api, persona, visible):
     assert ids == ([str(getattr(world, visible).pk)] if visible else [])
 
 
-@pytest.mark.parametrize(("persona", "found"), [
-    ("case_manager", True), ("co_worker", True), ("other_practitioner", False), ("evaluator", False),
-    ("administrator", False), ("foreign_practitioner", False),
-])
+@pytest.mark.parametrize(
+    ("persona", "found"),
+    [
+        ("case_manager", True),
+        ("co_worker", True),
+        ("other_practitioner", False),
+        ("evaluator", False),
+        ("administrator", False),
+        ("foreign_practitioner", False),
+    ],
+)
 def test_lookup_finds_only_the_callers_cases(world, api, persona, found):
-    response = api(world.personas()[persona]).post(url("client-lookup"), {"name": "mira okonkwo-lindqvist"},
-                                                   format="json")
+    response = api(world.personas()[persona]).post(
+        url("client-lookup"), {"name": "mira okonkwo-lindqvist"}, format="json"
+    )
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == ([str(world.case.pk)] if found else [])
     assert b"Mira" not in response.content and b"Okonkwo" not in response.content
@@ -193,7 +231,13 @@ def test_lookup_finds_only_the_callers_cases(world, api, persona, found):
 
 @pytest.mark.parametrize("persona", ["evaluator", "administrator", "programme_manager", "specialist"])
 def test_roles_that_do_not_open_cases_cannot_record_enquiries(world, api, persona):
-    body = {"team": world.team_a.pk, "identity": {"given_name": "Tom"}, "referral_source": "self",
-            "setting": "community", "participation": "voluntary", "ideology": "mixed"}
+    body = {
+        "team": world.team_a.pk,
+        "identity": {"given_name": "Tom"},
+        "referral_source": "self",
+        "setting": "community",
+        "participation": "voluntary",
+        "ideology": "mixed",
+    }
     response = api(world.personas()[persona]).post(url("case-list"), body, format="json")
     assert response.status_code == 403

@@ -18,15 +18,24 @@ IDENTITY_KEYS = {"given_name", "family_name", "aliases", "date_of_birth", "phone
 def enquiry(world, **overrides) -> dict:
     body = {
         "team": world.team_a.pk,
-        "identity": {"given_name": "Tomasz", "family_name": "Wieczorek", "aliases": ["Tom W."],
-                     "date_of_birth": "2001-07-14", "phone": "+49 40 5550 9876"},
-        "referral_source": "family", "setting": "community", "participation": "voluntary", "ideology": "right_wing",
+        "identity": {
+            "given_name": "Tomasz",
+            "family_name": "Wieczorek",
+            "aliases": ["Tom W."],
+            "date_of_birth": "2001-07-14",
+            "phone": "+49 40 5550 9876",
+        },
+        "referral_source": "family",
+        "setting": "community",
+        "participation": "voluntary",
+        "ideology": "right_wing",
     }
     body.update(overrides)
     return body
 
 
 # --- List ------------------------------------------------------------------------------------------
+
 
 def test_case_list_shows_case_fields_and_tandem_but_no_identity(world, api):
     response = api(world.case_manager).get(url("case-list"))
@@ -49,8 +58,16 @@ def test_case_list_is_audited_with_its_row_count(world, api):
 
 
 def test_case_list_filters(world, api):
-    extra = make_case(world.supervisor, world.programme, world.team_a, manager=world.case_manager,
-                      co_worker=world.supervisor, given="Ole", family="Petersen", state="screening")
+    extra = make_case(
+        world.supervisor,
+        world.programme,
+        world.team_a,
+        manager=world.case_manager,
+        co_worker=world.supervisor,
+        given="Ole",
+        family="Petersen",
+        state="screening",
+    )
     client = api(world.supervisor)
 
     def ids(**params) -> set[str]:
@@ -70,10 +87,18 @@ def test_case_list_filters(world, api):
     assert ids(q=extra.client.pseudonym) == {str(extra.pk)}
 
 
-@pytest.mark.parametrize("params", [
-    {"state": "finished"}, {"setting": "Prison"}, {"worker": "abc"}, {"worker": "9" * 30}, {"worker": "-1"},
-    {"q": "x" * 100}, {"q": "AB\x00"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"state": "finished"},
+        {"setting": "Prison"},
+        {"worker": "abc"},
+        {"worker": "9" * 30},
+        {"worker": "-1"},
+        {"q": "x" * 100},
+        {"q": "AB\x00"},
+    ],
+)
 def test_case_list_bad_filters_are_400(world, api, params):
     response = api(world.case_manager).get(url("case-list"), params)
     assert response.status_code == 400
@@ -90,11 +115,15 @@ def test_case_list_query_count_does_not_grow_with_cases(world, api):
         return len(queries), response.json()["count"]
 
     for _ in range(2):
-        make_case(world.supervisor, world.programme, world.team_a, manager=world.case_manager, co_worker=world.co_worker)
+        make_case(
+            world.supervisor, world.programme, world.team_a, manager=world.case_manager, co_worker=world.co_worker
+        )
     few, shown = count_queries()
     assert shown == 3
     for _ in range(17):
-        make_case(world.supervisor, world.programme, world.team_a, manager=world.case_manager, co_worker=world.co_worker)
+        make_case(
+            world.supervisor, world.programme, world.team_a, manager=world.case_manager, co_worker=world.co_worker
+        )
     many, shown = count_queries()
     assert shown == 20
     assert many == few
@@ -108,6 +137,7 @@ def test_case_list_is_paginated_by_50(world, api):
 
 
 # --- Enquiry ---------------------------------------------------------------------------------------
+
 
 def test_practitioner_records_an_enquiry_and_becomes_case_manager(world, api):
     response = api(world.case_manager).post(url("case-list"), enquiry(world), format="json")
@@ -132,28 +162,32 @@ def test_supervisor_records_an_enquiry_for_the_team_without_joining_the_tandem(w
     assert response.json()["tandem"] == {"case_manager": None, "co_worker": None}
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"team": "abc"}, "team"),
-    ({"team": 10**30}, "team"),
-    ({"team": None}, "team"),
-    ({"setting": "moon"}, "setting"),
-    ({"referral_source": 3}, "referral_source"),
-    ({"security_relevant": "perhaps"}, "security_relevant"),
-    ({"opened_on": "yesterday"}, "opened_on"),
-    ({"identity": {"phone": "123"}}, "identity"),
-    ({"identity": {"given_name": "A", "date_of_birth": "2999-01-01"}}, "identity"),
-    ({"identity": {"given_name": "A", "date_of_birth": "0001-01-01"}}, "identity"),
-    ({"identity": {"given_name": "A", "email": "not an address"}}, "identity"),
-    ({"identity": {"given_name": "A\ud800"}}, "identity"),
-    ({"identity": "Tom"}, "identity"),
-    ({"identity": {"given_name": "A", "nickname": "B"}}, "identity"),
-    ({"state": "active"}, "state"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"team": "abc"}, "team"),
+        ({"team": 10**30}, "team"),
+        ({"team": None}, "team"),
+        ({"setting": "moon"}, "setting"),
+        ({"referral_source": 3}, "referral_source"),
+        ({"security_relevant": "perhaps"}, "security_relevant"),
+        ({"opened_on": "yesterday"}, "opened_on"),
+        ({"identity": {"phone": "123"}}, "identity"),
+        ({"identity": {"given_name": "A", "date_of_birth": "2999-01-01"}}, "identity"),
+        ({"identity": {"given_name": "A", "date_of_birth": "0001-01-01"}}, "identity"),
+        ({"identity": {"given_name": "A", "email": "not an address"}}, "identity"),
+        ({"identity": {"given_name": "A\ud800"}}, "identity"),
+        ({"identity": "Tom"}, "identity"),
+        ({"identity": {"given_name": "A", "nickname": "B"}}, "identity"),
+        ({"state": "active"}, "state"),
+    ],
+)
 def test_bad_enquiry_is_400_and_writes_nothing(world, api, overrides, field):
     clients, cases = Client.objects.count(), Case.objects.count()
     # Sent as escaped JSON text so that a lone surrogate reaches the server as a client would send it.
-    response = api(world.case_manager).post(url("case-list"), json.dumps(enquiry(world, **overrides)),
-                                            content_type="application/json")
+    response = api(world.case_manager).post(
+        url("case-list"), json.dumps(enquiry(world, **overrides)), content_type="application/json"
+    )
     assert response.status_code == 400, response.content
     assert field in response.json()
     assert (Client.objects.count(), Case.objects.count()) == (clients, cases)
@@ -176,19 +210,25 @@ def test_malformed_bodies_are_400(world, api, body):
 
 # --- Detail and attributes -------------------------------------------------------------------------
 
+
 def test_case_detail_has_assignments_and_version(world, api):
     data = api(world.case_manager).get(url("case-detail", case_id=world.case.pk)).json()
     assert data["version"] == world.case.version
     assert {(a["role"], a["staff"]["id"]) for a in data["assignments"]} == {
-        ("case_manager", world.case_manager.pk), ("co_worker", world.co_worker.pk)}
+        ("case_manager", world.case_manager.pk),
+        ("co_worker", world.co_worker.pk),
+    }
     assert all(a["starts_on"] and a["ends_on"] is None for a in data["assignments"])
     assert not IDENTITY_KEYS & set(data)
 
 
 def test_patch_changes_attributes_and_bumps_the_version(world, api):
     client = api(world.case_manager)
-    response = client.patch(url("case-detail", case_id=world.case.pk),
-                            {"risk_level": "high", "security_relevant": True, "team": world.team_b.pk}, format="json")
+    response = client.patch(
+        url("case-detail", case_id=world.case.pk),
+        {"risk_level": "high", "security_relevant": True, "team": world.team_b.pk},
+        format="json",
+    )
     assert response.status_code == 200, response.content
     world.case.refresh_from_db()
     assert (world.case.risk_level, world.case.security_relevant, world.case.team) == ("high", True, world.team_b)
@@ -196,10 +236,19 @@ def test_patch_changes_attributes_and_bumps_the_version(world, api):
     assert response.json()["team"]["id"] == world.team_b.pk
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"risk_level": "extreme"}, {"risk_level": None}, {"security_relevant": None},
-    {"team": 10**20}, {"team": "x"}, {"state": "closed"}, {"version": 1},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"risk_level": "extreme"},
+        {"risk_level": None},
+        {"security_relevant": None},
+        {"team": 10**20},
+        {"team": "x"},
+        {"state": "closed"},
+        {"version": 1},
+    ],
+)
 def test_bad_patch_is_400_and_changes_nothing(world, api, body):
     version = world.case.version
     response = api(world.case_manager).patch(url("case-detail", case_id=world.case.pk), body, format="json")
@@ -209,60 +258,90 @@ def test_bad_patch_is_400_and_changes_nothing(world, api, body):
 
 
 def test_patch_to_a_team_of_another_programme_is_400(world, api):
-    response = api(world.case_manager).patch(url("case-detail", case_id=world.case.pk),
-                                             {"team": world.foreign_case.team_id}, format="json")
+    response = api(world.case_manager).patch(
+        url("case-detail", case_id=world.case.pk), {"team": world.foreign_case.team_id}, format="json"
+    )
     assert response.status_code == 400 and "team" in response.json()
 
 
 # --- Identity --------------------------------------------------------------------------------------
 
+
 def test_identity_is_shown_and_audited(world, api):
     response = api(world.case_manager).get(url("case-identity", case_id=world.case.pk))
     assert response.status_code == 200
     assert response.json() == {
-        "pseudonym": world.case.client.pseudonym, "given_name": "Mira", "family_name": "Okonkwo-Lindqvist",
-        "aliases": ["Mimi O."], "date_of_birth": "1994-03-02", "phone": "+49 30 5550 1234", "email": "",
+        "pseudonym": world.case.client.pseudonym,
+        "given_name": "Mira",
+        "family_name": "Okonkwo-Lindqvist",
+        "aliases": ["Mimi O."],
+        "date_of_birth": "1994-03-02",
+        "phone": "+49 30 5550 1234",
+        "email": "",
         "address": "",
     }
     entry = AuditEntry.objects.filter(action="client.identity_view").last()
     assert (entry.actor_id, entry.object_id, entry.outcome, entry.channel) == (
-        world.case_manager.pk, str(world.case.pk), "ok", "api")
+        world.case_manager.pk,
+        str(world.case.pk),
+        "ok",
+        "api",
+    )
 
 
 def test_denied_identity_read_is_audited_as_denied(world, api):
     api(world.other_practitioner).get(url("case-identity", case_id=world.case.pk))
-    assert AuditEntry.objects.filter(action="client.identity_view", outcome="denied",
-                                     actor_id=world.other_practitioner.pk).exists()
+    assert AuditEntry.objects.filter(
+        action="client.identity_view", outcome="denied", actor_id=world.other_practitioner.pk
+    ).exists()
 
 
 # --- Transitions -----------------------------------------------------------------------------------
 
+
 def test_transitions_list_and_close(world, api):
     client = api(world.case_manager)
     history = client.get(url("case-transitions", case_id=world.case.pk)).json()["results"]
-    assert [t["to_state"] for t in history] == ["signal", "screening", "engagement", "assessment", "agreement", "active"]
-    response = client.post(url("case-transitions", case_id=world.case.pk),
-                           {"to_state": "closed", "closure_reason": "distanced", "note": "Left the scene"}, format="json")
+    assert [t["to_state"] for t in history] == [
+        "signal",
+        "screening",
+        "engagement",
+        "assessment",
+        "agreement",
+        "active",
+    ]
+    response = client.post(
+        url("case-transitions", case_id=world.case.pk),
+        {"to_state": "closed", "closure_reason": "distanced", "note": "Left the scene"},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     data = response.json()
     assert (data["from_state"], data["to_state"], data["closure_reason"], data["note"]) == (
-        "active", "closed", "distanced", "Left the scene")
+        "active",
+        "closed",
+        "distanced",
+        "Left the scene",
+    )
     assert data["by"]["id"] == world.case_manager.pk
     world.case.refresh_from_db()
     assert world.case.state == "closed"
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"to_state": "signal"}, "to_state"),
-    ({"to_state": "closed"}, "closure_reason"),
-    ({"to_state": "suspended", "closure_reason": "deceased"}, "closure_reason"),
-    ({"to_state": "heaven"}, "to_state"),
-    ({"to_state": None}, "to_state"),
-    ({"to_state": "suspended", "at": "2999-01-01T10:00:00Z"}, "at"),
-    ({"to_state": "suspended", "at": "9999-12-31T23:59:59-12:00"}, "at"),
-    ({"to_state": "suspended", "at": "0001-01-01T00:00:00"}, "at"),
-    ({"to_state": "suspended", "at": 12}, "at"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"to_state": "signal"}, "to_state"),
+        ({"to_state": "closed"}, "closure_reason"),
+        ({"to_state": "suspended", "closure_reason": "deceased"}, "closure_reason"),
+        ({"to_state": "heaven"}, "to_state"),
+        ({"to_state": None}, "to_state"),
+        ({"to_state": "suspended", "at": "2999-01-01T10:00:00Z"}, "at"),
+        ({"to_state": "suspended", "at": "9999-12-31T23:59:59-12:00"}, "at"),
+        ({"to_state": "suspended", "at": "0001-01-01T00:00:00"}, "at"),
+        ({"to_state": "suspended", "at": 12}, "at"),
+    ],
+)
 def test_bad_transition_is_400_and_writes_nothing(world, api, body, field):
     before = CaseTransition.objects.filter(case=world.case).count()
     response = api(world.case_manager).post(url("case-transitions", case_id=world.case.pk), body, format="json")
@@ -276,8 +355,12 @@ def test_bad_transition_is_400_and_writes_nothing(world, api, body, field):
 def test_moving_to_a_worked_state_without_a_tandem_is_400(world, api):
     created = api(world.supervisor).post(url("case-list"), enquiry(world), format="json").json()
     client = api(world.supervisor)
-    assert client.post(url("case-transitions", case_id=created["id"]), {"to_state": "screening"},
-                       format="json").status_code == 201
+    assert (
+        client.post(
+            url("case-transitions", case_id=created["id"]), {"to_state": "screening"}, format="json"
+        ).status_code
+        == 201
+    )
     response = client.post(url("case-transitions", case_id=created["id"]), {"to_state": "engagement"}, format="json")
     assert response.status_code == 400 and "to_state" in response.json()
     assert CaseAssignment.objects.filter(case_id=created["id"]).count() == 0

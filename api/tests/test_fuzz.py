@@ -42,8 +42,10 @@ def test_generated_requests_get_no_server_error_and_respect_need_to_know(demo_se
 
     report = fuzz.run(demo_server.url, token(OWNER), outsiders, examples=EXAMPLES_PER_OPERATION_AND_MODE)
 
-    print(f"schemathesis: {report.generated} generated requests over {len(report.by_operation)} operations, "
-          f"{report.replays} need-to-know replays; statuses {dict(sorted(report.statuses.items()))}")
+    print(
+        f"schemathesis: {report.generated} generated requests over {len(report.by_operation)} operations, "
+        f"{report.replays} need-to-know replays; statuses {dict(sorted(report.statuses.items()))}"
+    )
     assert not report.failures, "\n\n".join(f"== {name}\n{text}" for name, text in report.failures.items())
     assert not report.server_errors
     assert report.generated >= MINIMUM_REQUESTS

@@ -48,6 +48,7 @@ def tr(text: dict | None) -> str:
 
 # --- Definition objects -----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Option:
     value: int
@@ -76,6 +77,7 @@ class Scale:
             if option.value == value:
                 return option.text
         from django.utils.translation import gettext
+
         return gettext("Unknown")
 
 
@@ -146,6 +148,7 @@ class Level:
         if self.label_:
             return tr(self.label_)
         from cases.models import RiskLevel
+
         return str(RiskLevel(self.case_level).label)
 
 
@@ -265,6 +268,7 @@ class Instrument:
 
 # --- Loading with places ----------------------------------------------------------------------------
 
+
 def _path_text(path) -> str:
     out = ""
     for part in path:
@@ -366,8 +370,10 @@ def _semantic_checks(data: dict, problems: _Problems) -> None:
             if item["key"] in items:
                 problems.add(place + ("key",), f"item key '{item['key']}' is used twice")
             if item["scale"] not in scales:
-                problems.add(place + ("scale",), f"scale '{item['scale']}' is not defined; defined scales: "
-                             + ", ".join(sorted(scales)))
+                problems.add(
+                    place + ("scale",),
+                    f"scale '{item['scale']}' is not defined; defined scales: " + ", ".join(sorted(scales)),
+                )
             values = scales.get(item["scale"], set())
             items[item["key"]] = values
             if "protective" in item["roles"] and ({"risk", "need"} & set(item["roles"])):
@@ -376,8 +382,11 @@ def _semantic_checks(data: dict, problems: _Problems) -> None:
                 problems.add(place, "a need item needs an 'area' (on the item or its domain) to map it to the plan")
             threshold = item.get("need_from", need_from)
             if "need" in item["roles"] and values and threshold > max(values):
-                problems.add(place + ("need_from",), f"need_from {threshold} is above the scale's highest value "
-                             f"{max(values)}: the item could never be a need")
+                problems.add(
+                    place + ("need_from",),
+                    f"need_from {threshold} is above the scale's highest value "
+                    f"{max(values)}: the item could never be a need",
+                )
     levels = data["scoring"]["levels"]
     level_keys = [lv["key"] for lv in levels]
     for i, key in enumerate(level_keys):
@@ -390,16 +399,21 @@ def _semantic_checks(data: dict, problems: _Problems) -> None:
         problems.add(("scoring", "levels", 0, "min_score"), "the first level must start at min_score 0")
     for r, rule in enumerate(data["scoring"].get("rules", [])):
         if rule["level"] not in level_keys:
-            problems.add(("scoring", "rules", r, "level"), f"level '{rule['level']}' is not defined; defined levels: "
-                         + ", ".join(level_keys))
+            problems.add(
+                ("scoring", "rules", r, "level"),
+                f"level '{rule['level']}' is not defined; defined levels: " + ", ".join(level_keys),
+            )
         mode = "any" if "any" in rule else "all"
         for c, condition in enumerate(rule.get(mode, [])):
             place = ("scoring", "rules", r, mode, c)
             if condition["item"] not in items:
                 problems.add(place + ("item",), f"item '{condition['item']}' is not defined in any domain")
             elif items[condition["item"]] and condition["at_least"] > max(items[condition["item"]]):
-                problems.add(place + ("at_least",), f"at_least {condition['at_least']} is above the highest value "
-                             f"of item '{condition['item']}''s scale ({max(items[condition['item']])})")
+                problems.add(
+                    place + ("at_least",),
+                    f"at_least {condition['at_least']} is above the highest value "
+                    f"of item '{condition['item']}''s scale ({max(items[condition['item']])})",
+                )
 
 
 def _build(data: dict, source: str) -> Instrument:
@@ -411,22 +425,44 @@ def _build(data: dict, source: str) -> Instrument:
     domains = []
     for d in data["domains"]:
         items = tuple(
-            Item(i["key"], d["key"], i["text"], scales[i["scale"]], tuple(i["roles"]), i.get("area") or d.get("area", ""),
-                 i.get("weight", 1), i.get("need_from", need_from), i.get("help"), i.get("goal"))
+            Item(
+                i["key"],
+                d["key"],
+                i["text"],
+                scales[i["scale"]],
+                tuple(i["roles"]),
+                i.get("area") or d.get("area", ""),
+                i.get("weight", 1),
+                i.get("need_from", need_from),
+                i.get("help"),
+                i.get("goal"),
+            )
             for i in d["items"]
         )
         domains.append(Domain(d["key"], d["name"], d.get("area", ""), items))
-    levels = tuple(Level(lv["key"], lv["min_score"], lv["case_level"], lv.get("label")) for lv in data["scoring"]["levels"])
+    levels = tuple(
+        Level(lv["key"], lv["min_score"], lv["case_level"], lv.get("label")) for lv in data["scoring"]["levels"]
+    )
     rules = []
     for rule in data["scoring"].get("rules", []):
         mode = "any" if "any" in rule else "all"
         rules.append(Rule(rule["level"], tuple((c["item"], c["at_least"]) for c in rule[mode]), mode, rule["reason"]))
     spj = data.get("spj", {})
     return Instrument(
-        key=data["key"], version=str(data["version"]), name_=data["name"], description_=data.get("description"),
-        domains=tuple(domains), scales=scales, levels=levels, rules=tuple(rules),
-        domain_ratings=spj.get("domain_ratings", True), guidance_=spj.get("guidance"),
-        sample=data.get("sample", False), licence=data.get("licence", ""), source=source, raw=data,
+        key=data["key"],
+        version=str(data["version"]),
+        name_=data["name"],
+        description_=data.get("description"),
+        domains=tuple(domains),
+        scales=scales,
+        levels=levels,
+        rules=tuple(rules),
+        domain_ratings=spj.get("domain_ratings", True),
+        guidance_=spj.get("guidance"),
+        sample=data.get("sample", False),
+        licence=data.get("licence", ""),
+        source=source,
+        raw=data,
     )
 
 
@@ -452,8 +488,10 @@ def _registry() -> dict[str, Instrument]:
                 problems += exc.problems
                 continue
             if instrument.key in found:
-                problems.append(f"{path.name}, key: instrument key '{instrument.key}' is also used by "
-                                f"{found[instrument.key].source}")
+                problems.append(
+                    f"{path.name}, key: instrument key '{instrument.key}' is also used by "
+                    f"{found[instrument.key].source}"
+                )
                 continue
             found[instrument.key] = instrument
     if problems:

@@ -11,113 +11,351 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('programmes', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("programmes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('instrument_key', models.CharField(max_length=60, verbose_name='instrument')),
-                ('instrument_version', models.CharField(max_length=20, verbose_name='instrument version')),
-                ('kind', models.CharField(choices=[('intake', 'Intake assessment'), ('reassessment', 'Scheduled reassessment'), ('event', 'Reassessment after an event')], max_length=20, verbose_name='kind')),
-                ('assessed_on', models.DateField(verbose_name='assessed on')),
-                ('sources', models.JSONField(default=list, verbose_name='sources')),
-                ('content', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='answers and domain ratings')),
-                ('score', models.PositiveIntegerField(verbose_name='computed score')),
-                ('computed_level', models.CharField(choices=[('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High')], max_length=20, verbose_name='computed level (advisory)')),
-                ('final_level', models.CharField(choices=[('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High')], max_length=20, verbose_name='final rating')),
-                ('rationale', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='rationale')),
-                ('judged_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('next_due_on', models.DateField(verbose_name='next reassessment due')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assessed by')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='cases.case')),
-                ('judged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("instrument_key", models.CharField(max_length=60, verbose_name="instrument")),
+                ("instrument_version", models.CharField(max_length=20, verbose_name="instrument version")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake assessment"),
+                            ("reassessment", "Scheduled reassessment"),
+                            ("event", "Reassessment after an event"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("assessed_on", models.DateField(verbose_name="assessed on")),
+                ("sources", models.JSONField(default=list, verbose_name="sources")),
+                (
+                    "content",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="answers and domain ratings",
+                    ),
+                ),
+                ("score", models.PositiveIntegerField(verbose_name="computed score")),
+                (
+                    "computed_level",
+                    models.CharField(
+                        choices=[("low", "Low"), ("moderate", "Moderate"), ("high", "High")],
+                        max_length=20,
+                        verbose_name="computed level (advisory)",
+                    ),
+                ),
+                (
+                    "final_level",
+                    models.CharField(
+                        choices=[("low", "Low"), ("moderate", "Moderate"), ("high", "High")],
+                        max_length=20,
+                        verbose_name="final rating",
+                    ),
+                ),
+                (
+                    "rationale",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="rationale",
+                    ),
+                ),
+                ("judged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("next_due_on", models.DateField(verbose_name="next reassessment due")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assessed by",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="assessments", to="cases.case"
+                    ),
+                ),
+                (
+                    "judged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assessed_on', '-recorded_at'],
+                "ordering": ["-assessed_on", "-recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentSettings',
+            name="AssessmentSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instrument_key', models.CharField(default='tandem-open', max_length=60, verbose_name='default instrument')),
-                ('reassess_low_months', models.PositiveSmallIntegerField(default=6, verbose_name='reassess after (months) at low level')),
-                ('reassess_moderate_months', models.PositiveSmallIntegerField(default=6, verbose_name='reassess after (months) at moderate level')),
-                ('reassess_high_months', models.PositiveSmallIntegerField(default=3, verbose_name='reassess after (months) at high level')),
-                ('intensity_low', models.CharField(choices=[('twice_weekly', 'Twice a week'), ('weekly', 'Weekly'), ('fortnightly', 'Every two weeks'), ('monthly', 'Monthly')], default='monthly', max_length=20, verbose_name='contact at low level')),
-                ('intensity_moderate', models.CharField(choices=[('twice_weekly', 'Twice a week'), ('weekly', 'Weekly'), ('fortnightly', 'Every two weeks'), ('monthly', 'Monthly')], default='fortnightly', max_length=20, verbose_name='contact at moderate level')),
-                ('intensity_high', models.CharField(choices=[('twice_weekly', 'Twice a week'), ('weekly', 'Weekly'), ('fortnightly', 'Every two weeks'), ('monthly', 'Monthly')], default='weekly', max_length=20, verbose_name='contact at high level')),
-                ('exclusion_criteria', models.JSONField(blank=True, default=assessments.models.default_exclusions, help_text='A list of criteria, each with key, en, de and action (decline, refer, police or review).', verbose_name='exclusion criteria')),
-                ('programme', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='assessment_settings', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "instrument_key",
+                    models.CharField(default="tandem-open", max_length=60, verbose_name="default instrument"),
+                ),
+                (
+                    "reassess_low_months",
+                    models.PositiveSmallIntegerField(default=6, verbose_name="reassess after (months) at low level"),
+                ),
+                (
+                    "reassess_moderate_months",
+                    models.PositiveSmallIntegerField(
+                        default=6, verbose_name="reassess after (months) at moderate level"
+                    ),
+                ),
+                (
+                    "reassess_high_months",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="reassess after (months) at high level"),
+                ),
+                (
+                    "intensity_low",
+                    models.CharField(
+                        choices=[
+                            ("twice_weekly", "Twice a week"),
+                            ("weekly", "Weekly"),
+                            ("fortnightly", "Every two weeks"),
+                            ("monthly", "Monthly"),
+                        ],
+                        default="monthly",
+                        max_length=20,
+                        verbose_name="contact at low level",
+                    ),
+                ),
+                (
+                    "intensity_moderate",
+                    models.CharField(
+                        choices=[
+                            ("twice_weekly", "Twice a week"),
+                            ("weekly", "Weekly"),
+                            ("fortnightly", "Every two weeks"),
+                            ("monthly", "Monthly"),
+                        ],
+                        default="fortnightly",
+                        max_length=20,
+                        verbose_name="contact at moderate level",
+                    ),
+                ),
+                (
+                    "intensity_high",
+                    models.CharField(
+                        choices=[
+                            ("twice_weekly", "Twice a week"),
+                            ("weekly", "Weekly"),
+                            ("fortnightly", "Every two weeks"),
+                            ("monthly", "Monthly"),
+                        ],
+                        default="weekly",
+                        max_length=20,
+                        verbose_name="contact at high level",
+                    ),
+                ),
+                (
+                    "exclusion_criteria",
+                    models.JSONField(
+                        blank=True,
+                        default=assessments.models.default_exclusions,
+                        help_text="A list of criteria, each with key, en, de and action (decline, refer, police or review).",
+                        verbose_name="exclusion criteria",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessment_settings",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assessment settings',
-                'verbose_name_plural': 'assessment settings',
+                "verbose_name": "assessment settings",
+                "verbose_name_plural": "assessment settings",
             },
         ),
         migrations.CreateModel(
-            name='ExternalResult',
+            name="ExternalResult",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('instrument_name', models.CharField(max_length=100, verbose_name='instrument')),
-                ('rated_on', models.DateField(verbose_name='rated on')),
-                ('rating', models.CharField(choices=[('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High'), ('unknown', 'Unknown')], max_length=20, verbose_name='rating')),
-                ('summary', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='summary')),
-                ('assessed_by', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['IDENTIFYING'], null=True, verbose_name='assessed by')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='external_results', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("instrument_name", models.CharField(max_length=100, verbose_name="instrument")),
+                ("rated_on", models.DateField(verbose_name="rated on")),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[("low", "Low"), ("moderate", "Moderate"), ("high", "High"), ("unknown", "Unknown")],
+                        max_length=20,
+                        verbose_name="rating",
+                    ),
+                ),
+                (
+                    "summary",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "assessed_by",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["IDENTIFYING"],
+                        null=True,
+                        verbose_name="assessed by",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="external_results", to="cases.case"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-rated_on', '-recorded_at'],
+                "ordering": ["-rated_on", "-recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='IntakeScreening',
+            name="IntakeScreening",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('screened_on', models.DateField(verbose_name='screened on')),
-                ('target_group_fit', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('unclear', 'Unclear')], max_length=10, verbose_name="fits the programme's target group")),
-                ('exclusions', models.JSONField(blank=True, default=list, verbose_name='exclusion criteria met')),
-                ('position', models.CharField(choices=[('leader', 'Group leader'), ('active', 'Active member'), ('follower', 'Follower'), ('sympathiser', 'Sympathiser'), ('loner', 'Acting alone (no group)'), ('unknown', 'Not known yet')], max_length=20, verbose_name='position in the group')),
-                ('outcome', models.CharField(choices=[('accept', 'Accept into the programme'), ('review', 'Keep under review'), ('refer', 'Refer on'), ('decline', 'Decline')], max_length=20, verbose_name='outcome')),
-                ('note', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intake_screenings', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("screened_on", models.DateField(verbose_name="screened on")),
+                (
+                    "target_group_fit",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("unclear", "Unclear")],
+                        max_length=10,
+                        verbose_name="fits the programme's target group",
+                    ),
+                ),
+                ("exclusions", models.JSONField(blank=True, default=list, verbose_name="exclusion criteria met")),
+                (
+                    "position",
+                    models.CharField(
+                        choices=[
+                            ("leader", "Group leader"),
+                            ("active", "Active member"),
+                            ("follower", "Follower"),
+                            ("sympathiser", "Sympathiser"),
+                            ("loner", "Acting alone (no group)"),
+                            ("unknown", "Not known yet"),
+                        ],
+                        max_length=20,
+                        verbose_name="position in the group",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("accept", "Accept into the programme"),
+                            ("review", "Keep under review"),
+                            ("refer", "Refer on"),
+                            ("decline", "Decline"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "note",
+                    vault.fields.SealedField(
+                        blank=True, data_class=vault.classification.DataClass["SPECIAL"], null=True, verbose_name="note"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="intake_screenings", to="cases.case"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-screened_on', '-recorded_at'],
+                "ordering": ["-screened_on", "-recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='PlanReview',
+            name="PlanReview",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('reviewed_on', models.DateField(verbose_name='reviewed on')),
-                ('notes', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='notes')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plan_reviews', to='assessments.assessment', verbose_name='assessment')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_reviews', to='cases.case')),
-                ('reviewed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("reviewed_on", models.DateField(verbose_name="reviewed on")),
+                (
+                    "notes",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="notes",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan_reviews",
+                        to="assessments.assessment",
+                        verbose_name="assessment",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="plan_reviews", to="cases.case"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reviewed_on', '-recorded_at'],
+                "ordering": ["-reviewed_on", "-recorded_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['case', '-assessed_on'], name='assessments_case_id_1b8269_idx'),
+            model_name="assessment",
+            index=models.Index(fields=["case", "-assessed_on"], name="assessments_case_id_1b8269_idx"),
         ),
     ]

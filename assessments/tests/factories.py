@@ -16,9 +16,24 @@ def answers(instrument_key: str = "tandem-open", value: int | None = 1, **overri
     return out
 
 
-def record(actor, case, *, on: dt.date | None = None, value: int | None = 1, final_level: str = "moderate",
-           rationale: str = "Weighed all sources.", instrument_key: str = "tandem-open", **overrides):
+def record(
+    actor,
+    case,
+    *,
+    on: dt.date | None = None,
+    value: int | None = 1,
+    final_level: str = "moderate",
+    rationale: str = "Weighed all sources.",
+    instrument_key: str = "tandem-open",
+    **overrides,
+):
     return services.assessment_record(
-        actor=actor, case=case, instrument_key=instrument_key, assessed_on=on or timezone.localdate(),
-        sources=["interview", "file"], answers=answers(instrument_key, value, **overrides),
-        final_level=final_level, rationale=rationale)
+        actor=actor,
+        case=case,
+        instrument_key=instrument_key,
+        assessed_on=on or timezone.localdate(),
+        sources=["interview", "file"],
+        answers=answers(instrument_key, value, **overrides),
+        final_level=final_level,
+        rationale=rationale,
+    )

@@ -4,42 +4,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.BigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("seq", models.BigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000", max_length=64
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True)),
-                ('at', models.DateTimeField()),
-                ('actor_id', models.BigIntegerField(null=True)),
-                ('action', models.CharField(max_length=60)),
-                ('object_type', models.CharField(blank=True, max_length=40)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('channel', models.CharField(max_length=10)),
-                ('ip', models.GenericIPAddressField(null=True)),
-                ('outcome', models.CharField(choices=[('ok', 'ok'), ('denied', 'denied'), ('failed', 'failed')], default='ok', max_length=10)),
-                ('detail', models.CharField(blank=True, max_length=200)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.BigIntegerField(unique=True)),
+                ("at", models.DateTimeField()),
+                ("actor_id", models.BigIntegerField(null=True)),
+                ("action", models.CharField(max_length=60)),
+                ("object_type", models.CharField(blank=True, max_length=40)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("channel", models.CharField(max_length=10)),
+                ("ip", models.GenericIPAddressField(null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("ok", "ok"), ("denied", "denied"), ("failed", "failed")], default="ok", max_length=10
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=200)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['actor_id', 'at'], name='audit_audit_actor_i_bbfd3b_idx'), models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__3eefc4_idx')],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["seq"],
+                "indexes": [
+                    models.Index(fields=["actor_id", "at"], name="audit_audit_actor_i_bbfd3b_idx"),
+                    models.Index(fields=["object_type", "object_id"], name="audit_audit_object__3eefc4_idx"),
+                ],
             },
         ),
     ]

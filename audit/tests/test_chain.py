@@ -73,7 +73,20 @@ def test_reordered_entries_are_reported(db):
     _drop_triggers()
     a, b = AuditEntry.objects.get(seq=2), AuditEntry.objects.get(seq=3)
     # Swap the two rows' contents, keeping each row's own (valid) hash: the chain links break.
-    fields = ["seq", "at", "actor_id", "action", "object_type", "object_id", "channel", "ip", "outcome", "detail", "prev_hash", "hash"]
+    fields = [
+        "seq",
+        "at",
+        "actor_id",
+        "action",
+        "object_type",
+        "object_id",
+        "channel",
+        "ip",
+        "outcome",
+        "detail",
+        "prev_hash",
+        "hash",
+    ]
     va, vb = ({f: getattr(x, f) for f in fields} for x in (a, b))
     AuditEntry.objects.filter(pk=a.pk).update(seq=-1)
     AuditEntry.objects.filter(pk=b.pk).update(**va)
@@ -96,8 +109,15 @@ def test_entries_carry_ids_never_content(world):
 
     from cases.services import contact_record
 
-    contact_record(actor=world.case_manager, case=world.case, occurred_at=timezone.now(), duration_minutes=20,
-                   kind="phone", participants=["client"], note="Very private words")
+    contact_record(
+        actor=world.case_manager,
+        case=world.case,
+        occurred_at=timezone.now(),
+        duration_minutes=20,
+        kind="phone",
+        participants=["client"],
+        note="Very private words",
+    )
     values = " ".join(" ".join(str(v) for v in row) for row in AuditEntry.objects.values_list())
     assert "Very private words" not in values
     assert "Okonkwo" not in values and "Mira" not in values

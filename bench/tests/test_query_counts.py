@@ -24,10 +24,20 @@ from programmes.models import Topic
 def add_contacts(case, count: int, actor) -> None:
     """`count` contacts with sealed notes (every third with topics), straight into the table."""
     when = timezone.now() - dt.timedelta(days=2)
-    contacts = Contact.objects.bulk_create([
-        Contact(case=case, occurred_at=when - dt.timedelta(hours=3 * n), duration_minutes=30, kind="phone",
-                participants=["client"], recorded_by=actor, note=f"Synthetic note {n}.")
-        for n in range(count)])
+    contacts = Contact.objects.bulk_create(
+        [
+            Contact(
+                case=case,
+                occurred_at=when - dt.timedelta(hours=3 * n),
+                duration_minutes=30,
+                kind="phone",
+                participants=["client"],
+                recorded_by=actor,
+                note=f"Synthetic note {n}.",
+            )
+            for n in range(count)
+        ]
+    )
     topics = list(Topic.objects.filter(programme_id=case.programme_id)[:2])
     for contact in contacts[::3]:
         contact.topics.set(topics)
@@ -35,13 +45,22 @@ def add_contacts(case, count: int, actor) -> None:
 
 def add_cases(world, count: int) -> None:
     for i in range(count):
-        make_case(world.supervisor, world.programme, world.team_a, manager=world.case_manager,
-                  co_worker=world.co_worker, given=f"Synthetic{i}", family=f"Person{i}")
+        make_case(
+            world.supervisor,
+            world.programme,
+            world.team_a,
+            manager=world.case_manager,
+            co_worker=world.co_worker,
+            given=f"Synthetic{i}",
+            family=f"Person{i}",
+        )
 
 
 def queries(client, method: str, url: str, data=None, **extra) -> tuple[int, object]:
     with CaptureQueriesContext(connection) as ctx:
-        response = getattr(client, method)(url, data, **extra) if data is not None else getattr(client, method)(url, **extra)
+        response = (
+            getattr(client, method)(url, data, **extra) if data is not None else getattr(client, method)(url, **extra)
+        )
     return len(ctx.captured_queries), response
 
 
@@ -72,7 +91,7 @@ def test_timeline_pages_hold_every_entry_once_newest_first(world):
         if not page.has_older:
             break
         page = selectors.timeline(world.case, page.older_number)
-    expected = (world.case.contacts.count() + world.case.transitions.count())
+    expected = world.case.contacts.count() + world.case.transitions.count()
     assert len(seen) == len(set(seen)) == expected
     first = selectors.timeline(world.case, 1).entries
     assert [e.at for e in first] == sorted((e.at for e in first), reverse=True)
@@ -140,14 +159,21 @@ def test_erasure_query_count_does_not_depend_on_the_number_of_notes(client, worl
     from bench.runner import prepare_erasable_clients
     from bench.targets import Targets
 
-    targets = Targets(case_manager=world.case_manager.username, supervisor=world.supervisor.username,
-                      long_case_id=str(world.case.pk), exact_name="", list_state="active", team_id=world.team_a.pk)
+    targets = Targets(
+        case_manager=world.case_manager.username,
+        supervisor=world.supervisor.username,
+        long_case_id=str(world.case.pk),
+        exact_name="",
+        list_state="active",
+        team_id=world.team_a.pk,
+    )
     client.force_login(world.supervisor)
     counts = []
     for notes in (5, 5, 500):
         case = prepare_erasable_clients(targets, 1, notes=notes)[0]
-        count, response = queries(client, "post", reverse("case_erase", args=[case.pk]),
-                                  {"pseudonym": case.client.pseudonym})
+        count, response = queries(
+            client, "post", reverse("case_erase", args=[case.pk]), {"pseudonym": case.client.pseudonym}
+        )
         assert response.status_code == 302
         assert Client.objects.filter(pk=case.client_id, erased_at__isnull=False).exists()
         counts.append(count)

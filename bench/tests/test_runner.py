@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from bench import run as cli, runner, targets
+from bench import run as cli
+from bench import runner, targets
 from bench.tests.test_query_counts import add_contacts
 
 
@@ -19,8 +20,17 @@ def test_runner_times_every_request_and_writes_json(world, tmp_path):
     assert found.exact_name == "Mira Okonkwo-Lindqvist"
     result = runner.run(found, iterations=2, warmup=1, log=lambda message: None)
     names = [row["name"] for row in result["requests"]]
-    assert names == ["floor", "caseload", "case_list", "case_detail", "contact_add", "name_lookup",
-                     "api_name_lookup", "api_case_detail", "erase"]
+    assert names == [
+        "floor",
+        "caseload",
+        "case_list",
+        "case_detail",
+        "contact_add",
+        "name_lookup",
+        "api_name_lookup",
+        "api_case_detail",
+        "erase",
+    ]
     for row in result["requests"]:
         assert row["p50_ms"] > 0 and row["p95_ms"] >= row["p50_ms"] and row["queries"] > 0
     assert next(r for r in result["requests"] if r["name"] == "floor")["ratio_p95"] == 1.0

@@ -11,155 +11,533 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programmes', '0001_initial'),
+        ("programmes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('pseudonym', models.CharField(default=cases.models.new_pseudonym, max_length=12, unique=True, verbose_name='pseudonym')),
-                ('given_name', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['IDENTIFYING'], null=True, verbose_name='given name')),
-                ('family_name', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['IDENTIFYING'], null=True, verbose_name='family name')),
-                ('aliases', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['IDENTIFYING'], null=True, verbose_name='aliases')),
-                ('date_of_birth', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['IDENTIFYING'], null=True, verbose_name='date of birth')),
-                ('phone', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['IDENTIFYING'], null=True, verbose_name='phone')),
-                ('email', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['IDENTIFYING'], null=True, verbose_name='e-mail')),
-                ('address', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['IDENTIFYING'], null=True, verbose_name='address')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('erased_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='clients', to='programmes.organisation')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "pseudonym",
+                    models.CharField(
+                        default=cases.models.new_pseudonym, max_length=12, unique=True, verbose_name="pseudonym"
+                    ),
+                ),
+                (
+                    "given_name",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["IDENTIFYING"],
+                        null=True,
+                        verbose_name="given name",
+                    ),
+                ),
+                (
+                    "family_name",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["IDENTIFYING"],
+                        null=True,
+                        verbose_name="family name",
+                    ),
+                ),
+                (
+                    "aliases",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["IDENTIFYING"],
+                        null=True,
+                        verbose_name="aliases",
+                    ),
+                ),
+                (
+                    "date_of_birth",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["IDENTIFYING"],
+                        null=True,
+                        verbose_name="date of birth",
+                    ),
+                ),
+                (
+                    "phone",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["IDENTIFYING"],
+                        null=True,
+                        verbose_name="phone",
+                    ),
+                ),
+                (
+                    "email",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["IDENTIFYING"],
+                        null=True,
+                        verbose_name="e-mail",
+                    ),
+                ),
+                (
+                    "address",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["IDENTIFYING"],
+                        null=True,
+                        verbose_name="address",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("erased_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="clients",
+                        to="programmes.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('state', models.CharField(choices=[('signal', 'Signal'), ('screening', 'Screening'), ('under_review', 'Under review'), ('engagement', 'Engagement'), ('assessment', 'Assessment'), ('agreement', 'Agreement'), ('active', 'Active work'), ('suspended', 'Suspended'), ('transition', 'Transition'), ('aftercare', 'Aftercare'), ('closed', 'Closed')], default='signal', max_length=20, verbose_name='state')),
-                ('closure_reason', models.CharField(blank=True, choices=[('distanced', 'Distanced (goals reached)'), ('partially_distanced', 'Partially distanced'), ('ended_by_client', 'Ended by the client'), ('declined_by_client', 'Declined by the client'), ('ended_by_programme', 'Ended by the programme'), ('not_accepted', 'Not accepted at screening'), ('referred_on', 'Referred to other help'), ('reoffended', 'Reoffended'), ('relocated', 'Relocated'), ('deceased', 'Deceased'), ('mandate_ended', 'Mandate ended')], max_length=30, verbose_name='closure reason')),
-                ('referral_source', models.CharField(choices=[('self', 'Self-referral'), ('family', 'Family or friends'), ('helpline', 'Helpline'), ('prison', 'Prison staff'), ('probation', 'Probation service'), ('police', 'Police'), ('municipality', 'Municipality'), ('school', 'School'), ('social_services', 'Social services'), ('other', 'Other')], max_length=20, verbose_name='referral source')),
-                ('setting', models.CharField(choices=[('detention', 'Detention (pre-trial)'), ('prison', 'Prison'), ('probation', 'Probation'), ('community', 'Community')], max_length=20, verbose_name='setting')),
-                ('participation', models.CharField(choices=[('voluntary', 'Voluntary'), ('mandated', 'Mandated')], max_length=20, verbose_name='participation')),
-                ('ideology', models.CharField(choices=[('right_wing', 'Right-wing extremism'), ('islamist', 'Islamist extremism'), ('left_wing', 'Left-wing extremism'), ('conspiracy', 'Conspiracy movements'), ('mixed', 'Mixed or unclear'), ('other', 'Other')], max_length=20, verbose_name='ideology context')),
-                ('legal_status', models.CharField(choices=[('none', 'None'), ('pre_trial', 'Pre-trial'), ('sentenced', 'Sentenced'), ('probation', 'On probation with conditions')], default='none', max_length=20, verbose_name='legal status')),
-                ('risk_level', models.CharField(choices=[('not_assessed', 'Not assessed'), ('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High')], default='not_assessed', max_length=20, verbose_name='risk level')),
-                ('security_relevant', models.BooleanField(default=False, verbose_name='security-relevant')),
-                ('opened_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='opened on')),
-                ('state_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_contact_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='programmes.programme')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='programmes.team')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.client')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("signal", "Signal"),
+                            ("screening", "Screening"),
+                            ("under_review", "Under review"),
+                            ("engagement", "Engagement"),
+                            ("assessment", "Assessment"),
+                            ("agreement", "Agreement"),
+                            ("active", "Active work"),
+                            ("suspended", "Suspended"),
+                            ("transition", "Transition"),
+                            ("aftercare", "Aftercare"),
+                            ("closed", "Closed"),
+                        ],
+                        default="signal",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "closure_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("distanced", "Distanced (goals reached)"),
+                            ("partially_distanced", "Partially distanced"),
+                            ("ended_by_client", "Ended by the client"),
+                            ("declined_by_client", "Declined by the client"),
+                            ("ended_by_programme", "Ended by the programme"),
+                            ("not_accepted", "Not accepted at screening"),
+                            ("referred_on", "Referred to other help"),
+                            ("reoffended", "Reoffended"),
+                            ("relocated", "Relocated"),
+                            ("deceased", "Deceased"),
+                            ("mandate_ended", "Mandate ended"),
+                        ],
+                        max_length=30,
+                        verbose_name="closure reason",
+                    ),
+                ),
+                (
+                    "referral_source",
+                    models.CharField(
+                        choices=[
+                            ("self", "Self-referral"),
+                            ("family", "Family or friends"),
+                            ("helpline", "Helpline"),
+                            ("prison", "Prison staff"),
+                            ("probation", "Probation service"),
+                            ("police", "Police"),
+                            ("municipality", "Municipality"),
+                            ("school", "School"),
+                            ("social_services", "Social services"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="referral source",
+                    ),
+                ),
+                (
+                    "setting",
+                    models.CharField(
+                        choices=[
+                            ("detention", "Detention (pre-trial)"),
+                            ("prison", "Prison"),
+                            ("probation", "Probation"),
+                            ("community", "Community"),
+                        ],
+                        max_length=20,
+                        verbose_name="setting",
+                    ),
+                ),
+                (
+                    "participation",
+                    models.CharField(
+                        choices=[("voluntary", "Voluntary"), ("mandated", "Mandated")],
+                        max_length=20,
+                        verbose_name="participation",
+                    ),
+                ),
+                (
+                    "ideology",
+                    models.CharField(
+                        choices=[
+                            ("right_wing", "Right-wing extremism"),
+                            ("islamist", "Islamist extremism"),
+                            ("left_wing", "Left-wing extremism"),
+                            ("conspiracy", "Conspiracy movements"),
+                            ("mixed", "Mixed or unclear"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="ideology context",
+                    ),
+                ),
+                (
+                    "legal_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "None"),
+                            ("pre_trial", "Pre-trial"),
+                            ("sentenced", "Sentenced"),
+                            ("probation", "On probation with conditions"),
+                        ],
+                        default="none",
+                        max_length=20,
+                        verbose_name="legal status",
+                    ),
+                ),
+                (
+                    "risk_level",
+                    models.CharField(
+                        choices=[
+                            ("not_assessed", "Not assessed"),
+                            ("low", "Low"),
+                            ("moderate", "Moderate"),
+                            ("high", "High"),
+                        ],
+                        default="not_assessed",
+                        max_length=20,
+                        verbose_name="risk level",
+                    ),
+                ),
+                ("security_relevant", models.BooleanField(default=False, verbose_name="security-relevant")),
+                ("opened_on", models.DateField(default=django.utils.timezone.localdate, verbose_name="opened on")),
+                ("state_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_contact_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="programmes.programme"
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="programmes.team"
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="cases.client"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ClientExclusion',
+            name="ClientExclusion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exclusions', to='cases.client')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='client_exclusions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="exclusions", to="cases.client"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="client_exclusions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ClientName',
+            name="ClientName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(db_index=True, max_length=64)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='name_index', to='cases.client')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("digest", models.CharField(db_index=True, max_length=64)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="name_index", to="cases.client"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('occurred_at', models.DateTimeField(verbose_name='when')),
-                ('duration_minutes', models.PositiveSmallIntegerField(verbose_name='duration (minutes)')),
-                ('kind', models.CharField(choices=[('face_to_face', 'Face-to-face'), ('phone', 'Phone'), ('prison_visit', 'Prison visit'), ('home_visit', 'Home visit'), ('online', 'Online'), ('group', 'Group session')], max_length=20, verbose_name='kind')),
-                ('participants', models.JSONField(default=list, verbose_name='who took part')),
-                ('note', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('topics', models.ManyToManyField(blank=True, related_name='contacts', to='programmes.topic', verbose_name='topics')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("occurred_at", models.DateTimeField(verbose_name="when")),
+                ("duration_minutes", models.PositiveSmallIntegerField(verbose_name="duration (minutes)")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("face_to_face", "Face-to-face"),
+                            ("phone", "Phone"),
+                            ("prison_visit", "Prison visit"),
+                            ("home_visit", "Home visit"),
+                            ("online", "Online"),
+                            ("group", "Group session"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("participants", models.JSONField(default=list, verbose_name="who took part")),
+                (
+                    "note",
+                    vault.fields.SealedField(
+                        blank=True, data_class=vault.classification.DataClass["SPECIAL"], null=True, verbose_name="note"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="cases.case"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        blank=True, related_name="contacts", to="programmes.topic", verbose_name="topics"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at'],
+                "ordering": ["-occurred_at"],
             },
         ),
         migrations.CreateModel(
-            name='CaseAssignment',
+            name="CaseAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('case_manager', 'Case manager'), ('co_worker', 'Co-worker'), ('psychologist', 'Psychologist'), ('ideology_expert', 'Religious or ideology expert'), ('former', 'Trained former'), ('specialist', 'Specialist')], max_length=20, verbose_name='role')),
-                ('starts_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='from')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('task', models.CharField(blank=True, max_length=200, verbose_name='task')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='cases.case')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("case_manager", "Case manager"),
+                            ("co_worker", "Co-worker"),
+                            ("psychologist", "Psychologist"),
+                            ("ideology_expert", "Religious or ideology expert"),
+                            ("former", "Trained former"),
+                            ("specialist", "Specialist"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("starts_on", models.DateField(default=django.utils.timezone.localdate, verbose_name="from")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                ("task", models.CharField(blank=True, max_length=200, verbose_name="task")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="assignments", to="cases.case"
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['role', 'starts_on'],
-                'indexes': [models.Index(fields=['staff', 'case'], name='cases_casea_staff_i_71089d_idx'), models.Index(fields=['case', 'role'], name='cases_casea_case_id_ed4cb1_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='assignment_dates_ordered')],
+                "ordering": ["role", "starts_on"],
+                "indexes": [
+                    models.Index(fields=["staff", "case"], name="cases_casea_staff_i_71089d_idx"),
+                    models.Index(fields=["case", "role"], name="cases_casea_case_id_ed4cb1_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"
+                        ),
+                        name="assignment_dates_ordered",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseTransition',
+            name="CaseTransition",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('from_state', models.CharField(blank=True, choices=[('signal', 'Signal'), ('screening', 'Screening'), ('under_review', 'Under review'), ('engagement', 'Engagement'), ('assessment', 'Assessment'), ('agreement', 'Agreement'), ('active', 'Active work'), ('suspended', 'Suspended'), ('transition', 'Transition'), ('aftercare', 'Aftercare'), ('closed', 'Closed')], max_length=20)),
-                ('to_state', models.CharField(choices=[('signal', 'Signal'), ('screening', 'Screening'), ('under_review', 'Under review'), ('engagement', 'Engagement'), ('assessment', 'Assessment'), ('agreement', 'Agreement'), ('active', 'Active work'), ('suspended', 'Suspended'), ('transition', 'Transition'), ('aftercare', 'Aftercare'), ('closed', 'Closed')], max_length=20)),
-                ('closure_reason', models.CharField(blank=True, choices=[('distanced', 'Distanced (goals reached)'), ('partially_distanced', 'Partially distanced'), ('ended_by_client', 'Ended by the client'), ('declined_by_client', 'Declined by the client'), ('ended_by_programme', 'Ended by the programme'), ('not_accepted', 'Not accepted at screening'), ('referred_on', 'Referred to other help'), ('reoffended', 'Reoffended'), ('relocated', 'Relocated'), ('deceased', 'Deceased'), ('mandate_ended', 'Mandate ended')], max_length=30)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('note', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='note')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='cases.case')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("signal", "Signal"),
+                            ("screening", "Screening"),
+                            ("under_review", "Under review"),
+                            ("engagement", "Engagement"),
+                            ("assessment", "Assessment"),
+                            ("agreement", "Agreement"),
+                            ("active", "Active work"),
+                            ("suspended", "Suspended"),
+                            ("transition", "Transition"),
+                            ("aftercare", "Aftercare"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("signal", "Signal"),
+                            ("screening", "Screening"),
+                            ("under_review", "Under review"),
+                            ("engagement", "Engagement"),
+                            ("assessment", "Assessment"),
+                            ("agreement", "Agreement"),
+                            ("active", "Active work"),
+                            ("suspended", "Suspended"),
+                            ("transition", "Transition"),
+                            ("aftercare", "Aftercare"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "closure_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("distanced", "Distanced (goals reached)"),
+                            ("partially_distanced", "Partially distanced"),
+                            ("ended_by_client", "Ended by the client"),
+                            ("declined_by_client", "Declined by the client"),
+                            ("ended_by_programme", "Ended by the programme"),
+                            ("not_accepted", "Not accepted at screening"),
+                            ("referred_on", "Referred to other help"),
+                            ("reoffended", "Reoffended"),
+                            ("relocated", "Relocated"),
+                            ("deceased", "Deceased"),
+                            ("mandate_ended", "Mandate ended"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "note",
+                    vault.fields.SealedField(
+                        blank=True, data_class=vault.classification.DataClass["SPECIAL"], null=True, verbose_name="note"
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="transitions", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at'],
-                'indexes': [models.Index(fields=['case', 'at'], name='cases_caset_case_id_e1687e_idx')],
+                "ordering": ["at"],
+                "indexes": [models.Index(fields=["case", "at"], name="cases_caset_case_id_e1687e_idx")],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['team', 'state'], name='cases_case_team_id_6e6b74_idx'),
+            model_name="case",
+            index=models.Index(fields=["team", "state"], name="cases_case_team_id_6e6b74_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['programme', 'state'], name='cases_case_program_625fff_idx'),
+            model_name="case",
+            index=models.Index(fields=["programme", "state"], name="cases_case_program_625fff_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['state', 'setting'], name='cases_case_state_d64a91_idx'),
+            model_name="case",
+            index=models.Index(fields=["state", "setting"], name="cases_case_state_d64a91_idx"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closure_reason__gt', ''), ('state', 'closed')), models.Q(models.Q(('state', 'closed'), _negated=True), ('closure_reason', '')), _connector='OR'), name='case_closed_has_reason'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closure_reason__gt", ""), ("state", "closed")),
+                    models.Q(models.Q(("state", "closed"), _negated=True), ("closure_reason", "")),
+                    _connector="OR",
+                ),
+                name="case_closed_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clientexclusion',
-            constraint=models.UniqueConstraint(fields=('client', 'staff'), name='exclusion_unique'),
+            model_name="clientexclusion",
+            constraint=models.UniqueConstraint(fields=("client", "staff"), name="exclusion_unique"),
         ),
         migrations.AddConstraint(
-            model_name='clientname',
-            constraint=models.UniqueConstraint(fields=('client', 'digest'), name='clientname_unique'),
+            model_name="clientname",
+            constraint=models.UniqueConstraint(fields=("client", "digest"), name="clientname_unique"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['case', '-occurred_at'], name='cases_conta_case_id_6eabea_idx'),
+            model_name="contact",
+            index=models.Index(fields=["case", "-occurred_at"], name="cases_conta_case_id_6eabea_idx"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 1), ('duration_minutes__lte', 1440)), name='contact_duration_range'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration_minutes__gte", 1), ("duration_minutes__lte", 1440)),
+                name="contact_duration_range",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='restricted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='restricted since'),
+            model_name="client",
+            name="restricted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="restricted since"),
         ),
     ]

@@ -37,17 +37,23 @@ def test_organisations_never_see_each_other(world):
 def test_specialist_sees_case_only_during_assignment(world):
     today = timezone.localdate()
     assert visible(world.specialist) == set()
-    assignment = services.assignment_add(actor=world.case_manager, case=world.case, staff=world.specialist,
-                                         role="psychologist", starts_on=today - dt.timedelta(days=3),
-                                         ends_on=today + dt.timedelta(days=3))
+    assignment = services.assignment_add(
+        actor=world.case_manager,
+        case=world.case,
+        staff=world.specialist,
+        role="psychologist",
+        starts_on=today - dt.timedelta(days=3),
+        ends_on=today + dt.timedelta(days=3),
+    )
     assert visible(world.specialist) == {world.case.pk}
     services.assignment_end(actor=world.case_manager, assignment=assignment, ends_on=today - dt.timedelta(days=1))
     assert visible(world.specialist) == set()
 
 
 def test_exclusion_beats_assignment_and_supervision(world):
-    services.client_exclusion_add(actor=world.supervisor, client=world.case.client, staff=world.case_manager,
-                                  reason="knows the family")
+    services.client_exclusion_add(
+        actor=world.supervisor, client=world.case.client, staff=world.case_manager, reason="knows the family"
+    )
     assert visible(world.case_manager) == set()
     services.client_exclusion_add(actor=world.supervisor, client=world.case.client, staff=world.supervisor)
     assert visible(world.supervisor) == set()

@@ -25,8 +25,9 @@ def test_disallowed_edge_is_refused_and_nothing_changes(world):
 def test_closing_needs_a_neutral_reason_and_reopening_is_possible(world):
     with pytest.raises(ValidationError):
         services.case_transition(actor=world.case_manager, case=world.case, to_state=State.CLOSED)
-    services.case_transition(actor=world.case_manager, case=world.case, to_state=State.CLOSED,
-                             closure_reason="ended_by_client")
+    services.case_transition(
+        actor=world.case_manager, case=world.case, to_state=State.CLOSED, closure_reason="ended_by_client"
+    )
     world.case.refresh_from_db()
     assert (world.case.state, world.case.closure_reason) == ("closed", "ended_by_client")
     services.case_transition(actor=world.case_manager, case=world.case, to_state=State.ENGAGEMENT)
@@ -41,9 +42,16 @@ def test_suspend_and_resume(world):
 
 
 def test_worked_states_need_a_tandem(world):
-    case = services.enquiry_create(actor=world.supervisor, programme=world.programme, team=world.team_a,
-                                   identity={"given_name": "Ola"}, referral_source="self", setting="community",
-                                   participation="voluntary", ideology="conspiracy")
+    case = services.enquiry_create(
+        actor=world.supervisor,
+        programme=world.programme,
+        team=world.team_a,
+        identity={"given_name": "Ola"},
+        referral_source="self",
+        setting="community",
+        participation="voluntary",
+        ideology="conspiracy",
+    )
     services.case_transition(actor=world.supervisor, case=case, to_state=State.SCREENING)
     with pytest.raises(ValidationError, match="case manager and a co-worker"):
         services.case_transition(actor=world.supervisor, case=case, to_state=State.ENGAGEMENT)
@@ -69,9 +77,16 @@ def test_new_case_manager_takes_over_the_role(world):
 def test_contact_validation_writes_nothing(world):
     before = Contact.objects.count()
     with pytest.raises(ValidationError) as error:
-        services.contact_record(actor=world.case_manager, case=world.case,
-                                occurred_at=timezone.now() + dt.timedelta(days=2), duration_minutes=0,
-                                kind="telepathy", participants=[], topic_ids=[999999], note="kept")
+        services.contact_record(
+            actor=world.case_manager,
+            case=world.case,
+            occurred_at=timezone.now() + dt.timedelta(days=2),
+            duration_minutes=0,
+            kind="telepathy",
+            participants=[],
+            topic_ids=[999999],
+            note="kept",
+        )
     assert set(error.value.message_dict) == {"occurred_at", "duration_minutes", "kind", "participants", "topics"}
     assert Contact.objects.count() == before
 
@@ -79,9 +94,16 @@ def test_contact_validation_writes_nothing(world):
 def test_contact_updates_last_contact(world):
     when = timezone.now() - dt.timedelta(days=1)
     topic = world.programme.topics.get(code="housing")
-    contact = services.contact_record(actor=world.case_manager, case=world.case, occurred_at=when,
-                                      duration_minutes=50, kind="home_visit", participants=["client", "relatives"],
-                                      topic_ids=[topic.pk], note="Visited the new flat.")
+    contact = services.contact_record(
+        actor=world.case_manager,
+        case=world.case,
+        occurred_at=when,
+        duration_minutes=50,
+        kind="home_visit",
+        participants=["client", "relatives"],
+        topic_ids=[topic.pk],
+        note="Visited the new flat.",
+    )
     assert Case.objects.get(pk=world.case.pk).last_contact_at == when
     assert list(contact.topics.all()) == [topic]
 
@@ -89,8 +111,15 @@ def test_contact_updates_last_contact(world):
 def test_topic_of_another_programme_is_refused(world):
     foreign_topic = world.foreign_case.programme.topics.first()
     with pytest.raises(ValidationError):
-        services.contact_record(actor=world.case_manager, case=world.case, occurred_at=timezone.now(),
-                                duration_minutes=10, kind="phone", participants=["client"], topic_ids=[foreign_topic.pk])
+        services.contact_record(
+            actor=world.case_manager,
+            case=world.case,
+            occurred_at=timezone.now(),
+            duration_minutes=10,
+            kind="phone",
+            participants=["client"],
+            topic_ids=[foreign_topic.pk],
+        )
 
 
 def test_identity_validation(world):

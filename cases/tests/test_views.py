@@ -28,7 +28,9 @@ def url(name: str, case) -> str:
 def contact_data(**overrides) -> dict:
     data = {
         "occurred_at": (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "duration_minutes": "45", "kind": "face_to_face", "participants": ["client"],
+        "duration_minutes": "45",
+        "kind": "face_to_face",
+        "participants": ["client"],
         "note": "Talked about the new flat and the job centre appointment.",
     }
     data.update(overrides)
@@ -38,10 +40,16 @@ def contact_data(**overrides) -> dict:
 def add_contacts(world, case, n: int) -> None:
     topics = list(world.programme.topics.all()[:3])
     for i in range(n):
-        services.contact_record(actor=world.case_manager, case=case,
-                                occurred_at=timezone.now() - dt.timedelta(days=i + 1), duration_minutes=30,
-                                kind="phone", participants=["client"], topic_ids=[t.pk for t in topics],
-                                note=f"Contact note {i}")
+        services.contact_record(
+            actor=world.case_manager,
+            case=case,
+            occurred_at=timezone.now() - dt.timedelta(days=i + 1),
+            duration_minutes=30,
+            kind="phone",
+            participants=["client"],
+            topic_ids=[t.pk for t in topics],
+            note=f"Contact note {i}",
+        )
 
 
 @pytest.fixture
@@ -59,6 +67,7 @@ def planning_sections():
 
 
 # Pages: allowed for the case's tandem, 404 for everyone else -------------------------------------------
+
 
 @pytest.mark.parametrize("page", CASE_PAGES)
 def test_case_manager_opens_every_case_page(client, world, planning_sections, page):
@@ -119,6 +128,7 @@ def test_identity_page_shows_name_and_is_audited(client, world):
 
 # Caseload -------------------------------------------------------------------------------------------
 
+
 def test_caseload_lists_own_cases_and_due_contact(client, world):
     client.force_login(world.case_manager)
     body = client.get(reverse("caseload")).content.decode()
@@ -129,8 +139,9 @@ def test_caseload_lists_own_cases_and_due_contact(client, world):
 
 def test_caseload_shows_missing_co_worker(client, world):
     co_worker = world.case.assignments.get(role="co_worker")
-    services.assignment_end(actor=world.supervisor, assignment=co_worker,
-                            ends_on=timezone.localdate() - dt.timedelta(days=1))
+    services.assignment_end(
+        actor=world.supervisor, assignment=co_worker, ends_on=timezone.localdate() - dt.timedelta(days=1)
+    )
     client.force_login(world.case_manager)
     assert "No co-worker assigned" in client.get(reverse("caseload")).content.decode()
 
@@ -138,10 +149,15 @@ def test_caseload_shows_missing_co_worker(client, world):
 def test_caseload_shows_goal_due_soon(client, world):
     from planning import services as planning_services
 
-    need = planning_services.need_add(actor=world.case_manager, case=world.case, domain="functional",
-                                      description="A place to live")
-    planning_services.goal_add(actor=world.case_manager, need=need, description="Visit two flats",
-                               target_date=timezone.localdate() + dt.timedelta(days=3))
+    need = planning_services.need_add(
+        actor=world.case_manager, case=world.case, domain="functional", description="A place to live"
+    )
+    planning_services.goal_add(
+        actor=world.case_manager,
+        need=need,
+        description="Visit two flats",
+        target_date=timezone.localdate() + dt.timedelta(days=3),
+    )
     client.force_login(world.case_manager)
     body = client.get(reverse("caseload")).content.decode()
     assert "Plan goal due on" in body
@@ -180,6 +196,7 @@ def test_small_cells_are_suppressed_with_a_second_cell():
 
 
 # Case list and search --------------------------------------------------------------------------------
+
 
 def test_case_list_shows_own_case_not_other_teams(client, world):
     client.force_login(world.case_manager)
@@ -235,10 +252,19 @@ def test_case_list_for_staff_without_cases_is_empty(client, world):
 
 # New enquiry -----------------------------------------------------------------------------------------
 
+
 def enquiry_data(world, **overrides) -> dict:
-    data = {"team": world.team_a.pk, "given_name": "Tarik", "family_name": "Demirel", "date_of_birth": "2001-05-04",
-            "referral_source": "family", "setting": "community", "participation": "voluntary",
-            "ideology": "islamist", "legal_status": "none"}
+    data = {
+        "team": world.team_a.pk,
+        "given_name": "Tarik",
+        "family_name": "Demirel",
+        "date_of_birth": "2001-05-04",
+        "referral_source": "family",
+        "setting": "community",
+        "participation": "voluntary",
+        "ideology": "islamist",
+        "legal_status": "none",
+    }
     data.update(overrides)
     return data
 
@@ -278,6 +304,7 @@ def test_enquiry_is_for_practitioners_and_supervisors(client, world, persona):
 
 # Contacts --------------------------------------------------------------------------------------------
 
+
 def test_add_contact_plain_post_redirects_and_shows_on_timeline(client, world, planning_sections):
     client.force_login(world.co_worker)
     topic = world.programme.topics.get(code="housing")
@@ -293,8 +320,9 @@ def test_add_contact_plain_post_redirects_and_shows_on_timeline(client, world, p
 
 def test_add_contact_with_htmx_returns_timeline_and_fresh_form(client, world):
     client.force_login(world.case_manager)
-    response = client.post(url("contact_new", world.case), contact_data(note="Met at the café."),
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        url("contact_new", world.case), contact_data(note="Met at the café."), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="timeline"' in body and 'hx-swap-oob="true"' in body
@@ -305,11 +333,14 @@ def test_add_contact_with_htmx_returns_timeline_and_fresh_form(client, world):
     assert Contact.objects.filter(case=world.case).count() == 1
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"duration_minutes": "0"}, "between 1 and 1440"),
-    ({"occurred_at": (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")}, "in the future"),
-    ({"participants": []}, "Choose who took part"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"duration_minutes": "0"}, "between 1 and 1440"),
+        ({"occurred_at": (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")}, "in the future"),
+        ({"participants": []}, "Choose who took part"),
+    ],
+)
 @pytest.mark.parametrize("htmx", [False, True])
 def test_invalid_contact_keeps_the_note_and_saves_nothing(client, world, overrides, message, htmx):
     client.force_login(world.case_manager)
@@ -339,6 +370,7 @@ def test_contact_new_is_get_or_post_only(client, world):
 
 
 # Transitions -----------------------------------------------------------------------------------------
+
 
 def test_transition_along_allowed_edge(client, world):
     client.force_login(world.case_manager)
@@ -372,8 +404,15 @@ def test_closing_needs_a_reason(client, world):
 
 def test_service_refusal_becomes_a_form_error(client, world):
     with_no_tandem = services.enquiry_create(
-        actor=world.supervisor, programme=world.programme, team=world.team_a, identity={"given_name": "Ada"},
-        referral_source="self", setting="community", participation="voluntary", ideology="other")
+        actor=world.supervisor,
+        programme=world.programme,
+        team=world.team_a,
+        identity={"given_name": "Ada"},
+        referral_source="self",
+        setting="community",
+        participation="voluntary",
+        ideology="other",
+    )
     services.case_transition(actor=world.supervisor, case=with_no_tandem, to_state=State.SCREENING)
     client.force_login(world.supervisor)
     response = client.post(url("case_transition", with_no_tandem), {"to_state": "engagement"})
@@ -383,11 +422,20 @@ def test_service_refusal_becomes_a_form_error(client, world):
 
 # Attributes and team ---------------------------------------------------------------------------------
 
+
 def test_attributes_update(client, world):
     client.force_login(world.case_manager)
-    response = client.post(url("case_attributes", world.case), {
-        "legal_status": "probation", "risk_level": "moderate", "security_relevant": "on", "setting": "probation",
-        "participation": "voluntary", "ideology": "right_wing"})
+    response = client.post(
+        url("case_attributes", world.case),
+        {
+            "legal_status": "probation",
+            "risk_level": "moderate",
+            "security_relevant": "on",
+            "setting": "probation",
+            "participation": "voluntary",
+            "ideology": "right_wing",
+        },
+    )
     assert response.status_code == 302
     world.case.refresh_from_db()
     assert world.case.risk_level == "moderate" and world.case.security_relevant
@@ -404,16 +452,25 @@ def test_attributes_invalid_choice_is_200(client, world):
 
 def test_team_add_specialist_and_end_assignment(client, world):
     client.force_login(world.case_manager)
-    response = client.post(url("case_team", world.case), {
-        "action": "add", "staff": world.specialist.pk, "role": "psychologist",
-        "starts_on": timezone.localdate().isoformat(), "task": "Trauma assessment"})
+    response = client.post(
+        url("case_team", world.case),
+        {
+            "action": "add",
+            "staff": world.specialist.pk,
+            "role": "psychologist",
+            "starts_on": timezone.localdate().isoformat(),
+            "task": "Trauma assessment",
+        },
+    )
     assert response.status_code == 302
     assignment = world.case.assignments.get(staff=world.specialist)
     client.force_login(world.specialist)
     assert client.get(url("case_transition", world.case)).status_code == 200
     client.force_login(world.case_manager)
-    response = client.post(url("case_team", world.case), {
-        "action": "end", "assignment": assignment.pk, "ends_on": timezone.localdate().isoformat()})
+    response = client.post(
+        url("case_team", world.case),
+        {"action": "end", "assignment": assignment.pk, "ends_on": timezone.localdate().isoformat()},
+    )
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.ends_on == timezone.localdate()
@@ -421,19 +478,28 @@ def test_team_add_specialist_and_end_assignment(client, world):
 
 def test_team_cannot_add_staff_of_other_organisation_or_end_other_cases_assignment(client, world):
     client.force_login(world.case_manager)
-    response = client.post(url("case_team", world.case), {
-        "action": "add", "staff": world.foreign_practitioner.pk, "role": "co_worker",
-        "starts_on": timezone.localdate().isoformat()})
+    response = client.post(
+        url("case_team", world.case),
+        {
+            "action": "add",
+            "staff": world.foreign_practitioner.pk,
+            "role": "co_worker",
+            "starts_on": timezone.localdate().isoformat(),
+        },
+    )
     assert response.status_code == 200
     other = world.other_case.assignments.first()
-    response = client.post(url("case_team", world.case), {
-        "action": "end", "assignment": other.pk, "ends_on": timezone.localdate().isoformat()})
+    response = client.post(
+        url("case_team", world.case),
+        {"action": "end", "assignment": other.pk, "ends_on": timezone.localdate().isoformat()},
+    )
     assert response.status_code == 200
     other.refresh_from_db()
     assert other.ends_on is None
 
 
 # Erasure ---------------------------------------------------------------------------------------------
+
 
 def test_erase_by_supervisor_requires_pseudonym_then_case_is_gone(client, world):
     client.force_login(world.supervisor)
@@ -457,6 +523,7 @@ def test_case_manager_cannot_erase(client, world):
 
 # Front-end rules -------------------------------------------------------------------------------------
 
+
 def test_pages_have_no_inline_script_or_style(client, world, planning_sections):
     client.force_login(world.case_manager)
     for path in (reverse("caseload"), reverse("case_list"), url("case_detail", world.case), reverse("case_new")):
@@ -474,6 +541,7 @@ def test_language_switch(client, world):
 
 
 # Query counts ----------------------------------------------------------------------------------------
+
 
 def count_queries(client, path: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
@@ -493,8 +561,15 @@ def test_case_page_queries_do_not_grow_with_contacts(client, world, planning_sec
 def test_case_list_and_caseload_queries_do_not_grow_with_cases(client, world):
     def add_cases(n: int) -> None:
         for i in range(n):
-            make_case(world.supervisor, world.programme, world.team_a, manager=world.case_manager,
-                      co_worker=world.co_worker, given=f"Person{i}", family=f"Family{i}")
+            make_case(
+                world.supervisor,
+                world.programme,
+                world.team_a,
+                manager=world.case_manager,
+                co_worker=world.co_worker,
+                given=f"Person{i}",
+                family=f"Family{i}",
+            )
 
     client.force_login(world.case_manager)
     add_cases(2)  # 3 with the world's case
@@ -507,15 +582,21 @@ def test_case_list_and_caseload_queries_do_not_grow_with_cases(client, world):
 
 
 def test_a_large_caseload_is_shown_a_page_at_a_time_most_urgent_first(client, world, monkeypatch):
-    from conftest import make_case
-
     from cases import views
+    from conftest import make_case
 
     monkeypatch.setattr(views, "CASELOAD_PER_PAGE", 3)
     monkeypatch.setattr(views, "DUE_SHOWN", 2)
     for i in range(5):
-        make_case(world.supervisor, world.programme, world.team_a, manager=world.case_manager,
-                  co_worker=world.co_worker, given=f"Runa{i}", family="Feldmark")
+        make_case(
+            world.supervisor,
+            world.programme,
+            world.team_a,
+            manager=world.case_manager,
+            co_worker=world.co_worker,
+            given=f"Runa{i}",
+            family="Feldmark",
+        )
     client.force_login(world.case_manager)
     first = client.get(reverse("caseload"))
     body = first.content.decode()
@@ -525,7 +606,9 @@ def test_a_large_caseload_is_shown_a_page_at_a_time_most_urgent_first(client, wo
     second = client.get(reverse("caseload") + "?page=2").content.decode()
     assert "Page 2 of 2 (6 open cases)" in second
     shown = {p for p in Case.objects.values_list("client__pseudonym", flat=True) if p in body.split("<tbody>")[1]}
-    shown_second = {p for p in Case.objects.values_list("client__pseudonym", flat=True) if p in second.split("<tbody>")[1]}
+    shown_second = {
+        p for p in Case.objects.values_list("client__pseudonym", flat=True) if p in second.split("<tbody>")[1]
+    }
     assert len(shown) == 3 and len(shown_second) == 3 and not shown & shown_second
 
 

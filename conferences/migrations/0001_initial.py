@@ -10,130 +10,399 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('sharing', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("sharing", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Conference',
+            name="Conference",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('scheduled_at', models.DateTimeField(verbose_name='date and time')),
-                ('mode', models.CharField(choices=[('in_person', 'In person'), ('online', 'Online'), ('hybrid', 'In person and online')], default='in_person', max_length=20, verbose_name='format')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='place or online room')),
-                ('purpose', models.CharField(choices=[('progress_review', 'Review progress and agree next steps'), ('intervention', 'Coordinate intervention measures'), ('risk', 'Assess a possible security risk'), ('release', 'Plan release and transition'), ('crisis', 'Respond to a crisis'), ('closure', 'Prepare closure or handover')], max_length=30, verbose_name='purpose')),
-                ('purpose_note', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='what the conference should settle')),
-                ('client_involvement', models.CharField(choices=[('prepared_together', 'Prepared together with the client'), ('informed', 'Client informed'), ('attends', 'Client attends'), ('not_informed', 'Client not informed')], max_length=20, verbose_name='how the client was involved')),
-                ('involvement_reason', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='why the client was not informed')),
-                ('summary_text', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='summary for the participants')),
-                ('summary_reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='scheduled', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conferences', to='cases.case')),
-                ('chair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='chair')),
-                ('chair_partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sharing.partner', verbose_name='chaired by partner organisation')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('summary_reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('summary_written_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("scheduled_at", models.DateTimeField(verbose_name="date and time")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("in_person", "In person"), ("online", "Online"), ("hybrid", "In person and online")],
+                        default="in_person",
+                        max_length=20,
+                        verbose_name="format",
+                    ),
+                ),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="place or online room")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("progress_review", "Review progress and agree next steps"),
+                            ("intervention", "Coordinate intervention measures"),
+                            ("risk", "Assess a possible security risk"),
+                            ("release", "Plan release and transition"),
+                            ("crisis", "Respond to a crisis"),
+                            ("closure", "Prepare closure or handover"),
+                        ],
+                        max_length=30,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "purpose_note",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="what the conference should settle",
+                    ),
+                ),
+                (
+                    "client_involvement",
+                    models.CharField(
+                        choices=[
+                            ("prepared_together", "Prepared together with the client"),
+                            ("informed", "Client informed"),
+                            ("attends", "Client attends"),
+                            ("not_informed", "Client not informed"),
+                        ],
+                        max_length=20,
+                        verbose_name="how the client was involved",
+                    ),
+                ),
+                (
+                    "involvement_reason",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="why the client was not informed",
+                    ),
+                ),
+                (
+                    "summary_text",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="summary for the participants",
+                    ),
+                ),
+                ("summary_reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "Scheduled"), ("held", "Held"), ("cancelled", "Cancelled")],
+                        default="scheduled",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="conferences", to="cases.case"
+                    ),
+                ),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="chair",
+                    ),
+                ),
+                (
+                    "chair_partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sharing.partner",
+                        verbose_name="chaired by partner organisation",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "summary_reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "summary_written_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-scheduled_at'],
+                "ordering": ["-scheduled_at"],
             },
         ),
         migrations.CreateModel(
-            name='ConferenceDecision',
+            name="ConferenceDecision",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('text', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='decision')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='conferences.conference')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "text",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="conferences.conference",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recorded_at'],
+                "ordering": ["recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='ConferenceParticipant',
+            name="ConferenceParticipant",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('staff', 'Programme staff'), ('external', 'Partner organisation')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('role', models.CharField(blank=True, max_length=120, verbose_name='role')),
-                ('attended', models.BooleanField(null=True, verbose_name='attended')),
-                ('pack_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('pack_disclosure', models.CharField(blank=True, max_length=64)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='conferences.conference')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sharing.partner', verbose_name='partner organisation')),
-                ('staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("staff", "Programme staff"), ("external", "Partner organisation")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                ("role", models.CharField(blank=True, max_length=120, verbose_name="role")),
+                ("attended", models.BooleanField(null=True, verbose_name="attended")),
+                ("pack_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("pack_disclosure", models.CharField(blank=True, max_length=64)),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="conferences.conference",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sharing.partner",
+                        verbose_name="partner organisation",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff member",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'added_at'],
+                "ordering": ["kind", "added_at"],
             },
         ),
         migrations.CreateModel(
-            name='ConferenceAction',
+            name="ConferenceAction",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('description', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='action')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('dropped', 'Dropped')], default='open', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='conferences.conference')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner_staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner_participant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='conferences.conferenceparticipant')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "description",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="action",
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="due on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done"), ("dropped", "Dropped")],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="conferences.conference"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "owner_staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner_participant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="conferences.conferenceparticipant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'created_at'],
+                "ordering": ["due_on", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='IdentityReveal',
+            name="IdentityReveal",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('ground', models.CharField(choices=[('consent', "The client's consent"), ('imminent_danger', 'Imminent danger to life or limb'), ('court_order', 'Court order'), ('statutory_duty', 'Statutory duty')], max_length=20, verbose_name='ground')),
-                ('ground_note', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='why identity is revealed')),
-                ('disclosures', models.JSONField(default=list)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identity_reveals', to='conferences.conference')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('participants', models.ManyToManyField(related_name='identity_reveals', to='conferences.conferenceparticipant', verbose_name='revealed to')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "ground",
+                    models.CharField(
+                        choices=[
+                            ("consent", "The client's consent"),
+                            ("imminent_danger", "Imminent danger to life or limb"),
+                            ("court_order", "Court order"),
+                            ("statutory_duty", "Statutory duty"),
+                        ],
+                        max_length=20,
+                        verbose_name="ground",
+                    ),
+                ),
+                (
+                    "ground_note",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="why identity is revealed",
+                    ),
+                ),
+                ("disclosures", models.JSONField(default=list)),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identity_reveals",
+                        to="conferences.conference",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "participants",
+                    models.ManyToManyField(
+                        related_name="identity_reveals",
+                        to="conferences.conferenceparticipant",
+                        verbose_name="revealed to",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decided_at'],
+                "ordering": ["decided_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='conference',
-            index=models.Index(fields=['case', '-scheduled_at'], name='conferences_case_id_92dbe2_idx'),
+            model_name="conference",
+            index=models.Index(fields=["case", "-scheduled_at"], name="conferences_case_id_92dbe2_idx"),
         ),
         migrations.AddConstraint(
-            model_name='conference',
-            constraint=models.CheckConstraint(condition=models.Q(('chair__isnull', False), ('chair_partner__isnull', False), _connector='OR'), name='conference_has_chair'),
+            model_name="conference",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("chair__isnull", False), ("chair_partner__isnull", False), _connector="OR"),
+                name="conference_has_chair",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conferenceparticipant',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'staff'), ('partner__isnull', True), ('staff__isnull', False)), models.Q(('kind', 'external'), ('partner__isnull', False), ('staff__isnull', True)), _connector='OR'), name='conference_participant_kind'),
+            model_name="conferenceparticipant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "staff"), ("partner__isnull", True), ("staff__isnull", False)),
+                    models.Q(("kind", "external"), ("partner__isnull", False), ("staff__isnull", True)),
+                    _connector="OR",
+                ),
+                name="conference_participant_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conferenceparticipant',
-            constraint=models.UniqueConstraint(fields=('conference', 'staff'), name='conference_participant_staff_once'),
+            model_name="conferenceparticipant",
+            constraint=models.UniqueConstraint(
+                fields=("conference", "staff"), name="conference_participant_staff_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='conferenceaction',
-            index=models.Index(fields=['owner_staff', 'status'], name='conferences_owner_s_462038_idx'),
+            model_name="conferenceaction",
+            index=models.Index(fields=["owner_staff", "status"], name="conferences_owner_s_462038_idx"),
         ),
         migrations.AddConstraint(
-            model_name='conferenceaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('owner_participant__isnull', False), ('owner_staff__isnull', True)), models.Q(('owner_participant__isnull', True), ('owner_staff__isnull', False)), _connector='OR'), name='conference_action_one_owner'),
+            model_name="conferenceaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("owner_participant__isnull", False), ("owner_staff__isnull", True)),
+                    models.Q(("owner_participant__isnull", True), ("owner_staff__isnull", False)),
+                    _connector="OR",
+                ),
+                name="conference_action_one_owner",
+            ),
         ),
     ]

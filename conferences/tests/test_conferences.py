@@ -22,22 +22,52 @@ from sharing.models import Disclosure
 
 pytestmark = pytest.mark.django_db
 
-PLANTED = ["Mira", "Okonkwo-Lindqvist", "1994-03-02", "+49 30 5550 1234", "Mimi O.", "QXPHONE-777", "qx.secret@example.org",
-           "Quellgasse 17", "QXCONTACTNOTE", "QXAGREEMENT", "QXCOMMITMENT", "QXTRANSITION", "QXNEED", "QXGOAL",
-           "QXSERVICE", "QXPURPOSE", "QXREASON", "QXDECISION", "QXACTION", "QXUNREVIEWED"]
+PLANTED = [
+    "Mira",
+    "Okonkwo-Lindqvist",
+    "1994-03-02",
+    "+49 30 5550 1234",
+    "Mimi O.",
+    "QXPHONE-777",
+    "qx.secret@example.org",
+    "Quellgasse 17",
+    "QXCONTACTNOTE",
+    "QXAGREEMENT",
+    "QXCOMMITMENT",
+    "QXTRANSITION",
+    "QXNEED",
+    "QXGOAL",
+    "QXSERVICE",
+    "QXPURPOSE",
+    "QXREASON",
+    "QXDECISION",
+    "QXACTION",
+    "QXUNREVIEWED",
+]
 
 
 @pytest.fixture
 def partners(world):
     make = lambda name, category: sharing.partner_create(actor=world.supervisor, name=name, category=category)
-    return {"police": make("Polizei Nord", "police"), "welfare": make("Sozialamt Nord", "social_welfare"),
-            "probation": make("Bewährungshilfe Nord", "probation")}
+    return {
+        "police": make("Polizei Nord", "police"),
+        "welfare": make("Sozialamt Nord", "social_welfare"),
+        "probation": make("Bewährungshilfe Nord", "probation"),
+    }
 
 
 def schedule(world, **overrides) -> Conference:
-    values = dict(actor=world.case_manager, case=world.case, scheduled_at=timezone.now() + dt.timedelta(days=3),
-                  purpose="progress_review", client_involvement="prepared_together", mode="online", place="Video",
-                  chair=world.case_manager, staff_participants=[world.co_worker])
+    values = dict(
+        actor=world.case_manager,
+        case=world.case,
+        scheduled_at=timezone.now() + dt.timedelta(days=3),
+        purpose="progress_review",
+        client_involvement="prepared_together",
+        mode="online",
+        place="Video",
+        chair=world.case_manager,
+        staff_participants=[world.co_worker],
+    )
     return services.conference_schedule(**values | overrides)
 
 
@@ -48,16 +78,27 @@ def fresh_sign_in(client) -> None:
 
 
 def consent_for(world, partner, categories):
-    return sharing.consent_record(actor=world.case_manager, case=world.case, data_categories=categories,
-                                  purpose="case_conference", form="written", given_on=timezone.localdate(),
-                                  partner=partner)
+    return sharing.consent_record(
+        actor=world.case_manager,
+        case=world.case,
+        data_categories=categories,
+        purpose="case_conference",
+        form="written",
+        given_on=timezone.localdate(),
+        partner=partner,
+    )
 
 
 def test_schedule_participants_attendance_decisions_and_actions(world, partners):
     conference = schedule(world)
     assert {p.staff for p in conference.participants.all()} == {world.case_manager, world.co_worker}
-    officer = services.participant_add(actor=world.case_manager, conference=conference, partner=partners["probation"],
-                                       name="K. Weber", role="Probation officer")
+    officer = services.participant_add(
+        actor=world.case_manager,
+        conference=conference,
+        partner=partners["probation"],
+        name="K. Weber",
+        role="Probation officer",
+    )
     services.attendance_record(actor=world.case_manager, conference=conference, attended_ids=[officer.pk])
     conference.refresh_from_db()
     assert conference.status == "held"
@@ -65,15 +106,21 @@ def test_schedule_participants_attendance_decisions_and_actions(world, partners)
     assert conference.participants.get(staff=world.co_worker).attended is False
     decision = services.decision_record(actor=world.case_manager, conference=conference, text="Continue weekly.")
     assert ConferenceDecision.objects.get(pk=decision.pk).text == "Continue weekly."
-    mine = services.action_add(actor=world.case_manager, conference=conference, description="Call the job centre",
-                               owner_participant=conference.participants.get(staff=world.co_worker),
-                               due_on=timezone.localdate())
-    theirs = services.action_add(actor=world.case_manager, conference=conference, description="Check conditions",
-                                 owner_participant=officer)
+    mine = services.action_add(
+        actor=world.case_manager,
+        conference=conference,
+        description="Call the job centre",
+        owner_participant=conference.participants.get(staff=world.co_worker),
+        due_on=timezone.localdate(),
+    )
+    theirs = services.action_add(
+        actor=world.case_manager, conference=conference, description="Check conditions", owner_participant=officer
+    )
     assert mine.owner_staff == world.co_worker and theirs.owner_participant == officer
     with pytest.raises(ValidationError):
-        services.action_add(actor=world.case_manager, conference=conference, description="x",
-                            owner_staff=world.other_practitioner)
+        services.action_add(
+            actor=world.case_manager, conference=conference, description="x", owner_staff=world.other_practitioner
+        )
     services.action_status_set(actor=world.co_worker, action=theirs, status="done")
     assert ConferenceAction.objects.get(pk=theirs.pk).completed_at is not None
 
@@ -88,17 +135,35 @@ def test_client_not_informed_needs_a_reason_and_a_chair(world):
 def test_pages_schedule_detail_and_my_actions(client, world, partners):
     client.force_login(world.case_manager)
     when = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(reverse("conferences:new", args=[world.case.pk]), {
-        "scheduled_at": when, "mode": "in_person", "place": "Office", "purpose": "intervention",
-        "client_involvement": "informed", "chair": world.case_manager.pk})
+    response = client.post(
+        reverse("conferences:new", args=[world.case.pk]),
+        {
+            "scheduled_at": when,
+            "mode": "in_person",
+            "place": "Office",
+            "purpose": "intervention",
+            "client_involvement": "informed",
+            "chair": world.case_manager.pk,
+        },
+    )
     assert response.status_code == 302
     conference = Conference.objects.get()
     detail = reverse("conferences:detail", args=[world.case.pk, conference.pk])
-    assert client.post(reverse("conferences:participant_add", args=[world.case.pk, conference.pk]),
-                       {"partner": partners["welfare"].pk, "role": "Case worker"}).status_code == 302
+    assert (
+        client.post(
+            reverse("conferences:participant_add", args=[world.case.pk, conference.pk]),
+            {"partner": partners["welfare"].pk, "role": "Case worker"},
+        ).status_code
+        == 302
+    )
     me = conference.participants.get(staff=world.case_manager)
-    assert client.post(reverse("conferences:action_add", args=[world.case.pk, conference.pk]),
-                       {"description": "Book the flat viewing", "owner": str(me.pk)}).status_code == 302
+    assert (
+        client.post(
+            reverse("conferences:action_add", args=[world.case.pk, conference.pk]),
+            {"description": "Book the flat viewing", "owner": str(me.pk)},
+        ).status_code
+        == 302
+    )
     page = client.get(detail)
     assert page.status_code == 200 and "Book the flat viewing" in page.content.decode()
     mine = client.get(reverse("conferences:my_actions"))
@@ -113,37 +178,61 @@ def test_pages_schedule_detail_and_my_actions(client, world, partners):
 
 def test_invalid_schedule_is_400_and_writes_nothing(client, world):
     client.force_login(world.case_manager)
-    response = client.post(reverse("conferences:new", args=[world.case.pk]), {
-        "scheduled_at": "soon", "purpose": "party", "client_involvement": "not_informed"})
+    response = client.post(
+        reverse("conferences:new", args=[world.case.pk]),
+        {"scheduled_at": "soon", "purpose": "party", "client_involvement": "not_informed"},
+    )
     assert response.status_code == 400
     assert not Conference.objects.exists()
 
 
 def _plant_identifying_values(world):
     case = world.case
-    case_services.client_identity_update(actor=world.case_manager, client=case.client, phone="QXPHONE-777",
-                                         email="qx.secret@example.org", address="Quellgasse 17")
-    case_services.contact_record(actor=world.case_manager, case=case, occurred_at=timezone.now(), duration_minutes=45,
-                                 kind="face_to_face", participants=["client"], note="QXCONTACTNOTE about Mira")
-    plan.agreement_revise(actor=world.case_manager, case=case, objectives="QXAGREEMENT Mira wants",
-                          commitments="QXCOMMITMENT", agreed_on=timezone.localdate(), confirmation="verbal",
-                          base_number=0)
+    case_services.client_identity_update(
+        actor=world.case_manager,
+        client=case.client,
+        phone="QXPHONE-777",
+        email="qx.secret@example.org",
+        address="Quellgasse 17",
+    )
+    case_services.contact_record(
+        actor=world.case_manager,
+        case=case,
+        occurred_at=timezone.now(),
+        duration_minutes=45,
+        kind="face_to_face",
+        participants=["client"],
+        note="QXCONTACTNOTE about Mira",
+    )
+    plan.agreement_revise(
+        actor=world.case_manager,
+        case=case,
+        objectives="QXAGREEMENT Mira wants",
+        commitments="QXCOMMITMENT",
+        agreed_on=timezone.localdate(),
+        confirmation="verbal",
+        base_number=0,
+    )
     need = plan.need_add(actor=world.case_manager, case=case, domain="functional", description="QXNEED")
     goal = plan.goal_add(actor=world.case_manager, need=need, description="QXGOAL", target_date=timezone.localdate())
     plan.service_add(actor=world.case_manager, goal=goal, kind="tangible", name="Housing", details="QXSERVICE")
-    case_services.case_transition(actor=world.case_manager, case=case, to_state="transition",
-                                  note="QXTRANSITION Okonkwo-Lindqvist")
+    case_services.case_transition(
+        actor=world.case_manager, case=case, to_state="transition", note="QXTRANSITION Okonkwo-Lindqvist"
+    )
 
 
 def test_no_identifying_value_reaches_the_summary_the_pack_page_the_api_or_the_disclosure(client, world, partners):
     _plant_identifying_values(world)
-    conference = schedule(world, purpose_note="QXPURPOSE", client_involvement="not_informed",
-                          involvement_reason="QXREASON")
+    conference = schedule(
+        world, purpose_note="QXPURPOSE", client_involvement="not_informed", involvement_reason="QXREASON"
+    )
     services.decision_record(actor=world.case_manager, conference=conference, text="QXDECISION")
-    welfare = services.participant_add(actor=world.case_manager, conference=conference, partner=partners["welfare"],
-                                       role="Housing officer")
-    services.action_add(actor=world.case_manager, conference=conference, description="QXACTION",
-                        owner_participant=welfare)
+    welfare = services.participant_add(
+        actor=world.case_manager, conference=conference, partner=partners["welfare"], role="Housing officer"
+    )
+    services.action_add(
+        actor=world.case_manager, conference=conference, description="QXACTION", owner_participant=welfare
+    )
     services.summary_write(actor=world.case_manager, conference=conference, text="QXUNREVIEWED")
     consent_for(world, partners["welfare"], ["progress_summary", "needs_and_plan"])
 
@@ -152,8 +241,9 @@ def test_no_identifying_value_reaches_the_summary_the_pack_page_the_api_or_the_d
     client.force_login(world.case_manager)
     rendered.append(client.get(reverse("conferences:pack", args=[world.case.pk, conference.pk])).content.decode())
     token = ApiToken.issue(user=world.case_manager)[1]
-    api = client.get(f"/api/v1/cases/{world.case.pk}/case-conferences/{conference.pk}/summary/",
-                     HTTP_AUTHORIZATION=f"Bearer {token}")
+    api = client.get(
+        f"/api/v1/cases/{world.case.pk}/case-conferences/{conference.pk}/summary/", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     assert api.status_code == 200
     rendered.append(api.content.decode())
     results = services.pack_send(actor=world.case_manager, conference=conference)
@@ -180,8 +270,9 @@ def test_reviewed_summary_joins_the_pack_only_after_someone_else_reviews_it(worl
 
 def test_pack_to_police_is_refused_under_the_independent_ngo_policy(client, world, partners):
     conference = schedule(world)
-    police = services.participant_add(actor=world.case_manager, conference=conference, partner=partners["police"],
-                                      role="State security")
+    police = services.participant_add(
+        actor=world.case_manager, conference=conference, partner=partners["police"], role="State security"
+    )
     client.force_login(world.case_manager)
     url = reverse("conferences:pack_send", args=[world.case.pk, conference.pk])
     data = {"participants": [str(police.pk)], "ground": "consent"}
@@ -206,9 +297,24 @@ name: police-friendly
 title: {en: Test}
 summary: {en: Test}
 recipients:
-""" + "".join(f"  {r}:\n    default: {{rule: with_consent, purposes: [case_conference]}}\n" for r in (
-    "police", "intelligence", "prison", "probation", "court", "prosecutor", "immigration", "social_welfare",
-    "health", "employment", "education", "other_ngo", "data_subject"))
+""" + "".join(
+    f"  {r}:\n    default: {{rule: with_consent, purposes: [case_conference]}}\n"
+    for r in (
+        "police",
+        "intelligence",
+        "prison",
+        "probation",
+        "court",
+        "prosecutor",
+        "immigration",
+        "social_welfare",
+        "health",
+        "employment",
+        "education",
+        "other_ngo",
+        "data_subject",
+    )
+)
 
 
 def test_pack_to_police_goes_out_when_the_policy_allows_it(world, partners, tmp_path):
@@ -219,8 +325,9 @@ def test_pack_to_police_goes_out_when_the_policy_allows_it(world, partners, tmp_
     with override_settings(TANDEM_SHARING_POLICY_FILE=str(policy_file)):
         world.case.programme.sharing_policy = ""
         conference = schedule(world)
-        police = services.participant_add(actor=world.case_manager, conference=conference, partner=partners["police"],
-                                          role="State security")
+        police = services.participant_add(
+            actor=world.case_manager, conference=conference, partner=partners["police"], role="State security"
+        )
         consent_for(world, partners["police"], ["progress_summary", "needs_and_plan", "risk_assessment"])
         results = services.pack_send(actor=world.case_manager, conference=conference)
     assert [r.sent for r in results] == [True], results
@@ -231,18 +338,28 @@ def test_pack_to_police_goes_out_when_the_policy_allows_it(world, partners, tmp_
 
 def test_identity_reveal_needs_a_recorded_decision_and_a_disclosure(world, partners):
     conference = schedule(world)
-    police = services.participant_add(actor=world.case_manager, conference=conference, partner=partners["police"],
-                                      role="State security")
+    police = services.participant_add(
+        actor=world.case_manager, conference=conference, partner=partners["police"], role="State security"
+    )
     colleague = conference.participants.get(staff=world.co_worker)
     with pytest.raises(ValidationError) as exc:
-        services.identity_reveal(actor=world.case_manager, conference=conference, ground="consent", ground_note="",
-                                 participant_ids=[police.pk])
+        services.identity_reveal(
+            actor=world.case_manager,
+            conference=conference,
+            ground="consent",
+            ground_note="",
+            participant_ids=[police.pk],
+        )
     assert "ground_note" in exc.value.message_dict
     # The independent NGO never gives the identity to the police on consent: nothing is revealed to anyone.
     with pytest.raises(services.RevealRefused):
-        services.identity_reveal(actor=world.case_manager, conference=conference, ground="consent",
-                                 ground_note="The team concluded a security risk.",
-                                 participant_ids=[police.pk, colleague.pk])
+        services.identity_reveal(
+            actor=world.case_manager,
+            conference=conference,
+            ground="consent",
+            ground_note="The team concluded a security risk.",
+            participant_ids=[police.pk, colleague.pk],
+        )
     assert not IdentityReveal.objects.exists()
     assert Disclosure.objects.get(partner=partners["police"]).outcome == "refused"
 
@@ -252,10 +369,16 @@ def test_identity_reveal_under_a_statutory_duty_is_recorded_and_disclosed(world,
     world.programme.save(update_fields=["sharing_policy"])
     world.case.programme.sharing_policy = "statutory"
     conference = schedule(world)
-    probation = services.participant_add(actor=world.case_manager, conference=conference,
-                                         partner=partners["probation"], role="Probation officer")
-    reveal = services.identity_reveal(actor=world.supervisor, conference=conference, ground="statutory_duty",
-                                      ground_note="Supervision of conduct requires it.", participant_ids=[probation.pk])
+    probation = services.participant_add(
+        actor=world.case_manager, conference=conference, partner=partners["probation"], role="Probation officer"
+    )
+    reveal = services.identity_reveal(
+        actor=world.supervisor,
+        conference=conference,
+        ground="statutory_duty",
+        ground_note="Supervision of conduct requires it.",
+        participant_ids=[probation.pk],
+    )
     assert reveal.decided_by == world.supervisor and list(reveal.participants.all()) == [probation]
     disclosure = Disclosure.objects.get(pk=reveal.disclosures[0])
     assert disclosure.outcome == "disclosed" and disclosure.data_categories == ["identity"]

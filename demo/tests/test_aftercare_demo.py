@@ -3,16 +3,11 @@ in their aftercare phases, an on-call roster with a gap and the daily job's noti
 
 from __future__ import annotations
 
-
 from django.utils import timezone
 
 from aftercare import selectors
 from aftercare.models import DailyRun, Notification, OnCallShift, ReleasePlan, SocialNetConference
 from cases.models import Case
-
-
-
-
 
 
 def test_demo_has_a_friday_release_warning_nobody_acknowledged(demo_db):

@@ -1,6 +1,6 @@
 import pytest
 
-from conferences.models import ConferenceAction, Conference, IdentityReveal
+from conferences.models import Conference, ConferenceAction, IdentityReveal
 from demo.seed import build_demo
 from referrals.models import InboundReferral, OutboundReferral
 

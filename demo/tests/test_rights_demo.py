@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-
-
 from cases.models import Client
 from programmes.models import Programme
 from rights.models import LegalHold, Restriction
-
-
-
-
 
 
 def test_the_demo_shows_data_protection(demo_db):

@@ -21,8 +21,6 @@ from programmes.models import Organisation, Setting, Team
 from vault.crypto import key_scope
 
 
-
-
 @pytest.fixture
 def main_org(demo, db):
     return Organisation.objects.get(slug=content.ORGANISATION[1])
@@ -111,7 +109,9 @@ def test_organisations_stay_apart(main_org):
     other = User.objects.get(username="lb.sup")
     assert access.cases_for(other).exists()
     assert not access.cases_for(other).filter(programme__organisation=main_org).exists()
-    assert not access.cases_for(User.objects.get(username="sup.nord")).exclude(programme__organisation=main_org).exists()
+    assert (
+        not access.cases_for(User.objects.get(username="sup.nord")).exclude(programme__organisation=main_org).exists()
+    )
 
 
 def test_an_exclusion_beats_team_membership(main_org):
@@ -163,8 +163,11 @@ def test_worked_cases_have_assessments_over_time_that_change(main_org):
                 changed += 1
             assert case.risk_level == history[-1].final_level
     assert changed == len(counts)
-    assert Assessment.objects.filter(case__programme__organisation=main_org).exclude(
-        final_level=F("computed_level")).exists()
+    assert (
+        Assessment.objects.filter(case__programme__organisation=main_org)
+        .exclude(final_level=F("computed_level"))
+        .exists()
+    )
 
 
 def test_demo_staff_sign_in_with_the_documented_second_factor(main_org):

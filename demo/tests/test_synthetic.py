@@ -33,8 +33,21 @@ def synthetic(django_db_setup, django_db_blocker, tmp_path_factory):
     manifest = tmp_path_factory.mktemp("synthetic") / "manifest.json"
     with rolled_back(django_db_blocker):
         out = io.StringIO()
-        call_command("synthesize", "--cases", str(CASES), "--contacts", str(CONTACTS), "--seed", "11",
-                     "--jobs", "2", "--manifest", str(manifest), "--no-progress", stdout=out)
+        call_command(
+            "synthesize",
+            "--cases",
+            str(CASES),
+            "--contacts",
+            str(CONTACTS),
+            "--seed",
+            "11",
+            "--jobs",
+            "2",
+            "--manifest",
+            str(manifest),
+            "--no-progress",
+            stdout=out,
+        )
         yield json.loads(manifest.read_text()), out.getvalue()
 
 
@@ -64,7 +77,10 @@ def test_every_sealed_value_opens_under_its_own_row_only(network):
     contacts = list(Contact.objects.select_related("case"))
     for contact in contacts:
         assert contact.note  # opened with the real crypto, bound to this row
-    first, second = contacts[0], next(c for c in contacts if c.case.client_id == contacts[0].case.client_id and c.pk != contacts[0].pk)
+    first, second = (
+        contacts[0],
+        next(c for c in contacts if c.case.client_id == contacts[0].case.client_id and c.pk != contacts[0].pk),
+    )
     with pytest.raises(crypto.VaultError):
         crypto.open_text(first.case.client_id, "cases.Contact", second.pk, "note", first.note.blob)
     for client in Client.objects.all():
@@ -104,8 +120,13 @@ def test_case_manager_signs_in_with_the_demo_secrets_and_opens_the_long_timeline
     own.force_login(User.objects.get(username=named["case_manager"]))
     assert own.get(reverse("case_detail", kwargs={"case_id": named["case"]})).status_code == 200
     case = Case.objects.get(pk=named["case"])
-    outsider = (User.objects.filter(username__in=network["practitioners"]).exclude(assignments__case=case)
-                .exclude(role_grants__team=case.team).order_by("username").first())
+    outsider = (
+        User.objects.filter(username__in=network["practitioners"])
+        .exclude(assignments__case=case)
+        .exclude(role_grants__team=case.team)
+        .order_by("username")
+        .first()
+    )
     other = TandemClient()
     other.force_login(outsider)
     assert other.get(reverse("case_detail", kwargs={"case_id": named["case"]})).status_code == 404
@@ -120,13 +141,27 @@ def test_refuses_a_database_with_cases_unless_appending(network, tmp_path):
     with pytest.raises(CommandError, match="has 30 cases already"):
         call_command("synthesize", "--cases", "3", "--contacts", "10", "--no-progress", stdout=io.StringIO())
     assert Case.objects.count() == CASES
-    call_command("synthesize", "--cases", "3", "--contacts", "10", "--append", "--jobs", "1", "--no-progress",
-                 "--manifest", str(tmp_path / "m.json"), stdout=io.StringIO())
+    call_command(
+        "synthesize",
+        "--cases",
+        "3",
+        "--contacts",
+        "10",
+        "--append",
+        "--jobs",
+        "1",
+        "--no-progress",
+        "--manifest",
+        str(tmp_path / "m.json"),
+        stdout=io.StringIO(),
+    )
     assert Case.objects.count() == CASES + 3
     assert Contact.objects.count() == CONTACTS + 10
     assert User.objects.filter(organisation__slug=ORGANISATION[1]).count() == len(network["practitioners"]) + len(
-        network["supervisors"]) + len(network["specialists"]) + len(network["programme_managers"]) + len(
-        network["evaluators"]) + len(network["administrators"])
+        network["supervisors"]
+    ) + len(network["specialists"]) + len(network["programme_managers"]) + len(network["evaluators"]) + len(
+        network["administrators"]
+    )
     assert audit_verify().ok
 
 

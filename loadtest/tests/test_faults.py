@@ -29,8 +29,12 @@ REQUEST_TIMEOUT = 15  # seconds; a request that takes longer during an outage co
 
 def call(url: str, *, token: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, bytes, dict]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method="POST" if body is not None else "GET", headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="POST" if body is not None else "GET",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
             return response.status, response.read(), dict(response.headers)
@@ -39,8 +43,13 @@ def call(url: str, *, token: str, body: dict | None = None, headers: dict | None
 
 
 def contact_body(marker: str) -> dict:
-    return {"occurred_at": (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)).isoformat(),
-            "duration_minutes": 30, "kind": "phone", "participants": ["client"], "note": marker}
+    return {
+        "occurred_at": (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(),
+        "duration_minutes": 30,
+        "kind": "phone",
+        "participants": ["client"],
+        "note": marker,
+    }
 
 
 class WriteLoad:
@@ -53,16 +62,18 @@ class WriteLoad:
         self.statuses: list[int] = []
         self.stopping = threading.Event()
         self.lock = threading.Lock()
-        self.threads = [threading.Thread(target=self._loop, args=(token, case), daemon=True)
-                        for token, case in writers]
+        self.threads = [threading.Thread(target=self._loop, args=(token, case), daemon=True) for token, case in writers]
 
     def _loop(self, token: str, case_id: str) -> None:
         n = 0
         while not self.stopping.is_set():
             n += 1
             try:
-                status, body, _headers = call(f"{self.base_url}/api/v1/cases/{case_id}/contacts/", token=token,
-                                              body=contact_body(f"fault-test write {n}"))
+                status, body, _headers = call(
+                    f"{self.base_url}/api/v1/cases/{case_id}/contacts/",
+                    token=token,
+                    body=contact_body(f"fault-test write {n}"),
+                )
             except OSError:  # connection refused or reset while the app is down: not acknowledged
                 status, body = 0, b""
                 time.sleep(0.05)
@@ -82,7 +93,7 @@ class WriteLoad:
             assert time.monotonic() < deadline, f"fewer than {n} writes acknowledged within {timeout} s"
             time.sleep(0.1)
 
-    def __enter__(self) -> "WriteLoad":
+    def __enter__(self) -> WriteLoad:
         for thread in self.threads:
             thread.start()
         return self
@@ -128,9 +139,9 @@ def test_kill_9_loses_no_acknowledged_write_and_the_audit_chain_verifies(tmp_pat
     try:
         with WriteLoad(server.url, writers) as load:
             load.wait_for_more(20)
-            server.kill_worker()          # the master replaces it
+            server.kill_worker()  # the master replaces it
             load.wait_for_more(20)
-            server.kill_master()          # the whole app is gone, mid-write
+            server.kill_master()  # the whole app is gone, mid-write
             down_at = load.count()
             server.start()
             load.wait_for_more(20)
@@ -165,8 +176,10 @@ def test_database_outage_answers_503_and_the_app_recovers_by_itself(tmp_path, pr
                 assert "cannot reach its database" in json.loads(body)["detail"]
                 assert headers.get("Retry-After") == "30"
             # A page (the session is read from the database) in German.
-            request = urllib.request.Request(server.url + "/", headers={
-                "Cookie": "tandem-session=abcdefghijklmnopqrstuvwxyz012345", "Accept-Language": "de"})
+            request = urllib.request.Request(
+                server.url + "/",
+                headers={"Cookie": "tandem-session=abcdefghijklmnopqrstuvwxyz012345", "Accept-Language": "de"},
+            )
             with pytest.raises(urllib.error.HTTPError) as page:
                 urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT)
             assert page.value.code == 503

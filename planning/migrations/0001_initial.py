@@ -10,81 +10,244 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Need',
+            name="Need",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('domain', models.CharField(choices=[('mental_health', 'Mental health'), ('ideological', 'Cognitive and ideological'), ('functional', 'Functional reintegration'), ('social', 'Social reintegration'), ('security', 'Safety and security')], max_length=20, verbose_name='domain')),
-                ('description', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='need')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('addressed', 'Addressed'), ('no_longer_relevant', 'No longer relevant')], default='open', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='needs', to='cases.case')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "domain",
+                    models.CharField(
+                        choices=[
+                            ("mental_health", "Mental health"),
+                            ("ideological", "Cognitive and ideological"),
+                            ("functional", "Functional reintegration"),
+                            ("social", "Social reintegration"),
+                            ("security", "Safety and security"),
+                        ],
+                        max_length=20,
+                        verbose_name="domain",
+                    ),
+                ),
+                (
+                    "description",
+                    vault.fields.SealedField(
+                        blank=True, data_class=vault.classification.DataClass["SPECIAL"], null=True, verbose_name="need"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("addressed", "Addressed"),
+                            ("no_longer_relevant", "No longer relevant"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="needs", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['domain', 'created_at'],
+                "ordering": ["domain", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('description', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='goal')),
-                ('owner', models.CharField(choices=[('client', 'Client'), ('tandem', 'Tandem'), ('client_and_tandem', 'Client with the tandem'), ('family', 'Family'), ('partner', 'External partner')], default='client_and_tandem', max_length=20, verbose_name='owner')),
-                ('target_date', models.DateField(blank=True, null=True, verbose_name='target date')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('in_progress', 'In progress'), ('achieved', 'Achieved'), ('partly_achieved', 'Partly achieved'), ('dropped', 'Dropped')], default='planned', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='planning.need')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "description",
+                    vault.fields.SealedField(
+                        blank=True, data_class=vault.classification.DataClass["SPECIAL"], null=True, verbose_name="goal"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.CharField(
+                        choices=[
+                            ("client", "Client"),
+                            ("tandem", "Tandem"),
+                            ("client_and_tandem", "Client with the tandem"),
+                            ("family", "Family"),
+                            ("partner", "External partner"),
+                        ],
+                        default="client_and_tandem",
+                        max_length=20,
+                        verbose_name="owner",
+                    ),
+                ),
+                ("target_date", models.DateField(blank=True, null=True, verbose_name="target date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("in_progress", "In progress"),
+                            ("achieved", "Achieved"),
+                            ("partly_achieved", "Partly achieved"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="goals", to="planning.need"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['target_date', 'created_at'],
+                "ordering": ["target_date", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('tangible', 'Tangible (housing, work, papers, …)'), ('intangible', 'Intangible (counselling, mentoring, …)')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(help_text='For example: supported housing, mentoring, tattoo removal.', max_length=120, verbose_name='service')),
-                ('provider', models.CharField(choices=[('internal', 'The programme'), ('external', 'External provider')], default='internal', max_length=20, verbose_name='provided by')),
-                ('provider_name', models.CharField(blank=True, max_length=200, verbose_name='provider name')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('referred', 'Referred'), ('ongoing', 'Ongoing'), ('completed', 'Completed'), ('declined', 'Declined'), ('cancelled', 'Cancelled')], default='proposed', max_length=20, verbose_name='status')),
-                ('details', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='details')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='planning.goal')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("tangible", "Tangible (housing, work, papers, …)"),
+                            ("intangible", "Intangible (counselling, mentoring, …)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="For example: supported housing, mentoring, tattoo removal.",
+                        max_length=120,
+                        verbose_name="service",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[("internal", "The programme"), ("external", "External provider")],
+                        default="internal",
+                        max_length=20,
+                        verbose_name="provided by",
+                    ),
+                ),
+                ("provider_name", models.CharField(blank=True, max_length=200, verbose_name="provider name")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("referred", "Referred"),
+                            ("ongoing", "Ongoing"),
+                            ("completed", "Completed"),
+                            ("declined", "Declined"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="proposed",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "details",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="details",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="services", to="planning.goal"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementRevision',
+            name="AgreementRevision",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('number', models.PositiveIntegerField()),
-                ('objectives', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name="objectives in the client's words")),
-                ('commitments', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='what the programme commits to')),
-                ('agreed_on', models.DateField(verbose_name='agreed on')),
-                ('confirmation', models.CharField(choices=[('signed', 'Signed by the client'), ('verbal', 'Agreed verbally in a session'), ('written_message', 'Confirmed in writing (letter or message)'), ('with_representative', 'Agreed with a legal representative')], max_length=30, verbose_name='how the client confirmed it')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreement_revisions', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("number", models.PositiveIntegerField()),
+                (
+                    "objectives",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="objectives in the client's words",
+                    ),
+                ),
+                (
+                    "commitments",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="what the programme commits to",
+                    ),
+                ),
+                ("agreed_on", models.DateField(verbose_name="agreed on")),
+                (
+                    "confirmation",
+                    models.CharField(
+                        choices=[
+                            ("signed", "Signed by the client"),
+                            ("verbal", "Agreed verbally in a session"),
+                            ("written_message", "Confirmed in writing (letter or message)"),
+                            ("with_representative", "Agreed with a legal representative"),
+                        ],
+                        max_length=30,
+                        verbose_name="how the client confirmed it",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="agreement_revisions", to="cases.case"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
-                'constraints': [models.UniqueConstraint(fields=('case', 'number'), name='agreement_revision_unique')],
+                "ordering": ["-number"],
+                "constraints": [models.UniqueConstraint(fields=("case", "number"), name="agreement_revision_unique")],
             },
         ),
         migrations.AddIndex(
-            model_name='goal',
-            index=models.Index(fields=['status', 'target_date'], name='planning_go_status_d36afa_idx'),
+            model_name="goal",
+            index=models.Index(fields=["status", "target_date"], name="planning_go_status_d36afa_idx"),
         ),
     ]

@@ -11,8 +11,9 @@ from django.utils import timezone
 from planning import services
 from planning.models import AgreementRevision, Goal
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
-                                reason="concurrent writers on separate connections are exercised on PostgreSQL")
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent writers on separate connections are exercised on PostgreSQL"
+)
 
 
 @pytest.fixture
@@ -21,13 +22,11 @@ def committed(django_db_blocker):
     which the append-only audit log refuses; this test's own connection is therefore put in replica mode
     (its triggers do not fire) until the emptying is done, then reset. Requested before transactional_db so
     that it is torn down after it."""
-    with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = replica")
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
     yield
-    with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = DEFAULT")
 
 
 def _race(*calls):
@@ -54,8 +53,14 @@ def _race(*calls):
 
 def test_two_simultaneous_agreement_saves_one_wins_the_other_gets_a_conflict(committed, transactional_db, world):
     def save(actor, text):
-        return lambda: services.agreement_revise(actor=actor, case=world.case, objectives=text,
-                                                 agreed_on=timezone.localdate(), confirmation="verbal", base_number=0)
+        return lambda: services.agreement_revise(
+            actor=actor,
+            case=world.case,
+            objectives=text,
+            agreed_on=timezone.localdate(),
+            confirmation="verbal",
+            base_number=0,
+        )
 
     for _round in range(5):
         AgreementRevision.objects.filter(case=world.case).delete()
@@ -72,8 +77,9 @@ def test_two_simultaneous_status_changes_one_wins_the_other_gets_a_conflict(comm
     goal = services.goal_add(actor=world.case_manager, need=need, description="Join a club")
 
     def change(actor, status):
-        return lambda: services.goal_status_set(actor=actor, goal=Goal.objects.get(pk=goal.pk), status=status,
-                                                seen_status="planned")
+        return lambda: services.goal_status_set(
+            actor=actor, goal=Goal.objects.get(pk=goal.pk), status=status, seen_status="planned"
+        )
 
     outcomes = _race(change(world.case_manager, "achieved"), change(world.co_worker, "dropped"))
     won = [o for o in outcomes if isinstance(o, Goal)]

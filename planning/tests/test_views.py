@@ -26,27 +26,44 @@ def url(name: str, case, **kwargs) -> str:
 
 
 def agreement_data(**overrides) -> dict:
-    data = {"objectives": "I want to see my daughter again.\nI want a job on the harbour.",
-            "commitments": "Weekly meetings; help with the job centre.",
-            "agreed_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
-            "confirmation": "verbal", "base_number": "0"}
+    data = {
+        "objectives": "I want to see my daughter again.\nI want a job on the harbour.",
+        "commitments": "Weekly meetings; help with the job centre.",
+        "agreed_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        "confirmation": "verbal",
+        "base_number": "0",
+    }
     return data | overrides
 
 
 def first_revision(world) -> AgreementRevision:
-    return services.agreement_revise(actor=world.case_manager, case=world.case, objectives="Stay out of the scene.",
-                                     commitments="Meet every week.", agreed_on=timezone.localdate(),
-                                     confirmation="signed", base_number=0)
+    return services.agreement_revise(
+        actor=world.case_manager,
+        case=world.case,
+        objectives="Stay out of the scene.",
+        commitments="Meet every week.",
+        agreed_on=timezone.localdate(),
+        confirmation="signed",
+        base_number=0,
+    )
 
 
 def plan_tree(world, case=None, goals: int = 1):
     case = case or world.case
-    need = services.need_add(actor=world.case_manager, case=case, domain="functional", description="A flat after release")
+    need = services.need_add(
+        actor=world.case_manager, case=case, domain="functional", description="A flat after release"
+    )
     goal = service = None
     for i in range(goals):
         goal = services.goal_add(actor=world.case_manager, need=need, description=f"Apply for flat {i}")
-        service = services.service_add(actor=world.case_manager, goal=goal, kind="tangible", name="Supported housing",
-                                       provider="external", provider_name="Wohnhilfe Nord")
+        service = services.service_add(
+            actor=world.case_manager,
+            goal=goal,
+            kind="tangible",
+            name="Supported housing",
+            provider="external",
+            provider_name="Wohnhilfe Nord",
+        )
     return need, goal, service
 
 
@@ -57,6 +74,7 @@ def cm(client, world):
 
 
 # Work agreement
+
 
 def test_agreement_page_prefills_current_revision(cm, world):
     first_revision(world)
@@ -91,10 +109,17 @@ def test_co_worker_records_first_agreement(client, world):
 
 def test_stale_base_number_gets_409_keeps_text_and_creates_nothing(cm, world):
     first_revision(world)
-    services.agreement_revise(actor=world.co_worker, case=world.case, objectives="Finish school.",
-                              agreed_on=timezone.localdate(), confirmation="verbal", base_number=1)
-    response = cm.post(url("agreement_edit", world.case), agreement_data(objectives="My own words, typed carefully.",
-                                                                         base_number="1"))
+    services.agreement_revise(
+        actor=world.co_worker,
+        case=world.case,
+        objectives="Finish school.",
+        agreed_on=timezone.localdate(),
+        confirmation="verbal",
+        base_number=1,
+    )
+    response = cm.post(
+        url("agreement_edit", world.case), agreement_data(objectives="My own words, typed carefully.", base_number="1")
+    )
     assert response.status_code == 409
     content = response.content.decode()
     assert "while you were editing" in content
@@ -105,8 +130,9 @@ def test_stale_base_number_gets_409_keeps_text_and_creates_nothing(cm, world):
 
 
 def test_empty_objectives_give_a_clear_message_and_write_nothing(cm, world):
-    response = cm.post(url("agreement_edit", world.case), agreement_data(objectives="   ",
-                                                                         commitments="Kept commitment text"))
+    response = cm.post(
+        url("agreement_edit", world.case), agreement_data(objectives="   ", commitments="Kept commitment text")
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "Write down the client&#x27;s objectives in their own words." in content
@@ -124,8 +150,14 @@ def test_future_agreement_date_is_refused_by_the_service(cm, world):
 
 def test_revision_view_and_compare(cm, world):
     first_revision(world)
-    services.agreement_revise(actor=world.co_worker, case=world.case, objectives="Stay out of the scene <for good>.",
-                              agreed_on=timezone.localdate(), confirmation="verbal", base_number=1)
+    services.agreement_revise(
+        actor=world.co_worker,
+        case=world.case,
+        objectives="Stay out of the scene <for good>.",
+        agreed_on=timezone.localdate(),
+        confirmation="verbal",
+        base_number=1,
+    )
     response = cm.get(url("agreement_revision", world.case, number=1))
     assert response.status_code == 200
     assert "Stay out of the scene." in response.content.decode()
@@ -138,18 +170,26 @@ def test_revision_view_and_compare(cm, world):
 
 # Access
 
+
 def planning_urls(world) -> list[tuple[str, str]]:
     need, goal, service = plan_tree(world)
     first_revision(world)
     case = world.case
     return [
-        ("get", url("agreement_edit", case)), ("post", url("agreement_edit", case)),
-        ("get", url("agreement_history", case)), ("get", url("agreement_revision", case, number=1)),
-        ("get", url("agreement_compare", case)), ("get", url("plan", case)),
-        ("get", url("need_new", case)), ("post", url("need_new", case)),
-        ("get", url("goal_new", case, need_id=need.pk)), ("post", url("goal_new", case, need_id=need.pk)),
-        ("get", url("service_new", case, goal_id=goal.pk)), ("post", url("service_new", case, goal_id=goal.pk)),
-        ("post", url("need_status", case, need_id=need.pk)), ("post", url("goal_status", case, goal_id=goal.pk)),
+        ("get", url("agreement_edit", case)),
+        ("post", url("agreement_edit", case)),
+        ("get", url("agreement_history", case)),
+        ("get", url("agreement_revision", case, number=1)),
+        ("get", url("agreement_compare", case)),
+        ("get", url("plan", case)),
+        ("get", url("need_new", case)),
+        ("post", url("need_new", case)),
+        ("get", url("goal_new", case, need_id=need.pk)),
+        ("post", url("goal_new", case, need_id=need.pk)),
+        ("get", url("service_new", case, goal_id=goal.pk)),
+        ("post", url("service_new", case, goal_id=goal.pk)),
+        ("post", url("need_status", case, need_id=need.pk)),
+        ("post", url("goal_status", case, goal_id=goal.pk)),
         ("post", url("service_status", case, service_id=service.pk)),
     ]
 
@@ -157,8 +197,14 @@ def planning_urls(world) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("persona", ["other_practitioner", "foreign_practitioner", "administrator"])
 def test_outsiders_get_404_on_every_planning_url(client, world, persona):
     client.force_login(world.personas()[persona])
-    data = agreement_data(base_number="1") | {"domain": "social", "description": "x", "status": "achieved",
-                                              "kind": "tangible", "name": "x", "provider": "internal"}
+    data = agreement_data(base_number="1") | {
+        "domain": "social",
+        "description": "x",
+        "status": "achieved",
+        "kind": "tangible",
+        "name": "x",
+        "provider": "internal",
+    }
     counts = (AgreementRevision.objects.count, Need.objects.count, Goal.objects.count, Service.objects.count)
     for method, address in planning_urls(world):
         before = [count() for count in counts]
@@ -177,11 +223,18 @@ def test_objects_from_another_case_are_404(cm, world):
     other_need, other_goal, other_service = plan_tree(world, case=world.other_case)
     case = world.case
     assert cm.get(url("goal_new", case, need_id=other_need.pk)).status_code == 404
-    assert cm.post(url("goal_new", case, need_id=other_need.pk), {"description": "x", "owner": "client"}).status_code == 404
+    assert (
+        cm.post(url("goal_new", case, need_id=other_need.pk), {"description": "x", "owner": "client"}).status_code
+        == 404
+    )
     assert cm.post(url("need_status", case, need_id=other_need.pk), {"status": "addressed"}).status_code == 404
     assert cm.post(url("goal_status", case, goal_id=other_goal.pk), {"status": "achieved"}).status_code == 404
-    assert cm.post(url("service_new", case, goal_id=other_goal.pk), {"kind": "tangible", "name": "x",
-                                                                    "provider": "internal"}).status_code == 404
+    assert (
+        cm.post(
+            url("service_new", case, goal_id=other_goal.pk), {"kind": "tangible", "name": "x", "provider": "internal"}
+        ).status_code
+        == 404
+    )
     assert cm.post(url("service_status", case, service_id=other_service.pk), {"status": "ongoing"}).status_code == 404
     assert cm.post(url("need_status", case, need_id=uuid.uuid4()), {"status": "addressed"}).status_code == 404
     assert Goal.objects.count() == 1 and Service.objects.count() == 1
@@ -191,6 +244,7 @@ def test_objects_from_another_case_are_404(cm, world):
 
 # Plan
 
+
 def test_add_need_goal_service_and_change_statuses(cm, world):
     case = world.case
     response = cm.post(url("need_new", case), {"domain": "social", "description": "Contact with his daughter"})
@@ -199,15 +253,25 @@ def test_add_need_goal_service_and_change_statuses(cm, world):
     assert need.description == "Contact with his daughter"
 
     target = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
-    response = cm.post(url("goal_new", case, need_id=need.pk),
-                       {"description": "Write a letter to the youth office", "owner": "client", "target_date": target})
+    response = cm.post(
+        url("goal_new", case, need_id=need.pk),
+        {"description": "Write a letter to the youth office", "owner": "client", "target_date": target},
+    )
     assert response.status_code == 302
     goal = Goal.objects.get(need=need)
     assert goal.owner == "client" and goal.target_date.isoformat() == target
 
-    response = cm.post(url("service_new", case, goal_id=goal.pk),
-                       {"kind": "intangible", "name": "Family work", "provider": "external",
-                        "provider_name": "Familienhilfe Nord", "status": "referred", "details": "Two sessions"})
+    response = cm.post(
+        url("service_new", case, goal_id=goal.pk),
+        {
+            "kind": "intangible",
+            "name": "Family work",
+            "provider": "external",
+            "provider_name": "Familienhilfe Nord",
+            "status": "referred",
+            "details": "Two sessions",
+        },
+    )
     assert response.status_code == 302
     service = Service.objects.get(goal=goal)
     assert (service.provider_name, service.status) == ("Familienhilfe Nord", "referred")
@@ -224,8 +288,9 @@ def test_add_need_goal_service_and_change_statuses(cm, world):
 
 def test_htmx_add_and_status_return_the_plan_section(cm, world):
     case = world.case
-    response = cm.post(url("need_new", case), {"domain": "security", "description": "Threats from former friends"},
-                       **HTMX)
+    response = cm.post(
+        url("need_new", case), {"domain": "security", "description": "Threats from former friends"}, **HTMX
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert 'id="plan"' in content and "Threats from former friends" in content and "<html" not in content
@@ -247,8 +312,11 @@ def test_htmx_invalid_need_keeps_typed_text(cm, world):
 
 def test_unknown_status_gives_a_clear_message_and_writes_nothing(cm, world):
     need, goal, service = plan_tree(world)
-    for name, kwargs in (("need_status", {"need_id": need.pk}), ("goal_status", {"goal_id": goal.pk}),
-                         ("service_status", {"service_id": service.pk})):
+    for name, kwargs in (
+        ("need_status", {"need_id": need.pk}),
+        ("goal_status", {"goal_id": goal.pk}),
+        ("service_status", {"service_id": service.pk}),
+    ):
         response = cm.post(url(name, world.case, **kwargs), {"status": "finished-ish"})
         assert response.status_code == 400, name
         assert "Choose a status from the list." in response.content.decode()
@@ -258,9 +326,17 @@ def test_unknown_status_gives_a_clear_message_and_writes_nothing(cm, world):
 
 def test_external_provider_without_name_is_refused(cm, world):
     need, goal, _ = plan_tree(world)
-    response = cm.post(url("service_new", world.case, goal_id=goal.pk),
-                       {"kind": "tangible", "name": "Tattoo removal", "provider": "external", "provider_name": " ",
-                        "status": "proposed", "details": "Left forearm"})
+    response = cm.post(
+        url("service_new", world.case, goal_id=goal.pk),
+        {
+            "kind": "tangible",
+            "name": "Tattoo removal",
+            "provider": "external",
+            "provider_name": " ",
+            "status": "proposed",
+            "details": "Left forearm",
+        },
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "Name the external provider." in content
@@ -272,8 +348,10 @@ def test_empty_need_and_goal_descriptions_are_refused(cm, world):
     response = cm.post(url("need_new", world.case), {"domain": "functional", "description": ""})
     assert response.status_code == 400 and "Describe the need." in response.content.decode()
     need, _, _ = plan_tree(world)
-    response = cm.post(url("goal_new", world.case, need_id=need.pk), {"description": "", "owner": "client",
-                                                                      "target_date": "not a date"})
+    response = cm.post(
+        url("goal_new", world.case, need_id=need.pk),
+        {"description": "", "owner": "client", "target_date": "not a date"},
+    )
     assert response.status_code == 400
     assert "Enter the date as day, month and year." in response.content.decode()
     assert Need.objects.count() == 1 and Goal.objects.count() == 1
@@ -284,8 +362,9 @@ def test_case_sections_show_agreement_and_plan(world, rf):
     plan_tree(world)
     request = rf.get("/")
     request.user = world.case_manager
-    html = render_to_string("planning/_case_sections.html", {"case": world.case, **case_plan_context(world.case)},
-                            request=request)
+    html = render_to_string(
+        "planning/_case_sections.html", {"case": world.case, **case_plan_context(world.case)}, request=request
+    )
     assert "Stay out of the scene." in html and "Signed by the client" in html
     assert "Functional reintegration" in html and "Wohnhilfe Nord" in html
     assert reverse("planning:agreement_history", kwargs={"case_id": world.case.pk}) in html
@@ -295,8 +374,9 @@ def _render_queries(world, rf) -> int:
     request = rf.get("/")
     request.user = world.case_manager
     with CaptureQueriesContext(connection) as queries:
-        render_to_string("planning/_case_sections.html", {"case": world.case, **case_plan_context(world.case)},
-                         request=request)
+        render_to_string(
+            "planning/_case_sections.html", {"case": world.case, **case_plan_context(world.case)}, request=request
+        )
     return len(queries)
 
 
@@ -311,6 +391,7 @@ def test_query_count_stays_flat_however_large_the_plan(world, rf):
 
 
 # Two staff changing the same status
+
 
 def test_second_of_two_concurrent_status_changes_gets_a_conflict_and_loses_nothing(world):
     from accounts.testing import TandemClient
@@ -338,8 +419,9 @@ def test_second_of_two_concurrent_status_changes_gets_a_conflict_and_loses_nothi
 def test_htmx_status_conflict_redraws_the_plan_with_the_current_status(cm, world):
     need, _goal, _service = plan_tree(world)
     services.need_status_set(actor=world.co_worker, need=need, status="addressed")
-    response = cm.post(url("need_status", world.case, need_id=need.pk),
-                       {"status": "no_longer_relevant", "seen_status": "open"}, **HTMX)
+    response = cm.post(
+        url("need_status", world.case, need_id=need.pk), {"status": "no_longer_relevant", "seen_status": "open"}, **HTMX
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "Nothing was changed" in body

@@ -5,69 +5,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(unique=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('target_group', models.CharField(blank=True, max_length=300, verbose_name='target group')),
-                ('ideologies', models.JSONField(blank=True, default=list, verbose_name='ideologies served')),
-                ('settings_served', models.JSONField(blank=True, default=list, verbose_name='settings served')),
-                ('voluntary', models.BooleanField(default=True, verbose_name='accepts voluntary participants')),
-                ('mandated', models.BooleanField(default=False, verbose_name='accepts mandated participants')),
-                ('sharing_policy', models.CharField(default='independent-ngo', max_length=40, verbose_name='sharing policy')),
-                ('contact_interval_days', models.PositiveSmallIntegerField(default=14, help_text='Active cases without a contact for longer appear as due on the caseload.', verbose_name='expected days between contacts')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='programmes.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("target_group", models.CharField(blank=True, max_length=300, verbose_name="target group")),
+                ("ideologies", models.JSONField(blank=True, default=list, verbose_name="ideologies served")),
+                ("settings_served", models.JSONField(blank=True, default=list, verbose_name="settings served")),
+                ("voluntary", models.BooleanField(default=True, verbose_name="accepts voluntary participants")),
+                ("mandated", models.BooleanField(default=False, verbose_name="accepts mandated participants")),
+                (
+                    "sharing_policy",
+                    models.CharField(default="independent-ngo", max_length=40, verbose_name="sharing policy"),
+                ),
+                (
+                    "contact_interval_days",
+                    models.PositiveSmallIntegerField(
+                        default=14,
+                        help_text="Active cases without a contact for longer appear as due on the caseload.",
+                        verbose_name="expected days between contacts",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="programmes.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="teams", to="programmes.programme"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40)),
-                ('group', models.CharField(choices=[('ideological', 'Ideological work'), ('social', 'Social stabilisation'), ('security', 'Safety and security'), ('other', 'Other')], max_length=20)),
-                ('name_en', models.CharField(max_length=100)),
-                ('name_de', models.CharField(max_length=100)),
-                ('active', models.BooleanField(default=True)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topics', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40)),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("ideological", "Ideological work"),
+                            ("social", "Social stabilisation"),
+                            ("security", "Safety and security"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=100)),
+                ("name_de", models.CharField(max_length=100)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="topics", to="programmes.programme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['group', 'code'],
+                "ordering": ["group", "code"],
             },
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='programme_unique_name'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(fields=("organisation", "name"), name="programme_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(fields=('programme', 'name'), name='team_unique_name'),
+            model_name="team",
+            constraint=models.UniqueConstraint(fields=("programme", "name"), name="team_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='topic',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='topic_unique_code'),
+            model_name="topic",
+            constraint=models.UniqueConstraint(fields=("programme", "code"), name="topic_unique_code"),
         ),
     ]

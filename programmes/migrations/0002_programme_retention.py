@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0001_initial'),
+        ("programmes", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='retention_closed_months',
-            field=models.PositiveSmallIntegerField(default=60, help_text="After the last case of a client has been closed this long, the client's data is erased.", verbose_name='keep closed cases for (months)'),
+            model_name="programme",
+            name="retention_closed_months",
+            field=models.PositiveSmallIntegerField(
+                default=60,
+                help_text="After the last case of a client has been closed this long, the client's data is erased.",
+                verbose_name="keep closed cases for (months)",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='retention_not_taken_up_months',
-            field=models.PositiveSmallIntegerField(default=12, help_text='Cases closed because the client declined or was not accepted are erased after this time.', verbose_name='keep declined or not accepted signals for (months)'),
+            model_name="programme",
+            name="retention_not_taken_up_months",
+            field=models.PositiveSmallIntegerField(
+                default=12,
+                help_text="Cases closed because the client declined or was not accepted are erased after this time.",
+                verbose_name="keep declined or not accepted signals for (months)",
+            ),
         ),
     ]

@@ -10,84 +10,341 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('planning', '0001_initial'),
-        ('programmes', '0001_initial'),
-        ('sharing', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("planning", "0001_initial"),
+        ("programmes", "0001_initial"),
+        ("sharing", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutboundReferral',
+            name="OutboundReferral",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('service_area', models.CharField(choices=[('housing', 'Housing'), ('mental_health', 'Mental health'), ('addiction', 'Addiction'), ('work', 'Work and job centre'), ('education', 'Education and training'), ('debt', 'Debt counselling'), ('documents', 'Documents and residence'), ('family', 'Family support'), ('health', 'Health care'), ('other', 'Other service')], max_length=20, verbose_name='kind of service')),
-                ('data_categories', models.JSONField(default=list, verbose_name='what was shared')),
-                ('content', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='referral text sent to the provider')),
-                ('status', models.CharField(choices=[('sent', 'Sent'), ('accepted', 'Accepted by the provider'), ('first_appointment', 'First appointment'), ('declined', 'Declined by the provider'), ('ended', 'Ended')], default='sent', max_length=20, verbose_name='status')),
-                ('sent_on', models.DateField(verbose_name='sent on')),
-                ('disclosure', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outbound_referrals', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sharing.partner', verbose_name='service provider')),
-                ('plan_service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals', to='planning.service', verbose_name='service in the plan')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "service_area",
+                    models.CharField(
+                        choices=[
+                            ("housing", "Housing"),
+                            ("mental_health", "Mental health"),
+                            ("addiction", "Addiction"),
+                            ("work", "Work and job centre"),
+                            ("education", "Education and training"),
+                            ("debt", "Debt counselling"),
+                            ("documents", "Documents and residence"),
+                            ("family", "Family support"),
+                            ("health", "Health care"),
+                            ("other", "Other service"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind of service",
+                    ),
+                ),
+                ("data_categories", models.JSONField(default=list, verbose_name="what was shared")),
+                (
+                    "content",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="referral text sent to the provider",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Sent"),
+                            ("accepted", "Accepted by the provider"),
+                            ("first_appointment", "First appointment"),
+                            ("declined", "Declined by the provider"),
+                            ("ended", "Ended"),
+                        ],
+                        default="sent",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("sent_on", models.DateField(verbose_name="sent on")),
+                ("disclosure", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="outbound_referrals", to="cases.case"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sharing.partner",
+                        verbose_name="service provider",
+                    ),
+                ),
+                (
+                    "plan_service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="referrals",
+                        to="planning.service",
+                        verbose_name="service in the plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_on', '-created_at'],
+                "ordering": ["-sent_on", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='OutboundEvent',
+            name="OutboundEvent",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('status', models.CharField(choices=[('sent', 'Sent'), ('accepted', 'Accepted by the provider'), ('first_appointment', 'First appointment'), ('declined', 'Declined by the provider'), ('ended', 'Ended')], max_length=20, verbose_name='status')),
-                ('on', models.DateField(verbose_name='on')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='referrals.outboundreferral')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Sent"),
+                            ("accepted", "Accepted by the provider"),
+                            ("first_appointment", "First appointment"),
+                            ("declined", "Declined by the provider"),
+                            ("ended", "Ended"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="on")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="referrals.outboundreferral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['on', 'recorded_at'],
+                "ordering": ["on", "recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='InboundReferral',
+            name="InboundReferral",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('received_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='received on')),
-                ('referrer_category', models.CharField(choices=[('self', 'Self-referral'), ('family', 'Family or friends'), ('helpline', 'Helpline'), ('prison', 'Prison staff'), ('probation', 'Probation service'), ('police', 'Police'), ('municipality', 'Municipality'), ('school', 'School'), ('social_services', 'Social services'), ('other', 'Other')], max_length=20, verbose_name='referred by')),
-                ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'E-mail'), ('letter', 'Letter or form'), ('in_person', 'In person'), ('helpline', 'Handed over by a helpline'), ('online', 'Online contact form')], max_length=20, verbose_name='channel')),
-                ('person_name', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['IDENTIFYING'], null=True, verbose_name='name or alias of the person, if known')),
-                ('reason', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='reason for the referral')),
-                ('urgency', models.CharField(choices=[('routine', 'Routine'), ('soon', 'Within a week'), ('urgent', 'Urgent')], default='routine', max_length=20, verbose_name='urgency')),
-                ('contact_consent', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='the person agrees to be contacted')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a decision'), ('accepted', 'Taken on as an enquiry'), ('declined', 'Declined'), ('referred_on', 'Referred on')], default='pending', max_length=20, verbose_name='status')),
-                ('decline_reason', models.CharField(blank=True, choices=[('outside_target_group', "Outside the programme's target group"), ('no_capacity', 'No capacity at the moment'), ('person_declined', 'The person does not want support'), ('duplicate', 'Already known to the programme'), ('not_reachable', 'The person could not be reached'), ('other', 'Other reason')], max_length=30, verbose_name='reason for declining')),
-                ('decision_note', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='note on the decision')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('key_id', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='inbound_referrals', to='cases.case')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sharing.partner', verbose_name='partner organisation')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inbound_referrals', to='programmes.programme')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referred_on_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sharing.partner', verbose_name='referred on to')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("received_on", models.DateField(default=django.utils.timezone.localdate, verbose_name="received on")),
+                (
+                    "referrer_category",
+                    models.CharField(
+                        choices=[
+                            ("self", "Self-referral"),
+                            ("family", "Family or friends"),
+                            ("helpline", "Helpline"),
+                            ("prison", "Prison staff"),
+                            ("probation", "Probation service"),
+                            ("police", "Police"),
+                            ("municipality", "Municipality"),
+                            ("school", "School"),
+                            ("social_services", "Social services"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="referred by",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "E-mail"),
+                            ("letter", "Letter or form"),
+                            ("in_person", "In person"),
+                            ("helpline", "Handed over by a helpline"),
+                            ("online", "Online contact form"),
+                        ],
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "person_name",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["IDENTIFYING"],
+                        null=True,
+                        verbose_name="name or alias of the person, if known",
+                    ),
+                ),
+                (
+                    "reason",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="reason for the referral",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("routine", "Routine"), ("soon", "Within a week"), ("urgent", "Urgent")],
+                        default="routine",
+                        max_length=20,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "contact_consent",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="the person agrees to be contacted",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a decision"),
+                            ("accepted", "Taken on as an enquiry"),
+                            ("declined", "Declined"),
+                            ("referred_on", "Referred on"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "decline_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("outside_target_group", "Outside the programme's target group"),
+                            ("no_capacity", "No capacity at the moment"),
+                            ("person_declined", "The person does not want support"),
+                            ("duplicate", "Already known to the programme"),
+                            ("not_reachable", "The person could not be reached"),
+                            ("other", "Other reason"),
+                        ],
+                        max_length=30,
+                        verbose_name="reason for declining",
+                    ),
+                ),
+                (
+                    "decision_note",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="note on the decision",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("key_id", models.UUIDField(default=uuid.uuid4, editable=False)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="inbound_referrals",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sharing.partner",
+                        verbose_name="partner organisation",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inbound_referrals",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "referred_on_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sharing.partner",
+                        verbose_name="referred on to",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_on', '-recorded_at'],
-                'indexes': [models.Index(fields=['programme', 'status'], name='referrals_i_program_975c94_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'accepted'), _negated=True), ('case__isnull', False), _connector='OR'), name='inbound_referral_accepted_has_case'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='inbound_referral_declined_has_reason')],
+                "ordering": ["-received_on", "-recorded_at"],
+                "indexes": [models.Index(fields=["programme", "status"], name="referrals_i_program_975c94_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "accepted"), _negated=True), ("case__isnull", False), _connector="OR"
+                        ),
+                        name="inbound_referral_accepted_has_case",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "declined"), _negated=True),
+                            models.Q(("decline_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="inbound_referral_declined_has_reason",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='outboundreferral',
-            index=models.Index(fields=['case', '-sent_on'], name='referrals_o_case_id_dfdcfb_idx'),
+            model_name="outboundreferral",
+            index=models.Index(fields=["case", "-sent_on"], name="referrals_o_case_id_dfdcfb_idx"),
         ),
     ]

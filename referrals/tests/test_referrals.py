@@ -26,9 +26,16 @@ def housing(world):
 
 
 def record(world, **overrides) -> InboundReferral:
-    values = dict(actor=world.co_worker, programme=world.programme, referrer_category="helpline", channel="helpline",
-                  person_name="Tariq B.", reason="Mother worried about online radicalisation", urgency="soon",
-                  contact_consent="yes")
+    values = dict(
+        actor=world.co_worker,
+        programme=world.programme,
+        referrer_category="helpline",
+        channel="helpline",
+        person_name="Tariq B.",
+        reason="Mother worried about online radicalisation",
+        urgency="soon",
+        contact_consent="yes",
+    )
     return services.inbound_record(**values | overrides)
 
 
@@ -47,9 +54,15 @@ def test_inbox_is_the_programmes_and_nobody_elses(client, world):
 def test_inbound_referral_becomes_an_enquiry_in_one_step(world):
     referral = record(world)
     own_key = referral.key_id
-    case = services.inbound_accept(actor=world.co_worker, referral=referral, team=world.team_a,
-                                   identity={"given_name": "Tariq", "family_name": "", "aliases": "Tariq B."},
-                                   setting="community", participation="voluntary", ideology="islamist")
+    case = services.inbound_accept(
+        actor=world.co_worker,
+        referral=referral,
+        team=world.team_a,
+        identity={"given_name": "Tariq", "family_name": "", "aliases": "Tariq B."},
+        setting="community",
+        participation="voluntary",
+        ideology="islamist",
+    )
     referral = InboundReferral.objects.select_related("case").get(pk=referral.pk)
     assert referral.status == "accepted" and referral.case == case
     assert case.referral_source == "helpline" and case.state == "signal"
@@ -74,8 +87,10 @@ def test_declining_needs_a_reason_and_referring_on_names_the_partner(world, hous
 
 def test_bad_inbound_input_is_400_and_writes_nothing(client, world):
     client.force_login(world.case_manager)
-    response = client.post(reverse("referrals:inbound_new"), {"programme": world.programme.pk, "reason": "",
-                                                              "referrer_category": "aliens", "received_on": "soon"})
+    response = client.post(
+        reverse("referrals:inbound_new"),
+        {"programme": world.programme.pk, "reason": "", "referrer_category": "aliens", "received_on": "soon"},
+    )
     assert response.status_code == 400
     assert not InboundReferral.objects.exists()
 
@@ -83,19 +98,39 @@ def test_bad_inbound_input_is_400_and_writes_nothing(client, world):
 def test_outbound_referral_is_disclosed_then_followed(world, housing):
     need = plan.need_add(actor=world.case_manager, case=world.case, domain="functional", description="A flat")
     goal = plan.goal_add(actor=world.case_manager, need=need, description="Apply for a flat")
-    service = plan.service_add(actor=world.case_manager, goal=goal, kind="tangible", name="Supported housing",
-                               provider="external", provider_name="Wohnhilfe Nord")
-    sharing.consent_record(actor=world.case_manager, case=world.case, data_categories=["contact_details", "needs_and_plan"],
-                           purpose="housing", form="written", given_on=timezone.localdate(), partner=housing)
-    referral = services.outbound_refer(actor=world.case_manager, case=world.case, partner=housing,
-                                       service_area="housing", content="Needs a flat after release",
-                                       plan_service=service, sent_on=timezone.localdate() - dt.timedelta(days=5))
+    service = plan.service_add(
+        actor=world.case_manager,
+        goal=goal,
+        kind="tangible",
+        name="Supported housing",
+        provider="external",
+        provider_name="Wohnhilfe Nord",
+    )
+    sharing.consent_record(
+        actor=world.case_manager,
+        case=world.case,
+        data_categories=["contact_details", "needs_and_plan"],
+        purpose="housing",
+        form="written",
+        given_on=timezone.localdate(),
+        partner=housing,
+    )
+    referral = services.outbound_refer(
+        actor=world.case_manager,
+        case=world.case,
+        partner=housing,
+        service_area="housing",
+        content="Needs a flat after release",
+        plan_service=service,
+        sent_on=timezone.localdate() - dt.timedelta(days=5),
+    )
     disclosure = Disclosure.objects.get(pk=referral.disclosure)
     assert disclosure.outcome == "disclosed" and disclosure.source == "referral" and disclosure.partner == housing
     service.refresh_from_db()
     assert service.status == "referred"
-    services.outbound_status_set(actor=world.case_manager, referral=referral, status="accepted",
-                                 on=timezone.localdate() - dt.timedelta(days=3))
+    services.outbound_status_set(
+        actor=world.case_manager, referral=referral, status="accepted", on=timezone.localdate() - dt.timedelta(days=3)
+    )
     services.outbound_status_set(actor=world.case_manager, referral=referral, status="first_appointment")
     with pytest.raises(ValidationError):
         services.outbound_status_set(actor=world.case_manager, referral=referral, status="declined")

@@ -10,88 +10,217 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0002_client_restricted_at'),
-        ('programmes', '0002_programme_retention'),
+        ("cases", "0002_client_restricted_at"),
+        ("programmes", "0002_programme_retention"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IdentityRevision',
+            name="IdentityRevision",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('changed_fields', models.JSONField(default=list, verbose_name='changed fields')),
-                ('previous_values', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['IDENTIFYING'], null=True, verbose_name='previous values')),
-                ('reason', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='reason')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='corrected on')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identity_revisions', to='cases.client')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("changed_fields", models.JSONField(default=list, verbose_name="changed fields")),
+                (
+                    "previous_values",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["IDENTIFYING"],
+                        null=True,
+                        verbose_name="previous values",
+                    ),
+                ),
+                (
+                    "reason",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="corrected on")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identity_revisions",
+                        to="cases.client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'identity correction',
-                'verbose_name_plural': 'identity corrections',
-                'ordering': ['-at'],
+                "verbose_name": "identity correction",
+                "verbose_name_plural": "identity corrections",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='LegalHold',
+            name="LegalHold",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('basis', models.CharField(choices=[('litigation', 'Pending or expected legal claims'), ('criminal_proceedings', 'Criminal proceedings'), ('statutory_retention', 'Statutory retention duty'), ('authority_request', 'Request of a supervisory authority or court'), ('other', 'Other documented ground')], max_length=30, verbose_name='legal basis')),
-                ('reason', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='reason')),
-                ('until', models.DateField(blank=True, help_text='If the end is not known yet, give no date and release the hold when it ends.', null=True, verbose_name='until')),
-                ('placed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='legal_holds', to='cases.client')),
-                ('placed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('released_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("litigation", "Pending or expected legal claims"),
+                            ("criminal_proceedings", "Criminal proceedings"),
+                            ("statutory_retention", "Statutory retention duty"),
+                            ("authority_request", "Request of a supervisory authority or court"),
+                            ("other", "Other documented ground"),
+                        ],
+                        max_length=30,
+                        verbose_name="legal basis",
+                    ),
+                ),
+                (
+                    "reason",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="reason",
+                    ),
+                ),
+                (
+                    "until",
+                    models.DateField(
+                        blank=True,
+                        help_text="If the end is not known yet, give no date and release the hold when it ends.",
+                        null=True,
+                        verbose_name="until",
+                    ),
+                ),
+                ("placed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="legal_holds", to="cases.client"
+                    ),
+                ),
+                (
+                    "placed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "released_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'legal hold',
-                'verbose_name_plural': 'legal holds',
-                'ordering': ['-placed_at'],
+                "verbose_name": "legal hold",
+                "verbose_name_plural": "legal holds",
+                "ordering": ["-placed_at"],
             },
         ),
         migrations.CreateModel(
-            name='RetentionRun',
+            name="RetentionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ran_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('as_of', models.DateField(verbose_name='as of')),
-                ('examined', models.PositiveIntegerField(default=0, verbose_name='clients examined')),
-                ('erased', models.PositiveIntegerField(default=0, verbose_name='clients erased')),
-                ('skipped_held', models.PositiveIntegerField(default=0, verbose_name='kept: legal hold')),
-                ('skipped_restricted', models.PositiveIntegerField(default=0, verbose_name='kept: restricted')),
-                ('pseudonyms', models.JSONField(default=list, verbose_name='pseudonyms erased')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='retention_runs', to='programmes.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ran_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("as_of", models.DateField(verbose_name="as of")),
+                ("examined", models.PositiveIntegerField(default=0, verbose_name="clients examined")),
+                ("erased", models.PositiveIntegerField(default=0, verbose_name="clients erased")),
+                ("skipped_held", models.PositiveIntegerField(default=0, verbose_name="kept: legal hold")),
+                ("skipped_restricted", models.PositiveIntegerField(default=0, verbose_name="kept: restricted")),
+                ("pseudonyms", models.JSONField(default=list, verbose_name="pseudonyms erased")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="retention_runs",
+                        to="programmes.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'retention run',
-                'verbose_name_plural': 'retention runs',
-                'ordering': ['-ran_at'],
+                "verbose_name": "retention run",
+                "verbose_name_plural": "retention runs",
+                "ordering": ["-ran_at"],
             },
         ),
         migrations.CreateModel(
-            name='Restriction',
+            name="Restriction",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('reason', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='reason')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='restricted since')),
-                ('lifted_at', models.DateTimeField(blank=True, null=True, verbose_name='lifted on')),
-                ('lift_reason', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='why it was lifted')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='restrictions', to='cases.client')),
-                ('lifted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "reason",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="reason",
+                    ),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="restricted since"),
+                ),
+                ("lifted_at", models.DateTimeField(blank=True, null=True, verbose_name="lifted on")),
+                (
+                    "lift_reason",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="why it was lifted",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="restrictions", to="cases.client"
+                    ),
+                ),
+                (
+                    "lifted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'restriction of processing',
-                'verbose_name_plural': 'restrictions of processing',
-                'ordering': ['-started_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('lifted_at__isnull', True)), fields=('client',), name='restriction_one_open_per_client')],
+                "verbose_name": "restriction of processing",
+                "verbose_name_plural": "restrictions of processing",
+                "ordering": ["-started_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("lifted_at__isnull", True)),
+                        fields=("client",),
+                        name="restriction_one_open_per_client",
+                    )
+                ],
             },
         ),
     ]

@@ -10,160 +10,530 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('programmes', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("programmes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('category', models.CharField(choices=[('police', 'Police'), ('intelligence', 'Intelligence services'), ('prison', 'Prison'), ('probation', 'Probation service'), ('court', 'Court'), ('prosecutor', 'Public prosecutor'), ('immigration', 'Immigration authority'), ('social_welfare', 'Social and welfare services'), ('health', 'Health services'), ('employment', 'Job centre and employers'), ('education', 'Schools and education'), ('other_ngo', 'Other non-governmental organisations')], max_length=20, verbose_name='category')),
-                ('region', models.CharField(blank=True, max_length=120, verbose_name='region')),
-                ('notes', models.TextField(blank=True, help_text='About the organisation only; never about a client.', verbose_name='notes')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partners', to='programmes.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("intelligence", "Intelligence services"),
+                            ("prison", "Prison"),
+                            ("probation", "Probation service"),
+                            ("court", "Court"),
+                            ("prosecutor", "Public prosecutor"),
+                            ("immigration", "Immigration authority"),
+                            ("social_welfare", "Social and welfare services"),
+                            ("health", "Health services"),
+                            ("employment", "Job centre and employers"),
+                            ("education", "Schools and education"),
+                            ("other_ngo", "Other non-governmental organisations"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("region", models.CharField(blank=True, max_length=120, verbose_name="region")),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, help_text="About the organisation only; never about a client.", verbose_name="notes"
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partners",
+                        to="programmes.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category', 'name'],
+                "ordering": ["category", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('data_categories', models.JSONField(default=list, verbose_name='data categories')),
-                ('recipient_category', models.CharField(choices=[('police', 'Police'), ('intelligence', 'Intelligence services'), ('prison', 'Prison'), ('probation', 'Probation service'), ('court', 'Court'), ('prosecutor', 'Public prosecutor'), ('immigration', 'Immigration authority'), ('social_welfare', 'Social and welfare services'), ('health', 'Health services'), ('employment', 'Job centre and employers'), ('education', 'Schools and education'), ('other_ngo', 'Other non-governmental organisations')], max_length=20, verbose_name='recipient category')),
-                ('purpose', models.CharField(choices=[('housing', 'Housing'), ('welfare_benefits', 'Welfare benefits and finances'), ('health_care', 'Health care and therapy'), ('employment', 'Work and training'), ('education', 'School and education'), ('documents', 'Documents and residence'), ('release_planning', 'Release planning'), ('case_conference', 'Case conference'), ('referral', 'Referral to another service'), ('supervision', 'Probation supervision and conditions'), ('court_report', 'Report to a court'), ('safety', 'Safety of the client or others')], max_length=30, verbose_name='purpose')),
-                ('form', models.CharField(choices=[('written', 'Written and signed'), ('verbal_witnessed', 'Verbal, with a witness'), ('verbal_recorded', 'Verbal, recorded in the file'), ('electronic', 'Electronic')], max_length=20, verbose_name='how given')),
-                ('witness', models.CharField(blank=True, max_length=200, verbose_name='witness')),
-                ('given_on', models.DateField(verbose_name='given on')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('note', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='sharing.partner', verbose_name='partner')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("data_categories", models.JSONField(default=list, verbose_name="data categories")),
+                (
+                    "recipient_category",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("intelligence", "Intelligence services"),
+                            ("prison", "Prison"),
+                            ("probation", "Probation service"),
+                            ("court", "Court"),
+                            ("prosecutor", "Public prosecutor"),
+                            ("immigration", "Immigration authority"),
+                            ("social_welfare", "Social and welfare services"),
+                            ("health", "Health services"),
+                            ("employment", "Job centre and employers"),
+                            ("education", "Schools and education"),
+                            ("other_ngo", "Other non-governmental organisations"),
+                        ],
+                        max_length=20,
+                        verbose_name="recipient category",
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("housing", "Housing"),
+                            ("welfare_benefits", "Welfare benefits and finances"),
+                            ("health_care", "Health care and therapy"),
+                            ("employment", "Work and training"),
+                            ("education", "School and education"),
+                            ("documents", "Documents and residence"),
+                            ("release_planning", "Release planning"),
+                            ("case_conference", "Case conference"),
+                            ("referral", "Referral to another service"),
+                            ("supervision", "Probation supervision and conditions"),
+                            ("court_report", "Report to a court"),
+                            ("safety", "Safety of the client or others"),
+                        ],
+                        max_length=30,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("written", "Written and signed"),
+                            ("verbal_witnessed", "Verbal, with a witness"),
+                            ("verbal_recorded", "Verbal, recorded in the file"),
+                            ("electronic", "Electronic"),
+                        ],
+                        max_length=20,
+                        verbose_name="how given",
+                    ),
+                ),
+                ("witness", models.CharField(blank=True, max_length=200, verbose_name="witness")),
+                ("given_on", models.DateField(verbose_name="given on")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                (
+                    "note",
+                    vault.fields.SealedField(
+                        blank=True, data_class=vault.classification.DataClass["SPECIAL"], null=True, verbose_name="note"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="consents", to="cases.case"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consents",
+                        to="sharing.partner",
+                        verbose_name="partner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-given_on', '-recorded_at'],
+                "ordering": ["-given_on", "-recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='PartnerContact',
+            name="PartnerContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('role', models.CharField(blank=True, max_length=120, verbose_name='role')),
-                ('phone', models.CharField(blank=True, max_length=60, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='sharing.partner')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("role", models.CharField(blank=True, max_length=120, verbose_name="role")),
+                ("phone", models.CharField(blank=True, max_length=60, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="sharing.partner"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='SecurityConcern',
+            name="SecurityConcern",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('danger_to_others', 'Danger to others'), ('danger_to_client', 'Danger to the client (e.g. retaliation by the former group)')], max_length=20, verbose_name='kind')),
-                ('justification', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='justification')),
-                ('raised_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('alert_pending', 'Alert waiting for a second approval'), ('alert_sent', 'Alert sent'), ('alert_refused', 'Alert refused by the sharing policy'), ('closed', 'Closed')], default='open', max_length=20, verbose_name='status')),
-                ('alert_recipient_category', models.CharField(blank=True, choices=[('police', 'Police'), ('intelligence', 'Intelligence services'), ('prison', 'Prison'), ('probation', 'Probation service'), ('court', 'Court'), ('prosecutor', 'Public prosecutor'), ('immigration', 'Immigration authority'), ('social_welfare', 'Social and welfare services'), ('health', 'Health services'), ('employment', 'Job centre and employers'), ('education', 'Schools and education'), ('other_ngo', 'Other non-governmental organisations')], max_length=20, verbose_name='alert to')),
-                ('alert_categories', models.JSONField(blank=True, default=list)),
-                ('alert_content', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='alert message')),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('alert_partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sharing.partner')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='security_concerns', to='cases.case')),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("danger_to_others", "Danger to others"),
+                            ("danger_to_client", "Danger to the client (e.g. retaliation by the former group)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "justification",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="justification",
+                    ),
+                ),
+                ("raised_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("alert_pending", "Alert waiting for a second approval"),
+                            ("alert_sent", "Alert sent"),
+                            ("alert_refused", "Alert refused by the sharing policy"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "alert_recipient_category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("police", "Police"),
+                            ("intelligence", "Intelligence services"),
+                            ("prison", "Prison"),
+                            ("probation", "Probation service"),
+                            ("court", "Court"),
+                            ("prosecutor", "Public prosecutor"),
+                            ("immigration", "Immigration authority"),
+                            ("social_welfare", "Social and welfare services"),
+                            ("health", "Health services"),
+                            ("employment", "Job centre and employers"),
+                            ("education", "Schools and education"),
+                            ("other_ngo", "Other non-governmental organisations"),
+                        ],
+                        max_length=20,
+                        verbose_name="alert to",
+                    ),
+                ),
+                ("alert_categories", models.JSONField(blank=True, default=list)),
+                (
+                    "alert_content",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="alert message",
+                    ),
+                ),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "alert_partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sharing.partner",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="security_concerns", to="cases.case"
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at'],
+                "ordering": ["-raised_at"],
             },
         ),
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('recipient_category', models.CharField(choices=[('police', 'Police'), ('intelligence', 'Intelligence services'), ('prison', 'Prison'), ('probation', 'Probation service'), ('court', 'Court'), ('prosecutor', 'Public prosecutor'), ('immigration', 'Immigration authority'), ('social_welfare', 'Social and welfare services'), ('health', 'Health services'), ('employment', 'Job centre and employers'), ('education', 'Schools and education'), ('other_ngo', 'Other non-governmental organisations')], max_length=20, verbose_name='recipient category')),
-                ('data_categories', models.JSONField(default=list, verbose_name='data categories')),
-                ('purpose', models.CharField(choices=[('housing', 'Housing'), ('welfare_benefits', 'Welfare benefits and finances'), ('health_care', 'Health care and therapy'), ('employment', 'Work and training'), ('education', 'School and education'), ('documents', 'Documents and residence'), ('release_planning', 'Release planning'), ('case_conference', 'Case conference'), ('referral', 'Referral to another service'), ('supervision', 'Probation supervision and conditions'), ('court_report', 'Report to a court'), ('safety', 'Safety of the client or others')], max_length=30, verbose_name='purpose')),
-                ('ground', models.CharField(choices=[('consent', "The client's consent"), ('imminent_danger', 'Imminent danger to life or limb'), ('court_order', 'Court order'), ('statutory_duty', 'Statutory duty')], max_length=20, verbose_name='ground')),
-                ('legal_basis', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='legal basis')),
-                ('channel', models.CharField(blank=True, max_length=60, verbose_name='channel')),
-                ('outcome', models.CharField(choices=[('disclosed', 'Disclosed'), ('refused', 'Refused')], max_length=10, verbose_name='outcome')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('content', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='content')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('policy_name', models.CharField(max_length=80)),
-                ('source', models.CharField(blank=True, max_length=40)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disclosures', to='cases.case')),
-                ('consent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='sharing.consent')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='sharing.partner', verbose_name='partner')),
-                ('concern', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='sharing.securityconcern')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "recipient_category",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("intelligence", "Intelligence services"),
+                            ("prison", "Prison"),
+                            ("probation", "Probation service"),
+                            ("court", "Court"),
+                            ("prosecutor", "Public prosecutor"),
+                            ("immigration", "Immigration authority"),
+                            ("social_welfare", "Social and welfare services"),
+                            ("health", "Health services"),
+                            ("employment", "Job centre and employers"),
+                            ("education", "Schools and education"),
+                            ("other_ngo", "Other non-governmental organisations"),
+                        ],
+                        max_length=20,
+                        verbose_name="recipient category",
+                    ),
+                ),
+                ("data_categories", models.JSONField(default=list, verbose_name="data categories")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("housing", "Housing"),
+                            ("welfare_benefits", "Welfare benefits and finances"),
+                            ("health_care", "Health care and therapy"),
+                            ("employment", "Work and training"),
+                            ("education", "School and education"),
+                            ("documents", "Documents and residence"),
+                            ("release_planning", "Release planning"),
+                            ("case_conference", "Case conference"),
+                            ("referral", "Referral to another service"),
+                            ("supervision", "Probation supervision and conditions"),
+                            ("court_report", "Report to a court"),
+                            ("safety", "Safety of the client or others"),
+                        ],
+                        max_length=30,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "ground",
+                    models.CharField(
+                        choices=[
+                            ("consent", "The client's consent"),
+                            ("imminent_danger", "Imminent danger to life or limb"),
+                            ("court_order", "Court order"),
+                            ("statutory_duty", "Statutory duty"),
+                        ],
+                        max_length=20,
+                        verbose_name="ground",
+                    ),
+                ),
+                (
+                    "legal_basis",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="legal basis",
+                    ),
+                ),
+                ("channel", models.CharField(blank=True, max_length=60, verbose_name="channel")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("disclosed", "Disclosed"), ("refused", "Refused")],
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                (
+                    "content",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="content",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("policy_name", models.CharField(max_length=80)),
+                ("source", models.CharField(blank=True, max_length=40)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="disclosures", to="cases.case"
+                    ),
+                ),
+                (
+                    "consent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disclosures",
+                        to="sharing.consent",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disclosures",
+                        to="sharing.partner",
+                        verbose_name="partner",
+                    ),
+                ),
+                (
+                    "concern",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disclosures",
+                        to="sharing.securityconcern",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='BreakGlassGrant',
+            name="BreakGlassGrant",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('justification', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='justification')),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_note', vault.fields.SealedField(blank=True, data_class=vault.classification.DataClass['SPECIAL'], null=True, verbose_name='review note')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='break_glass_grants', to='cases.case')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_grants', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "justification",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="justification",
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "review_note",
+                    vault.fields.SealedField(
+                        blank=True,
+                        data_class=vault.classification.DataClass["SPECIAL"],
+                        null=True,
+                        verbose_name="review note",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="break_glass_grants", to="cases.case"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-granted_at'],
-                'indexes': [models.Index(fields=['user', 'case', 'expires_at'], name='sharing_bre_user_id_de5e14_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('granted_at'))), name='breakglass_expires_after')],
+                "ordering": ["-granted_at"],
+                "indexes": [models.Index(fields=["user", "case", "expires_at"], name="sharing_bre_user_id_de5e14_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("expires_at__gt", models.F("granted_at"))), name="breakglass_expires_after"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='partner_unique_name'),
+            model_name="partner",
+            constraint=models.UniqueConstraint(fields=("organisation", "name"), name="partner_unique_name"),
         ),
         migrations.AddIndex(
-            model_name='consent',
-            index=models.Index(fields=['case', 'recipient_category'], name='sharing_con_case_id_e0622e_idx'),
+            model_name="consent",
+            index=models.Index(fields=["case", "recipient_category"], name="sharing_con_case_id_e0622e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_until__gte', models.F('given_on')), _connector='OR'), name='consent_dates_ordered'),
+            model_name="consent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_until__isnull", True), ("valid_until__gte", models.F("given_on")), _connector="OR"
+                ),
+                name="consent_dates_ordered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='securityconcern',
-            index=models.Index(fields=['case', '-raised_at'], name='sharing_sec_case_id_0dab24_idx'),
+            model_name="securityconcern",
+            index=models.Index(fields=["case", "-raised_at"], name="sharing_sec_case_id_0dab24_idx"),
         ),
         migrations.AddIndex(
-            model_name='securityconcern',
-            index=models.Index(fields=['status'], name='sharing_sec_status_e6e40b_idx'),
+            model_name="securityconcern",
+            index=models.Index(fields=["status"], name="sharing_sec_status_e6e40b_idx"),
         ),
         migrations.AddIndex(
-            model_name='disclosure',
-            index=models.Index(fields=['case', '-at'], name='sharing_dis_case_id_219c28_idx'),
+            model_name="disclosure",
+            index=models.Index(fields=["case", "-at"], name="sharing_dis_case_id_219c28_idx"),
         ),
         migrations.AddIndex(
-            model_name='disclosure',
-            index=models.Index(fields=['outcome', '-at'], name='sharing_dis_outcome_933e0e_idx'),
+            model_name="disclosure",
+            index=models.Index(fields=["outcome", "-at"], name="sharing_dis_outcome_933e0e_idx"),
         ),
     ]

@@ -27,7 +27,8 @@ def test_grant_makes_the_case_visible_only_while_it_lasts(world):
     assert access.get_case_for(supervisor, case.pk) == case
     assert AuditEntry.objects.filter(action="case.break_glass", object_id=str(case.pk), detail="case.view").exists()
     BreakGlassGrant.objects.filter(pk=grant.pk).update(
-        granted_at=timezone.now() - dt.timedelta(hours=5), expires_at=timezone.now() - dt.timedelta(minutes=1))
+        granted_at=timezone.now() - dt.timedelta(hours=5), expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
     assert not access.cases_for(supervisor).filter(pk=case.pk).exists()
 
 
@@ -65,8 +66,9 @@ def test_break_glass_page_finds_the_case_by_pseudonym(client, world):
     assert missing.status_code == 200 and BreakGlassGrant.objects.count() == 0
     short = client.post(url, {"pseudonym": world.other_case.client.pseudonym, "justification": "now", "hours": 4})
     assert short.status_code == 200 and BreakGlassGrant.objects.count() == 0
-    response = client.post(url, {"pseudonym": world.other_case.client.pseudonym.lower(), "justification": REASON,
-                                 "hours": 4})
+    response = client.post(
+        url, {"pseudonym": world.other_case.client.pseudonym.lower(), "justification": REASON, "hours": 4}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("case_detail", args=[world.other_case.pk])
     client.force_login(world.case_manager)
     assert client.get(url).status_code == 403

@@ -17,8 +17,11 @@ def _problem(text: str) -> str:
 
 
 def test_unknown_rule_names_the_key_path():
-    text = GOOD.replace("identity: {rule: on_legal_ground, grounds: [imminent_danger]}",
-                        "identity: {rule: sometimes, grounds: [imminent_danger]}", 1)
+    text = GOOD.replace(
+        "identity: {rule: on_legal_ground, grounds: [imminent_danger]}",
+        "identity: {rule: sometimes, grounds: [imminent_danger]}",
+        1,
+    )
     message = _problem(text)
     assert "my-policy.yaml" in message and "recipients.police.categories.identity.rule" in message
     assert "unknown rule 'sometimes'" in message
@@ -26,19 +29,26 @@ def test_unknown_rule_names_the_key_path():
 
 def test_unknown_ground_and_category_and_missing_recipient():
     assert "recipients.police.categories.identity.grounds[0]" in _problem(
-        GOOD.replace("grounds: [imminent_danger]", "grounds: [gut_feeling]", 1))
+        GOOD.replace("grounds: [imminent_danger]", "grounds: [gut_feeling]", 1)
+    )
     assert "recipients.police.categories.shoe_size" in _problem(
-        GOOD.replace("      identity: {rule: on_legal_ground", "      shoe_size: {rule: on_legal_ground", 1))
+        GOOD.replace("      identity: {rule: on_legal_ground", "      shoe_size: {rule: on_legal_ground", 1)
+    )
     missing = GOOD.replace("  prosecutor:\n    default: never\n", "", 1)
     assert "recipients.prosecutor: missing" in _problem(missing)
 
 
 def test_consent_rule_without_purpose_and_withdrawal_reporting_without_legal_duty():
-    assert "needs at least one purpose" in _problem(GOOD.replace(
-        "identity: {rule: with_consent, purposes: [documents]}", "identity: {rule: with_consent}", 1))
-    assert "report_withdrawal" in _problem(GOOD.replace(
-        "identity: {rule: with_consent, purposes: [documents]}",
-        "identity: {rule: with_consent, purposes: [documents], report_withdrawal: true}", 1))
+    assert "needs at least one purpose" in _problem(
+        GOOD.replace("identity: {rule: with_consent, purposes: [documents]}", "identity: {rule: with_consent}", 1)
+    )
+    assert "report_withdrawal" in _problem(
+        GOOD.replace(
+            "identity: {rule: with_consent, purposes: [documents]}",
+            "identity: {rule: with_consent, purposes: [documents], report_withdrawal: true}",
+            1,
+        )
+    )
 
 
 def test_broken_yaml_names_line_and_column():

@@ -10,8 +10,20 @@ from sharing import services
 from sharing.models import Disclosure, Outcome
 from sharing.policy import DataCategory, load_policy_file, preset_path
 
-WITHDRAWAL_WORDS = ["suspend", "ausgesetzt", "pause", "ended by the client", "declined", "withdr", "dropped",
-                    "abgebrochen", "beendet", "closed", "geschlossen", "no ("]
+WITHDRAWAL_WORDS = [
+    "suspend",
+    "ausgesetzt",
+    "pause",
+    "ended by the client",
+    "declined",
+    "withdr",
+    "dropped",
+    "abgebrochen",
+    "beendet",
+    "closed",
+    "geschlossen",
+    "no (",
+]
 
 
 def _all_allowed_by_consent(world, case):
@@ -24,12 +36,26 @@ def _all_allowed_by_consent(world, case):
             for purpose in rule.purposes:
                 by_purpose.setdefault(purpose, []).append(category)
         for purpose, categories in by_purpose.items():
-            services.consent_record(actor=world.case_manager, case=case, data_categories=categories,
-                                    recipient_category=recipient, purpose=purpose, form="written",
-                                    given_on=timezone.localdate())
-            texts.append(services.disclose(actor=world.case_manager, case=case, recipient_category=recipient,
-                                           data_categories=categories, purpose=purpose, ground="consent",
-                                           content="Please get in touch about the appointment.").content)
+            services.consent_record(
+                actor=world.case_manager,
+                case=case,
+                data_categories=categories,
+                recipient_category=recipient,
+                purpose=purpose,
+                form="written",
+                given_on=timezone.localdate(),
+            )
+            texts.append(
+                services.disclose(
+                    actor=world.case_manager,
+                    case=case,
+                    recipient_category=recipient,
+                    data_categories=categories,
+                    purpose=purpose,
+                    ground="consent",
+                    content="Please get in touch about the appointment.",
+                ).content
+            )
     return texts
 
 
@@ -44,7 +70,9 @@ def _assert_silent(texts):
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_suspended_client_is_never_reported_as_suspended(world, use_policy, language):
     case = use_policy("independent-ngo")
-    case_services.case_transition(actor=world.case_manager, case=case, to_state="suspended", note="Client needs a break.")
+    case_services.case_transition(
+        actor=world.case_manager, case=case, to_state="suspended", note="Client needs a break."
+    )
     case.refresh_from_db()
     with translation.override(language):
         _assert_silent(_all_allowed_by_consent(world, case))

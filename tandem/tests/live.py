@@ -37,35 +37,45 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("TANDEM_", "DJANGO_", "PYTEST"))}
-        self.env.update(DJANGO_SETTINGS_MODULE="tandem.settings", TANDEM_VAR_DIR=str(tmp),
-                        TANDEM_KEYRING_FILE=str(tmp / "keyring.json"))
+        self.env.update(
+            DJANGO_SETTINGS_MODULE="tandem.settings",
+            TANDEM_VAR_DIR=str(tmp),
+            TANDEM_KEYRING_FILE=str(tmp / "keyring.json"),
+        )
         self.pg_name = None
         base = os.environ.get("DATABASE_URL", "")
         if base.startswith("postgres"):
             self.pg_name = f"tandem_live_{uuid.uuid4().hex[:8]}"
             self.admin_url = base.rsplit("/", 1)[0] + "/postgres"
             self.env["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + self.pg_name
-            subprocess.run(["psql", self.admin_url, "-q", "-c", f'CREATE DATABASE "{self.pg_name}"'], check=True,
-                           capture_output=True)
+            subprocess.run(
+                ["psql", self.admin_url, "-q", "-c", f'CREATE DATABASE "{self.pg_name}"'],
+                check=True,
+                capture_output=True,
+            )
         else:
             self.env.pop("DATABASE_URL", None)
         self.process: subprocess.Popen | None = None
         self.log = tmp / "server.log"
 
     def manage(self, *args: str) -> str:
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True,
-                                text=True, timeout=600)
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=600
+        )
         if result.returncode != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
         return result.stdout
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         self.manage("init_keys")
         self.manage("migrate", "--no-input", "-v", "0")
         self.manage("seed_demo", "--if-empty")
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{self.port}"],
-            cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -86,8 +96,10 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         if self.pg_name:
-            subprocess.run(["psql", self.admin_url, "-q", "-c", f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)'],
-                           capture_output=True)
+            subprocess.run(
+                ["psql", self.admin_url, "-q", "-c", f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)'],
+                capture_output=True,
+            )
 
 
 _LAST_CODE: dict[str, str] = {}

@@ -148,7 +148,14 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
 INSIDERS = {"case_manager", "co_worker", "supervisor"}
 # Routes that only some insiders may use; the others know the case exists, so they get 403, not 404.
 RESTRICTED = {"case_erase": {"supervisor"}}
-OUTSIDERS = {"other_practitioner", "specialist", "programme_manager", "evaluator", "administrator", "foreign_practitioner"}
+OUTSIDERS = {
+    "other_practitioner",
+    "specialist",
+    "programme_manager",
+    "evaluator",
+    "administrator",
+    "foreign_practitioner",
+}
 
 
 def all_patterns(resolver=None, prefix: str = "", namespace: str = ""):
@@ -178,20 +185,39 @@ def _fill_case(world, case, marker: str):
     from cases import services
     from planning import services as plan
 
-    services.contact_record(actor=world.supervisor if case.team_id == world.team_a.pk else case.assignments.first().staff,
-                            case=case, occurred_at=timezone.now(), duration_minutes=30, kind="phone",
-                            participants=["client"], note=f"{marker} contact note")
+    services.contact_record(
+        actor=world.supervisor if case.team_id == world.team_a.pk else case.assignments.first().staff,
+        case=case,
+        occurred_at=timezone.now(),
+        duration_minutes=30,
+        kind="phone",
+        participants=["client"],
+        note=f"{marker} contact note",
+    )
     actor = case.assignments.first().staff
-    plan.agreement_revise(actor=actor, case=case, objectives=f"{marker} objectives", agreed_on=timezone.localdate(),
-                          confirmation="verbal", base_number=0)
+    plan.agreement_revise(
+        actor=actor,
+        case=case,
+        objectives=f"{marker} objectives",
+        agreed_on=timezone.localdate(),
+        confirmation="verbal",
+        base_number=0,
+    )
     need = plan.need_add(actor=actor, case=case, domain="functional", description=f"{marker} need")
     goal = plan.goal_add(actor=actor, need=need, description=f"{marker} goal")
     service = plan.service_add(actor=actor, goal=goal, kind="tangible", name="Housing", details=f"{marker} service")
     from assessments.tests.factories import record as assessment_record
 
     assessment = assessment_record(actor, case, rationale=f"{marker} rationale")
-    return {"case_id": case.pk, "need_id": need.pk, "goal_id": goal.pk, "service_id": service.pk, "number": 1,
-            "assessment_id": assessment.pk, **_fill_sharing(world, case, actor, marker)}
+    return {
+        "case_id": case.pk,
+        "need_id": need.pk,
+        "goal_id": goal.pk,
+        "service_id": service.pk,
+        "number": 1,
+        "assessment_id": assessment.pk,
+        **_fill_sharing(world, case, actor, marker),
+    }
 
 
 def _fill_sharing(world, case, actor, marker: str) -> dict:
@@ -200,17 +226,38 @@ def _fill_sharing(world, case, actor, marker: str) -> dict:
 
     from sharing import services as sharing
 
-    consent = sharing.consent_record(actor=actor, case=case, data_categories=["identity"], recipient_category="health",
-                                     purpose="health_care", form="written", given_on=timezone.localdate(),
-                                     note=f"{marker} consent note")
-    concern = sharing.concern_raise(actor=actor, case=case, kind="danger_to_client",
-                                    justification=f"{marker} threatened by former comrades this week")
-    partner = (sharing.partner_create(actor=world.supervisor, name=f"Partner {uuid.uuid4().hex[:6]}", category="health")
-               if case.programme.organisation_id == world.org.pk else None)
-    grant = (sharing.break_glass_open(actor=world.supervisor, case=case, justification="Matrix: urgent cover tonight.")
-             if case.pk == world.case.pk else None)
-    return {"consent_id": consent.pk, "concern_id": concern.pk, "partner_id": partner.pk if partner else 999999,
-            "grant_id": grant.pk if grant else uuid.uuid4()}
+    consent = sharing.consent_record(
+        actor=actor,
+        case=case,
+        data_categories=["identity"],
+        recipient_category="health",
+        purpose="health_care",
+        form="written",
+        given_on=timezone.localdate(),
+        note=f"{marker} consent note",
+    )
+    concern = sharing.concern_raise(
+        actor=actor,
+        case=case,
+        kind="danger_to_client",
+        justification=f"{marker} threatened by former comrades this week",
+    )
+    partner = (
+        sharing.partner_create(actor=world.supervisor, name=f"Partner {uuid.uuid4().hex[:6]}", category="health")
+        if case.programme.organisation_id == world.org.pk
+        else None
+    )
+    grant = (
+        sharing.break_glass_open(actor=world.supervisor, case=case, justification="Matrix: urgent cover tonight.")
+        if case.pk == world.case.pk
+        else None
+    )
+    return {
+        "consent_id": consent.pk,
+        "concern_id": concern.pk,
+        "partner_id": partner.pk if partner else 999999,
+        "grant_id": grant.pk if grant else uuid.uuid4(),
+    }
 
 
 def _fill_conferences_and_referrals(world, case, marker: str) -> dict:
@@ -223,22 +270,49 @@ def _fill_conferences_and_referrals(world, case, marker: str) -> dict:
     from sharing.models import Partner
 
     actor = case.assignments.filter(role="case_manager").first().staff
-    partner, _ = Partner.objects.get_or_create(organisation_id=case.programme.organisation_id, name="Wohnhilfe Matrix",
-                                               defaults={"category": "social_welfare"})
+    partner, _ = Partner.objects.get_or_create(
+        organisation_id=case.programme.organisation_id, name="Wohnhilfe Matrix", defaults={"category": "social_welfare"}
+    )
     conference = conferences.conference_schedule(
-        actor=actor, case=case, scheduled_at=timezone.now() + dt.timedelta(days=1), purpose="progress_review",
-        client_involvement="informed", mode="online", chair=actor, purpose_note=f"{marker} conference purpose")
+        actor=actor,
+        case=case,
+        scheduled_at=timezone.now() + dt.timedelta(days=1),
+        purpose="progress_review",
+        client_involvement="informed",
+        mode="online",
+        chair=actor,
+        purpose_note=f"{marker} conference purpose",
+    )
     conferences.participant_add(actor=actor, conference=conference, partner=partner, role="Housing officer")
     conferences.decision_record(actor=actor, conference=conference, text=f"{marker} decision")
-    action = conferences.action_add(actor=actor, conference=conference, description=f"{marker} action", owner_staff=actor)
-    sharing.consent_record(actor=actor, case=case, data_categories=["contact_details", "needs_and_plan"],
-                           purpose="housing", form="written", given_on=timezone.localdate(), partner=partner)
-    referral = referrals.outbound_refer(actor=actor, case=case, partner=partner, service_area="housing",
-                                        content=f"{marker} referral text")
-    inbound = referrals.inbound_record(actor=actor, programme=case.programme, referrer_category="probation",
-                                       channel="phone", reason="Worried about renewed contact to the scene")
-    return {"conference_id": conference.pk, "action_id": action.pk, "referral_id": referral.pk,
-            "inbound_id": inbound.pk}
+    action = conferences.action_add(
+        actor=actor, conference=conference, description=f"{marker} action", owner_staff=actor
+    )
+    sharing.consent_record(
+        actor=actor,
+        case=case,
+        data_categories=["contact_details", "needs_and_plan"],
+        purpose="housing",
+        form="written",
+        given_on=timezone.localdate(),
+        partner=partner,
+    )
+    referral = referrals.outbound_refer(
+        actor=actor, case=case, partner=partner, service_area="housing", content=f"{marker} referral text"
+    )
+    inbound = referrals.inbound_record(
+        actor=actor,
+        programme=case.programme,
+        referrer_category="probation",
+        channel="phone",
+        reason="Worried about renewed contact to the scene",
+    )
+    return {
+        "conference_id": conference.pk,
+        "action_id": action.pk,
+        "referral_id": referral.pk,
+        "inbound_id": inbound.pk,
+    }
 
 
 def _fill_release(world, case, marker: str) -> dict:
@@ -251,16 +325,24 @@ def _fill_release(world, case, marker: str) -> dict:
 
     actor = case.assignments.first().staff
     services.case_attributes_update(actor=actor, case=case, setting="prison")
-    plan = aftercare.release_plan_save(actor=actor, case=case, release_on=timezone.localdate() + dt.timedelta(days=30),
-                                       housing=f"{marker} housing")
+    plan = aftercare.release_plan_save(
+        actor=actor, case=case, release_on=timezone.localdate() + dt.timedelta(days=30), housing=f"{marker} housing"
+    )
     start = aftercare.release_start(plan)
-    contact = aftercare.release_contact_add(actor=actor, plan=plan, staff=actor, starts_at=start,
-                                            ends_at=start + dt.timedelta(hours=8))
-    shift = aftercare.on_call_shift_add(actor=actor, programme=case.programme, staff=actor, starts_at=start,
-                                        ends_at=start + dt.timedelta(hours=12))
+    contact = aftercare.release_contact_add(
+        actor=actor, plan=plan, staff=actor, starts_at=start, ends_at=start + dt.timedelta(hours=8)
+    )
+    shift = aftercare.on_call_shift_add(
+        actor=actor, programme=case.programme, staff=actor, starts_at=start, ends_at=start + dt.timedelta(hours=12)
+    )
     _notify_case(case, timezone.localdate())
-    return {"release_contact_id": contact.pk, "check_kind": "unreachable",
-            "social_net_id": case.social_net_conferences.get().pk, "on_call_shift_id": shift.pk, "notification_id": actor.notifications.filter(case=case).first().pk}
+    return {
+        "release_contact_id": contact.pk,
+        "check_kind": "unreachable",
+        "social_net_id": case.social_net_conferences.get().pk,
+        "on_call_shift_id": shift.pk,
+        "notification_id": actor.notifications.filter(case=case).first().pk,
+    }
 
 
 def markers_of(case, marker: str) -> list[str]:
@@ -275,11 +357,17 @@ def matrix(world):
         "other": _fill_case(world, world.other_case, "ZEBRAOTHER"),
         "foreign": _fill_case(world, world.foreign_case, "ZEBRAFOREIGN"),
     }
-    for which, case, marker in (("own", world.case, "ZEBRAOWN"), ("other", world.other_case, "ZEBRAOTHER"),
-                                ("foreign", world.foreign_case, "ZEBRAFOREIGN")):
+    for which, case, marker in (
+        ("own", world.case, "ZEBRAOWN"),
+        ("other", world.other_case, "ZEBRAOTHER"),
+        ("foreign", world.foreign_case, "ZEBRAFOREIGN"),
+    ):
         ids[which].update(_fill_conferences_and_referrals(world, case, marker))
-    for which, case, marker in (("own", world.case, "ZEBRAOWN"), ("other", world.other_case, "ZEBRAOTHER"),
-                                ("foreign", world.foreign_case, "ZEBRAFOREIGN")):
+    for which, case, marker in (
+        ("own", world.case, "ZEBRAOWN"),
+        ("other", world.other_case, "ZEBRAOTHER"),
+        ("foreign", world.foreign_case, "ZEBRAFOREIGN"),
+    ):
         ids[which].update(_fill_release(world, case, marker))
     secrets = {
         "own": markers_of(world.case, "ZEBRAOWN"),
@@ -317,8 +405,11 @@ def visible_secrets(world, persona: str, secrets: dict) -> list[str]:
     """What this persona must never see in any response."""
     hidden = []
     for which, values in secrets.items():
-        sees = (which == "own" and persona in INSIDERS) or (which == "other" and persona == "other_practitioner") \
+        sees = (
+            (which == "own" and persona in INSIDERS)
+            or (which == "other" and persona == "other_practitioner")
             or (which == "foreign" and persona == "foreign_practitioner")
+        )
         if not sees:
             hidden += values
     return hidden
@@ -349,7 +440,9 @@ def test_case_routes_by_persona(world, matrix, persona):
                 assert response.status_code == 403, f"{persona} {method} {path} gave {response.status_code}"
             elif method == "GET":
                 assert response.status_code in {200, 302}, f"{persona} {method} {path} gave {response.status_code}"
-                reads = AuditEntry.objects.filter(seq__gt=before, object_id=str(ids["own"]["case_id"]), actor_id=user.pk)
+                reads = AuditEntry.objects.filter(
+                    seq__gt=before, object_id=str(ids["own"]["case_id"]), actor_id=user.pk
+                )
                 assert reads.exists(), f"{method} {path} read case data without an audit entry"
             for secret in hidden:
                 assert not shows(secret, body), f"{persona} {method} {path} shows {secret!r}"
@@ -410,22 +503,41 @@ def test_anonymous_gets_nothing(world, matrix):
                 assert response.status_code in {401, 403}, f"anonymous {method} {path}: {response.status_code}"
             else:
                 assert response.status_code == 302 and "/accounts/login/" in response["Location"], (
-                    f"anonymous {method} {path}: {response.status_code}")
+                    f"anonymous {method} {path}: {response.status_code}"
+                )
             body = response.content.decode(errors="replace")
             assert not any(s in body for values in secrets.values() for s in values)
 
 
 def _row_counts() -> dict[str, int]:
-    return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in {"cases", "planning", "vault", "accounts", "programmes"}}
+    return {
+        m._meta.label: m.objects.count()
+        for m in apps.get_models()
+        if m._meta.app_label in {"cases", "planning", "vault", "accounts", "programmes"}
+    }
 
 
 GARBAGE = [
     {},
-    {"occurred_at": "yesterday-ish", "duration_minutes": "-5", "kind": "x" * 500, "participants": "nobody",
-     "to_state": "heaven", "closure_reason": "?", "base_number": "NaN", "agreed_on": "31/02/2020",
-     "status": "\x00", "staff": "999999999999", "role": "boss", "domain": "🙂", "target_date": "soon",
-     "setting": ["a", "b"], "team": "'; DROP TABLE cases_case; --", "given_name": "", "topic_ids": "1,2,x"},
+    {
+        "occurred_at": "yesterday-ish",
+        "duration_minutes": "-5",
+        "kind": "x" * 500,
+        "participants": "nobody",
+        "to_state": "heaven",
+        "closure_reason": "?",
+        "base_number": "NaN",
+        "agreed_on": "31/02/2020",
+        "status": "\x00",
+        "staff": "999999999999",
+        "role": "boss",
+        "domain": "🙂",
+        "target_date": "soon",
+        "setting": ["a", "b"],
+        "team": "'; DROP TABLE cases_case; --",
+        "given_name": "",
+        "topic_ids": "1,2,x",
+    },
 ]
 
 

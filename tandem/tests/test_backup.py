@@ -72,6 +72,7 @@ def test_backup_does_not_open_without_its_keyring(tmp_path):
 
 # The encrypted frame stream itself: large backups are written and read record by record.
 
+
 def _framed(monkeypatch, lines: list[str], frame_bytes: int = 64) -> tuple[bytes, bytes, dict]:
     import io
     import secrets
@@ -115,8 +116,8 @@ def test_a_backup_cut_short_or_reordered_is_refused(monkeypatch):
     blob, key, header = _framed(monkeypatch, lines)
     frames, at = [], 0
     while at < len(blob):
-        (length,) = struct.unpack(">I", blob[at:at + 4])
-        frames.append(blob[at:at + 4 + 12 + length])
+        (length,) = struct.unpack(">I", blob[at : at + 4])
+        frames.append(blob[at : at + 4 + 12 + length])
         at += 4 + 12 + length
     assert len(frames) > 3
     with pytest.raises(BackupError, match="cut short"):

@@ -28,7 +28,8 @@ def axe_violations(page, problems: list[str] | None = None) -> list[dict]:
         del problems[kept:]
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"] if v["impact"] in {"serious", "critical"}
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
     ]
 
 
@@ -59,7 +60,9 @@ def test_sign_in_open_case_record_contact(server, browser, locale, english_phras
     # A few keystrokes: "c" jumps to the contact form, the defaults are sensible, the note is typed.
     note = f"Browser note {uuid.uuid4().hex[:8]}: talked about the apprenticeship."
     page.locator("body").press("c")
-    focused = page.evaluate("document.activeElement.closest('form') && document.activeElement.closest('form').dataset.shortcut")
+    focused = page.evaluate(
+        "document.activeElement.closest('form') && document.activeElement.closest('form').dataset.shortcut"
+    )
     assert focused == "contact"
     page.fill("#add-contact textarea[name=note]", note)
     page.locator("#add-contact button[type=submit]").click()
@@ -80,8 +83,17 @@ def test_new_staff_member_sets_up_the_second_factor(server, browser, tmp_path):
     username = f"new.{uuid.uuid4().hex[:6]}"
     password_file = tmp_path / "pw"
     password_file.write_text(password)
-    server.manage("create_staff", "--username", username, "--organisation", "bruecke", "--role", "evaluator",
-                  "--password-file", str(password_file))
+    server.manage(
+        "create_staff",
+        "--username",
+        username,
+        "--organisation",
+        "bruecke",
+        "--role",
+        "evaluator",
+        "--password-file",
+        str(password_file),
+    )
     context = browser.new_context(locale="en-GB", base_url=server.url)
     page = context.new_page()
     page.goto("/cases/")

@@ -20,8 +20,15 @@ def _connections_allowed(django_db_blocker):
 
 def unreachable_error() -> BaseException:
     """The error a real connection raises when its database cannot be opened."""
-    wrapper = DatabaseWrapper({**connections["default"].settings_dict, "ENGINE": "django.db.backends.sqlite3",
-                               "NAME": "/nonexistent-directory/tandem.sqlite3", "OPTIONS": {}}, "unreachable")
+    wrapper = DatabaseWrapper(
+        {
+            **connections["default"].settings_dict,
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": "/nonexistent-directory/tandem.sqlite3",
+            "OPTIONS": {},
+        },
+        "unreachable",
+    )
     try:
         wrapper.ensure_connection()
     except Exception as exc:  # noqa: BLE001 - the test wants whatever the driver raises

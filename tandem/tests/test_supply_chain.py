@@ -22,13 +22,19 @@ def pinned(requirements: Path) -> dict[str, str]:
 
 def test_bandit_reports_no_open_finding(tmp_path):
     report = tmp_path / "bandit.json"
-    result = subprocess.run([sys.executable, "-m", "bandit", "-c", "pyproject.toml", "-r", ".", "-q",
-                             "-f", "json", "-o", str(report)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "bandit", "-c", "pyproject.toml", "-r", ".", "-q", "-f", "json", "-o", str(report)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert report.exists(), result.stderr[-3000:]
     data = json.loads(report.read_text())
     findings = [f"{r['filename']}:{r['line_number']} {r['test_id']} {r['issue_text']}" for r in data["results"]]
-    assert not findings, "bandit findings (fix them, or mark a false positive `# nosec BXXX # why`):\n" + \
-        "\n".join(findings)
+    assert not findings, "bandit findings (fix them, or mark a false positive `# nosec BXXX # why`):\n" + "\n".join(
+        findings
+    )
     assert not data["errors"]
     assert data["metrics"]["_totals"]["loc"] > 10000  # it scanned the product, not an empty tree
     assert result.returncode == 0

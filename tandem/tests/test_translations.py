@@ -92,7 +92,10 @@ def test_every_message_is_translated_and_none_is_fuzzy():
         # msgid_plural, the singular may leave out the count, as the English singular may.
         plural = set(PLACEHOLDER.findall(entry["msgid_plural"]))
         known = plural | set(PLACEHOLDER.findall(entry["msgid"]))
-        if set(PLACEHOLDER.findall(entry["msgstr"][1])) != plural or not set(PLACEHOLDER.findall(entry["msgstr"][0])) <= known:
+        if (
+            set(PLACEHOLDER.findall(entry["msgstr"][1])) != plural
+            or not set(PLACEHOLDER.findall(entry["msgstr"][0])) <= known
+        ):
             problems.append(("placeholders differ", entry["msgid"], entry["msgstr"]))
     assert problems == []
 
@@ -138,11 +141,16 @@ def test_caseload_in_german_after_choosing_the_language(client, world):
     assert response.status_code == 200
     assert '<html lang="de">' in html
     assert world.case.client.pseudonym in html
-    for german in ("<h1>Meine Fallübersicht</h1>", "Meine Fälle", "Tage seit dem letzten Kontakt",
-                   "Aktive Begleitung", "Fallverantwortliche:r", "Abmelden"):
+    for german in (
+        "<h1>Meine Fallübersicht</h1>",
+        "Meine Fälle",
+        "Tage seit dem letzten Kontakt",
+        "Aktive Begleitung",
+        "Fallverantwortliche:r",
+        "Abmelden",
+    ):
         assert german in html
-    for english in ("My caseload", "My cases", "Days since last contact", "Active work", "Case manager",
-                    "Sign out"):
+    for english in ("My caseload", "My cases", "Days since last contact", "Active work", "Case manager", "Sign out"):
         assert english not in html
 
 

@@ -4,24 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ClientKey',
+            name="ClientKey",
             fields=[
-                ('client_id', models.UUIDField(primary_key=True, serialize=False)),
-                ('wrapped', models.BinaryField(null=True)),
-                ('master_key_id', models.CharField(max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('destroyed_at', models.DateTimeField(blank=True, null=True)),
+                ("client_id", models.UUIDField(primary_key=True, serialize=False)),
+                ("wrapped", models.BinaryField(null=True)),
+                ("master_key_id", models.CharField(max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("destroyed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['master_key_id'], name='vault_clien_master__4a6238_idx')],
+                "indexes": [models.Index(fields=["master_key_id"], name="vault_clien_master__4a6238_idx")],
             },
         ),
     ]

@@ -36,18 +36,44 @@ def populate(marker: str) -> None:
         b = staff_create(username=f"s2-{org.slug}", password=None, organisation=org, roles=[("practitioner", team)])
         identity = {f: f"{marker}-{f}" for f in services.IDENTITY_FIELDS}
         identity["date_of_birth"] = SENTINEL_DATE
-        case = services.enquiry_create(actor=a, programme=programme, team=team, identity=identity,
-                                       referral_source="self", setting="community", participation="voluntary",
-                                       ideology="islamist")
-        services.client_identity_update(actor=a, client=case.client, date_of_birth=SENTINEL_DATE,
-                                        aliases=f"{marker}-aliases\n{marker}-alias2", reason=f"{marker}-correction")
+        case = services.enquiry_create(
+            actor=a,
+            programme=programme,
+            team=team,
+            identity=identity,
+            referral_source="self",
+            setting="community",
+            participation="voluntary",
+            ideology="islamist",
+        )
+        services.client_identity_update(
+            actor=a,
+            client=case.client,
+            date_of_birth=SENTINEL_DATE,
+            aliases=f"{marker}-aliases\n{marker}-alias2",
+            reason=f"{marker}-correction",
+        )
         services.assignment_add(actor=a, case=case, staff=a, role="case_manager")
         services.assignment_add(actor=a, case=case, staff=b, role="co_worker")
         services.case_transition(actor=a, case=case, to_state="screening", note=f"{marker}-transition")
-        services.contact_record(actor=a, case=case, occurred_at=timezone.now() - dt.timedelta(hours=1),
-                                duration_minutes=30, kind="phone", participants=["client"], note=f"{marker}-contact")
-        plan.agreement_revise(actor=a, case=case, objectives=f"{marker}-objectives", commitments=f"{marker}-commitments",
-                              agreed_on=timezone.localdate(), confirmation="verbal", base_number=0)
+        services.contact_record(
+            actor=a,
+            case=case,
+            occurred_at=timezone.now() - dt.timedelta(hours=1),
+            duration_minutes=30,
+            kind="phone",
+            participants=["client"],
+            note=f"{marker}-contact",
+        )
+        plan.agreement_revise(
+            actor=a,
+            case=case,
+            objectives=f"{marker}-objectives",
+            commitments=f"{marker}-commitments",
+            agreed_on=timezone.localdate(),
+            confirmation="verbal",
+            base_number=0,
+        )
         need = plan.need_add(actor=a, case=case, domain="functional", description=f"{marker}-need")
         goal = plan.goal_add(actor=a, need=need, description=f"{marker}-goal")
         plan.service_add(actor=a, goal=goal, kind="tangible", name="Housing", details=f"{marker}-service")
@@ -61,7 +87,9 @@ def populate(marker: str) -> None:
         # Every sealed field of every model must now hold the marker somewhere, or the test is incomplete.
         missing = []
         for model, attname in sealed_fields():
-            if not any(marker in (v := getattr(obj, attname) or "") or v == SENTINEL_DATE for obj in model.objects.all()):
+            if not any(
+                marker in (v := getattr(obj, attname) or "") or v == SENTINEL_DATE for obj in model.objects.all()
+            ):
                 missing.append(f"{model._meta.label}.{attname}")
         wrapped = bytes(ClientKey.objects.get(client_id=case.client_id).wrapped).hex()
     print("AT_REST " + json.dumps({"missing": missing, "client": str(case.client_id), "wrapped": wrapped}))
@@ -86,71 +114,147 @@ def _populate_apps(marker: str, tag: str, org, programme, team, case, a, b) -> N
     today = timezone.localdate()
     second_team = team_create(programme=programme, name="Sentinel second team")
     supervisor = staff_create(username=f"s3-{org.slug}", password=None, organisation=org, roles=[("supervisor", team)])
-    outside = staff_create(username=f"s4-{org.slug}", password=None, organisation=org,
-                           roles=[("supervisor", second_team)])
-    manager = staff_create(username=f"s5-{org.slug}", password=None, organisation=org,
-                           roles=[("programme_manager", None)])
+    outside = staff_create(
+        username=f"s4-{org.slug}", password=None, organisation=org, roles=[("supervisor", second_team)]
+    )
+    manager = staff_create(
+        username=f"s5-{org.slug}", password=None, organisation=org, roles=[("programme_manager", None)]
+    )
 
     # Assessments: the answers and domain ratings (content), the rationale, intake, external result, plan review.
     assessment = assessments.assessment_record(
-        actor=a, case=case, instrument_key="tandem-open", assessed_on=today, answers=answers("tandem-open"),
-        sources=["interview", "file"], final_level="moderate", rationale=f"{marker}-rationale",
-        domain_ratings={_first_domain("tandem-open"): {"rating": "moderate", "for": f"{marker}-for",
-                                                      "against": f"{marker}-against"}})
-    assessments.judgement_revise(actor=b, assessment=assessment, final_level="moderate",
-                                 rationale=f"{marker}-revised-rationale")
-    assessments.intake_screening_record(actor=a, case=case, screened_on=today, target_group_fit="yes",
-                                        position="follower", outcome="accept", note=f"{marker}-screening")
-    assessments.external_result_record(actor=a, case=case, instrument_name="Licensed instrument", rated_on=today,
-                                       rating="moderate", summary=f"{marker}-external-summary",
-                                       assessed_by=f"{marker}-external-assessor")
-    assessments.plan_review_record(actor=a, case=case, assessment=assessment, reviewed_on=today,
-                                   notes=f"{marker}-plan-review")
+        actor=a,
+        case=case,
+        instrument_key="tandem-open",
+        assessed_on=today,
+        answers=answers("tandem-open"),
+        sources=["interview", "file"],
+        final_level="moderate",
+        rationale=f"{marker}-rationale",
+        domain_ratings={
+            _first_domain("tandem-open"): {"rating": "moderate", "for": f"{marker}-for", "against": f"{marker}-against"}
+        },
+    )
+    assessments.judgement_revise(
+        actor=b, assessment=assessment, final_level="moderate", rationale=f"{marker}-revised-rationale"
+    )
+    assessments.intake_screening_record(
+        actor=a,
+        case=case,
+        screened_on=today,
+        target_group_fit="yes",
+        position="follower",
+        outcome="accept",
+        note=f"{marker}-screening",
+    )
+    assessments.external_result_record(
+        actor=a,
+        case=case,
+        instrument_name="Licensed instrument",
+        rated_on=today,
+        rating="moderate",
+        summary=f"{marker}-external-summary",
+        assessed_by=f"{marker}-external-assessor",
+    )
+    assessments.plan_review_record(
+        actor=a, case=case, assessment=assessment, reviewed_on=today, notes=f"{marker}-plan-review"
+    )
 
     # Sharing: a partner, a consent, a disclosure on a legal ground, an approved alert, a break-glass grant.
     partner = sharing.partner_create(actor=supervisor, name=f"Partner {tag}", category="social_welfare")
-    sharing.consent_record(actor=a, case=case, data_categories=["contact_details", "needs_and_plan"], partner=partner,
-                           purpose="housing", form="written", given_on=today, note=f"{marker}-consent")
-    recipient, category, ground = _legal_ground_cell(policy_for_programme(programme), RecipientCategory, DataCategory,
-                                                     [g for g in LEGAL_GROUNDS if g != Ground.IMMINENT_DANGER])
-    sharing.disclose(actor=a, case=case, recipient_category=recipient, data_categories=[category],
-                     purpose="court_report", ground=ground, legal_basis=f"{marker}-legal-basis",
-                     content=f"{marker}-disclosure")
-    concern = sharing.concern_raise(actor=a, case=case, kind="danger_to_others",
-                                    justification=f"{marker}-justification: announced an attack for tomorrow",
-                                    alert=True, recipient_category="police", data_categories=["security_concern"],
-                                    alert_content=f"{marker}-alert")
+    sharing.consent_record(
+        actor=a,
+        case=case,
+        data_categories=["contact_details", "needs_and_plan"],
+        partner=partner,
+        purpose="housing",
+        form="written",
+        given_on=today,
+        note=f"{marker}-consent",
+    )
+    recipient, category, ground = _legal_ground_cell(
+        policy_for_programme(programme),
+        RecipientCategory,
+        DataCategory,
+        [g for g in LEGAL_GROUNDS if g != Ground.IMMINENT_DANGER],
+    )
+    sharing.disclose(
+        actor=a,
+        case=case,
+        recipient_category=recipient,
+        data_categories=[category],
+        purpose="court_report",
+        ground=ground,
+        legal_basis=f"{marker}-legal-basis",
+        content=f"{marker}-disclosure",
+    )
+    concern = sharing.concern_raise(
+        actor=a,
+        case=case,
+        kind="danger_to_others",
+        justification=f"{marker}-justification: announced an attack for tomorrow",
+        alert=True,
+        recipient_category="police",
+        data_categories=["security_concern"],
+        alert_content=f"{marker}-alert",
+    )
     sharing.concern_approve_alert(actor=supervisor, concern=concern)
-    grant = sharing.break_glass_open(actor=outside, case=case,
-                                     justification=f"{marker}-break-glass: urgent cover tonight")
+    grant = sharing.break_glass_open(
+        actor=outside, case=case, justification=f"{marker}-break-glass: urgent cover tonight"
+    )
     sharing.break_glass_review(actor=manager, grant=grant, note=f"{marker}-review")
 
     # Conferences: scheduled without informing the client (with the reason), summary reviewed by a second person.
     conference = conferences.conference_schedule(
-        actor=a, case=case, scheduled_at=timezone.now() + dt.timedelta(days=1), purpose="progress_review",
-        client_involvement="not_informed", involvement_reason=f"{marker}-not-informed", mode="online", chair=a,
-        purpose_note=f"{marker}-purpose", staff_participants=[b])
+        actor=a,
+        case=case,
+        scheduled_at=timezone.now() + dt.timedelta(days=1),
+        purpose="progress_review",
+        client_involvement="not_informed",
+        involvement_reason=f"{marker}-not-informed",
+        mode="online",
+        chair=a,
+        purpose_note=f"{marker}-purpose",
+        staff_participants=[b],
+    )
     conferences.summary_write(actor=a, conference=conference, text=f"{marker}-summary")
     conferences.summary_review(actor=b, conference=conference)
     conferences.decision_record(actor=a, conference=conference, text=f"{marker}-decision")
     conferences.action_add(actor=a, conference=conference, description=f"{marker}-action", owner_staff=a)
     colleague = conference.participants.get(staff=b)
-    conferences.identity_reveal(actor=a, conference=conference, ground="consent", ground_note=f"{marker}-reveal",
-                                participant_ids=[colleague.pk])
+    conferences.identity_reveal(
+        actor=a, conference=conference, ground="consent", ground_note=f"{marker}-reveal", participant_ids=[colleague.pk]
+    )
 
     # Referrals: an inbound referral declined with a note, an outbound referral on the client's consent.
-    inbound = referrals.inbound_record(actor=a, programme=programme, referrer_category="probation", channel="phone",
-                                       reason=f"{marker}-inbound-reason", person_name=f"{marker}-person")
+    inbound = referrals.inbound_record(
+        actor=a,
+        programme=programme,
+        referrer_category="probation",
+        channel="phone",
+        reason=f"{marker}-inbound-reason",
+        person_name=f"{marker}-person",
+    )
     referrals.inbound_decline(actor=a, referral=inbound, decline_reason="no_capacity", note=f"{marker}-declined")
-    referrals.outbound_refer(actor=a, case=case, partner=partner, service_area="housing",
-                             content=f"{marker}-referral")
+    referrals.outbound_refer(actor=a, case=case, partner=partner, service_area="housing", content=f"{marker}-referral")
 
     # Aftercare: the client is in prison; a release plan with every text, and a release conference that was held.
     services.case_attributes_update(actor=a, case=case, setting="prison")
-    aftercare.release_plan_save(actor=a, case=case, release_on=today + dt.timedelta(days=30),
-                                **{name: f"{marker}-{name}" for name in aftercare.PLAN_TEXT_FIELDS})
-    aftercare.conference_record(actor=a, case=case, kind="release", held_on=today, groups=["family", "professionals"],
-                                participant_count=3, outcome=f"{marker}-outcome")
+    aftercare.release_plan_save(
+        actor=a,
+        case=case,
+        release_on=today + dt.timedelta(days=30),
+        **{name: f"{marker}-{name}" for name in aftercare.PLAN_TEXT_FIELDS},
+    )
+    aftercare.conference_record(
+        actor=a,
+        case=case,
+        kind="release",
+        held_on=today,
+        groups=["family", "professionals"],
+        participant_count=3,
+        outcome=f"{marker}-outcome",
+    )
 
 
 def _first_domain(instrument_key: str) -> str:

@@ -22,8 +22,12 @@ class Instance:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("TANDEM_", "DJANGO_", "PYTEST"))}
-        self.env.update(DJANGO_SETTINGS_MODULE="tandem.settings", TANDEM_VAR_DIR=str(tmp),
-                        TANDEM_KEYRING_FILE=str(tmp / "keyring.json"), TANDEM_LOG_LEVEL="DEBUG")
+        self.env.update(
+            DJANGO_SETTINGS_MODULE="tandem.settings",
+            TANDEM_VAR_DIR=str(tmp),
+            TANDEM_KEYRING_FILE=str(tmp / "keyring.json"),
+            TANDEM_LOG_LEVEL="DEBUG",
+        )
         self.pg_name = None
         base = os.environ.get("DATABASE_URL", "")
         if base.startswith("postgres"):
@@ -39,8 +43,14 @@ class Instance:
         subprocess.run(["psql", self.admin_url, "-q", "-c", sql], check=True, capture_output=True)
 
     def manage(self, *args: str, env: dict | None = None) -> str:
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env or self.env,
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env or self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         self.logs += [result.stdout, result.stderr]
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout
@@ -74,7 +84,7 @@ def instance(tmp_path):
 
 def _json_line(output: str, prefix: str) -> dict:
     line = next(l for l in output.splitlines() if l.startswith(prefix + " "))
-    return json.loads(line[len(prefix) + 1:])
+    return json.loads(line[len(prefix) + 1 :])
 
 
 @pytest.mark.django_db(databases=[])

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from cases.models import Client, Contact
 from cases import services
+from cases.models import Client, Contact
 from vault import crypto
 from vault.crypto import KeyDestroyed, VaultError
 from vault.models import ClientKey
@@ -15,8 +15,15 @@ from vault.services import master_key_rotate
 def _contact(world, note="Spoke about the move to a new flat."):
     from django.utils import timezone
 
-    return services.contact_record(actor=world.case_manager, case=world.case, occurred_at=timezone.now(),
-                                   duration_minutes=45, kind="face_to_face", participants=["client"], note=note)
+    return services.contact_record(
+        actor=world.case_manager,
+        case=world.case,
+        occurred_at=timezone.now(),
+        duration_minutes=45,
+        kind="face_to_face",
+        participants=["client"],
+        note=note,
+    )
 
 
 def test_sealed_value_round_trips_and_is_stored_as_ciphertext(world):
@@ -83,7 +90,7 @@ def test_blind_index_is_keyed_and_scoped_not_a_plain_hash(world):
     from cases.models import ClientName
 
     digests = set(ClientName.objects.filter(client_id=world.case.client_id).values_list("digest", flat=True))
-    plain = hashlib.sha256("mira okonkwo-lindqvist".encode()).hexdigest()
+    plain = hashlib.sha256(b"mira okonkwo-lindqvist").hexdigest()
     assert plain not in digests
     assert crypto.blind_index(world.org.pk, "Mira Okonkwo-Lindqvist") in digests
     assert crypto.blind_index(world.other_org.pk, "Mira Okonkwo-Lindqvist") not in digests

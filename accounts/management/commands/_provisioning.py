@@ -18,15 +18,20 @@ def organisation_by_slug(slug: str) -> Organisation:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
         known = ", ".join(Organisation.objects.order_by("slug").values_list("slug", flat=True)) or "none yet"
-        raise CommandError(f"Unknown organisation {slug!r}. Known organisations: {known}. "
-                           "Create one with `manage.py create_organisation`.")
+        raise CommandError(
+            f"Unknown organisation {slug!r}. Known organisations: {known}. "
+            "Create one with `manage.py create_organisation`."
+        )
     return organisation
 
 
 def programme_by_name(organisation: Organisation, name: str) -> Programme:
     programme = Programme.objects.filter(organisation=organisation, name=name).first()
     if programme is None:
-        known = ", ".join(repr(n) for n in organisation.programmes.order_by("name").values_list("name", flat=True)) or "none yet"
+        known = (
+            ", ".join(repr(n) for n in organisation.programmes.order_by("name").values_list("name", flat=True))
+            or "none yet"
+        )
         raise CommandError(f"Organisation {organisation.slug!r} has no programme {name!r}. Its programmes: {known}.")
     return programme
 
@@ -42,7 +47,9 @@ def team_by_name(organisation: Organisation, name: str) -> Team:
         return matches[0]
     if len(matches) > 1:
         options = ", ".join(f"'{t.programme.name}/{t.name}'" for t in matches)
-        raise CommandError(f"More than one programme of {organisation.slug!r} has a team {name!r}; write one of {options}.")
+        raise CommandError(
+            f"More than one programme of {organisation.slug!r} has a team {name!r}; write one of {options}."
+        )
     known = ", ".join(repr(n) for n in teams.order_by("name").values_list("name", flat=True)) or "none yet"
     raise CommandError(f"Organisation {organisation.slug!r} has no team {name!r}. Its teams: {known}.")
 

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, name: str, slug: str, **options):
         if slugify(slug) != slug:
-            raise CommandError(f"The slug {slug!r} may hold only lower-case letters, digits and hyphens, e.g. {slugify(slug)!r}.")
+            raise CommandError(
+                f"The slug {slug!r} may hold only lower-case letters, digits and hyphens, e.g. {slugify(slug)!r}."
+            )
         if Organisation.objects.filter(slug=slug).exists():
             raise CommandError(f"An organisation with the slug {slug!r} exists already.")
         if Organisation.objects.filter(name=name).exists():

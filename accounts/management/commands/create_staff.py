@@ -15,38 +15,67 @@ from ._provisioning import organisation_by_slug, team_by_name, validation_messag
 
 
 class Command(BaseCommand):
-    help = ("Create a staff account with its roles, e.g. --role practitioner:'Team Nord' --role supervisor:'Team Nord' "
-            "--role programme_manager. Team roles (practitioner, specialist, supervisor) need a team.")
+    help = (
+        "Create a staff account with its roles, e.g. --role practitioner:'Team Nord' --role supervisor:'Team Nord' "
+        "--role programme_manager. Team roles (practitioner, specialist, supervisor) need a team."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
         parser.add_argument("--organisation", required=True, metavar="SLUG")
-        parser.add_argument("--role", action="append", required=True, dest="roles", metavar="ROLE[:TEAM]",
-                            help=f"Repeat for several roles. Roles: {', '.join(Role.values)}.")
+        parser.add_argument(
+            "--role",
+            action="append",
+            required=True,
+            dest="roles",
+            metavar="ROLE[:TEAM]",
+            help=f"Repeat for several roles. Roles: {', '.join(Role.values)}.",
+        )
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
         parser.add_argument("--email", default="")
         password = parser.add_mutually_exclusive_group()
         password.add_argument("--password-file", metavar="FILE", help="Read the password from this file (first line).")
-        password.add_argument("--no-password", action="store_true",
-                              help="No password: the account can only use API tokens.")
+        password.add_argument(
+            "--no-password", action="store_true", help="No password: the account can only use API tokens."
+        )
 
-    def handle(self, *args, username: str, organisation: str, roles: list[str], first_name: str, last_name: str,
-               email: str, password_file: str | None, no_password: bool, **options):
+    def handle(
+        self,
+        *args,
+        username: str,
+        organisation: str,
+        roles: list[str],
+        first_name: str,
+        last_name: str,
+        email: str,
+        password_file: str | None,
+        no_password: bool,
+        **options,
+    ):
         org = organisation_by_slug(organisation)
         grants = [self._grant(org, spec) for spec in roles]
         password = None if no_password else self._password(password_file)
         try:
             with key_scope():
-                user = staff_create(username=username, password=password, organisation=org, roles=grants,
-                                    first_name=first_name, last_name=last_name, email=email, check_password=True)
+                user = staff_create(
+                    username=username,
+                    password=password,
+                    organisation=org,
+                    roles=grants,
+                    first_name=first_name,
+                    last_name=last_name,
+                    email=email,
+                    check_password=True,
+                )
         except ValidationError as exc:
             raise CommandError(validation_message(exc)) from exc
         described = ", ".join(f"{role} in {team.name}" if team else role for role, team in grants)
         self.stdout.write(self.style.SUCCESS(f"Created {user.username} ({org.name}): {described}."))
         if password is None:
-            self.stdout.write("No password set: issue an API token with `manage.py issue_token --username "
-                              f"{user.username}`.")
+            self.stdout.write(
+                f"No password set: issue an API token with `manage.py issue_token --username {user.username}`."
+            )
 
     def _grant(self, org, spec: str):
         role, sep, team_name = spec.partition(":")

@@ -16,5 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, **options):
         user = user_by_username(username)
         sessions, tokens = staff_sessions_end(actor=None, user=user)
-        self.stdout.write(f"Ended {sessions} session{'s' if sessions != 1 else ''} and revoked {tokens} "
-                          f"token{'s' if tokens != 1 else ''} of {user.username}; they must sign in again.")
+        self.stdout.write(
+            f"Ended {sessions} session{'s' if sessions != 1 else ''} and revoked {tokens} "
+            f"token{'s' if tokens != 1 else ''} of {user.username}; they must sign in again."
+        )

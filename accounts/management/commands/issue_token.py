@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
-        parser.add_argument("--days", type=int, default=None, help="Days until it expires (default: TANDEM_API_TOKEN_DAYS).")
+        parser.add_argument(
+            "--days", type=int, default=None, help="Days until it expires (default: TANDEM_API_TOKEN_DAYS)."
+        )
         parser.add_argument("--name", default="", help="What the token is for, e.g. 'probation import'.")
 
     def handle(self, *args, username: str, days: int | None, name: str, **options):
@@ -25,6 +27,8 @@ class Command(BaseCommand):
             token, raw = api_token_issue(user=user, name=name, days=days)
         except ValidationError as exc:
             raise CommandError(validation_message(exc)) from exc
-        self.stderr.write(f"Token for {user.username}, expires {timezone.localtime(token.expires_at):%Y-%m-%d %H:%M %Z}. "
-                          "It is shown only this once; store it in a secret store.")
+        self.stderr.write(
+            f"Token for {user.username}, expires {timezone.localtime(token.expires_at):%Y-%m-%d %H:%M %Z}. "
+            "It is shown only this once; store it in a secret store."
+        )
         self.stdout.write(raw)

@@ -11,4 +11,6 @@ class Command(BaseCommand):
         if result.ok:
             self.stdout.write(self.style.SUCCESS(f"Audit log intact: {result.checked} entries verified."))
             return
-        raise CommandError(f"Audit log broken at position {result.position}: {result.problem}. {result.checked} entries before it verified.")
+        raise CommandError(
+            f"Audit log broken at position {result.position}: {result.problem}. {result.checked} entries before it verified."
+        )

@@ -26,8 +26,12 @@ class Command(BaseCommand):
             self.stdout.write("The demo programme is not loaded in this database; log in with your own accounts.\n")
             return
         order = [s[0] for s in content.STAFF + content.OTHER_STAFF]
-        users = {u.username: u for u in User.objects.filter(username__in=order).select_related("organisation")
-                 .prefetch_related("role_grants__team")}
+        users = {
+            u.username: u
+            for u in User.objects.filter(username__in=order)
+            .select_related("organisation")
+            .prefetch_related("role_grants__team")
+        }
         rows = []
         for username in order:
             user = users.get(username)
@@ -37,8 +41,9 @@ class Command(BaseCommand):
             roles: dict[str, list[str]] = {}
             for grant in grants:
                 roles.setdefault(str(Role(grant.role).label).lower(), []).append(grant.team.name if grant.team else "")
-            described = "; ".join(f"{role} ({', '.join(t for t in teams if t)})" if any(teams) else role
-                                  for role, teams in roles.items())
+            described = "; ".join(
+                f"{role} ({', '.join(t for t in teams if t)})" if any(teams) else role for role, teams in roles.items()
+            )
             codes = user.role_codes()
             if access.sees_case_content(user):
                 sees = f"{access.cases_for(user).count()} cases"
@@ -52,7 +57,9 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths + [0])).rstrip())
         self.stdout.write("")
-        self.stdout.write("Sign-in has two steps. After the password, type the demo code: every demo user shares one\n"
-                          "authenticator secret, and `python manage.py demo_totp` prints the current code (and the\n"
-                          f"secret, {content.DEMO_TOTP_SECRET}, to add to an authenticator app). Each code works once\n"
-                          "per user, so wait for the next one to sign in again.\n")
+        self.stdout.write(
+            "Sign-in has two steps. After the password, type the demo code: every demo user shares one\n"
+            "authenticator secret, and `python manage.py demo_totp` prints the current code (and the\n"
+            f"secret, {content.DEMO_TOTP_SECRET}, to add to an authenticator app). Each code works once\n"
+            "per user, so wait for the next one to sign in again.\n"
+        )

@@ -14,7 +14,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         now = time.time()
         left = 30 - int(now) % 30
-        self.stdout.write(f"Current code for every demo user: {totp_code(content.DEMO_TOTP_SECRET, at=now)} "
-                          f"(valid for {left} more seconds; each code is accepted once per user).")
-        self.stdout.write(f"To use an authenticator app instead, add this key (time-based, 6 digits, 30 s): "
-                          f"{content.DEMO_TOTP_SECRET}")
+        self.stdout.write(
+            f"Current code for every demo user: {totp_code(content.DEMO_TOTP_SECRET, at=now)} "
+            f"(valid for {left} more seconds; each code is accepted once per user)."
+        )
+        self.stdout.write(
+            f"To use an authenticator app instead, add this key (time-based, 6 digits, 30 s): "
+            f"{content.DEMO_TOTP_SECRET}"
+        )

@@ -14,8 +14,11 @@ class Command(BaseCommand):
     help = "Load the synthetic demo programme (two organisations, staff, about 50 cases with two years of history)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing when any organisation exists (safe to run on every start).")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when any organisation exists (safe to run on every start).",
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed; the same seed gives the same story.")
 
     def handle(self, *args, if_empty: bool, seed: int, **options):
@@ -31,7 +34,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         stats = build_demo(seed)
         states = ", ".join(f"{state} {count}" for state, count in sorted(stats.states.items()))
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo programme loaded in {time.monotonic() - started:.1f} s: {stats.cases} cases ({states}), "
-            f"{stats.contacts} contacts, {stats.revisions} agreement revisions, {stats.needs} needs, "
-            f"{stats.goals} goals, {stats.services} services."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo programme loaded in {time.monotonic() - started:.1f} s: {stats.cases} cases ({states}), "
+                f"{stats.contacts} contacts, {stats.revisions} agreement revisions, {stats.needs} needs, "
+                f"{stats.goals} goals, {stats.services} services."
+            )
+        )

@@ -8,8 +8,10 @@ from rights.services import retention_apply
 
 
 class Command(BaseCommand):
-    help = ("Erase the clients whose cases have all been closed for longer than their programme keeps them "
-            "(clients under a legal hold or a restriction are kept). Safe to run again: it erases nothing twice.")
+    help = (
+        "Erase the clients whose cases have all been closed for longer than their programme keeps them "
+        "(clients under a legal hold or a restriction are kept). Safe to run again: it erases nothing twice."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", metavar="YYYY-MM-DD", help="Apply the periods as of this day (default: today).")

@@ -20,12 +20,20 @@ def _moment(value: str, name: str) -> dt.datetime:
 
 
 class Command(BaseCommand):
-    help = ("Which clients did one account open (read or change) between two moments? Answered from the audit "
-            "log, by pseudonym only.")
+    help = (
+        "Which clients did one account open (read or change) between two moments? Answered from the audit "
+        "log, by pseudonym only."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
-        parser.add_argument("--from", dest="start", required=True, metavar="ISO", help="Start (inclusive), local time unless an offset is given.")
+        parser.add_argument(
+            "--from",
+            dest="start",
+            required=True,
+            metavar="ISO",
+            help="Start (inclusive), local time unless an offset is given.",
+        )
         parser.add_argument("--to", dest="end", required=True, metavar="ISO", help="End (exclusive).")
         parser.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
 
@@ -37,17 +45,24 @@ class Command(BaseCommand):
         if start_at >= end_at:
             raise CommandError("--to must be after --from.")
         report = clients_opened_by(actor_id=account.pk, start=start_at, end=end_at)
-        audit_record("breach.query", object_type="user", object_id=str(account.pk),
-                     detail=f"{len(report.clients)} clients (command)")
+        audit_record(
+            "breach.query",
+            object_type="user",
+            object_id=str(account.pk),
+            detail=f"{len(report.clients)} clients (command)",
+        )
         if json:
             self.stdout.write(_dumps(report.as_json() | {"username": username}))
             return
-        self.stdout.write(f"{username} opened {len(report.clients)} clients between {start_at.isoformat()} and "
-                          f"{end_at.isoformat()}:")
+        self.stdout.write(
+            f"{username} opened {len(report.clients)} clients between {start_at.isoformat()} and {end_at.isoformat()}:"
+        )
         for row in report.clients:
-            self.stdout.write(f"  {row.pseudonym}  {timezone.localtime(row.first_at):%Y-%m-%d %H:%M} – "
-                              f"{timezone.localtime(row.last_at):%Y-%m-%d %H:%M}  {row.entries} entries  "
-                              f"{', '.join(sorted(row.actions))}")
+            self.stdout.write(
+                f"  {row.pseudonym}  {timezone.localtime(row.first_at):%Y-%m-%d %H:%M} – "
+                f"{timezone.localtime(row.last_at):%Y-%m-%d %H:%M}  {row.entries} entries  "
+                f"{', '.join(sorted(row.actions))}"
+            )
         self.stdout.write(f"Case lists read: {report.list_views}; refused attempts: {report.denied}.")
 
 

@@ -20,4 +20,6 @@ class Command(BaseCommand):
         with path.open("wb") as stream:
             header = backup_write(stream)
         path.chmod(0o600)
-        self.stdout.write(f"Backup written to {path}: {header['objects']} records, under master key {header['master_key_id']}.")
+        self.stdout.write(
+            f"Backup written to {path}: {header['objects']} records, under master key {header['master_key_id']}."
+        )

@@ -24,8 +24,10 @@ class Command(BaseCommand):
         if not chain.ok:
             raise CommandError(f"The restored audit log does not verify: {chain.problem}")
         opened, erased = verify_sealed()
-        self.stdout.write(f"Audit log verified ({chain.checked} entries); {opened} sealed values open, "
-                          f"{erased} belong to erased clients.")
+        self.stdout.write(
+            f"Audit log verified ({chain.checked} entries); {opened} sealed values open, "
+            f"{erased} belong to erased clients."
+        )
 
 
 def verify_sealed() -> tuple[int, int]:

@@ -7,7 +7,9 @@ class Command(BaseCommand):
     help = "Add a new master key and rewrap every client's data key under it."
 
     def add_arguments(self, parser):
-        parser.add_argument("--retire-old", action="store_true", help="Remove the old master keys from the keyring afterwards.")
+        parser.add_argument(
+            "--retire-old", action="store_true", help="Remove the old master keys from the keyring afterwards."
+        )
 
     def handle(self, *args, retire_old: bool, **options):
         new_id, count, retired = master_key_rotate(retire_old=retire_old)
