@@ -4,18 +4,39 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test venv browser demo clean messages bench bench-concurrency sbom load load-ramp faults
+.PHONY: run test lint venv venv-test browser clean messages bench bench-concurrency sbom load load-ramp faults
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt requirements-security.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+# Serving needs requirements.txt alone; the test, lint, security and load tool chains install with the
+# targets that use them.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/.installed: requirements.txt | $(BIN)/python
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-test: requirements-dev.txt requirements-security.txt requirements.txt | $(BIN)/python
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+$(BIN)/.installed-lint: requirements-lint.txt requirements.txt | $(BIN)/python
+	$(PIP) -r requirements-lint.txt
 	touch $@
 
 venv: $(BIN)/.installed
+venv-test: $(BIN)/.installed-test
+
+# ruff (lint and format) and mypy, configured in pyproject.toml; make test runs it first.
+lint: $(BIN)/.installed-lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The software bill of materials (CycloneDX JSON) of the pinned runtime requirements; make test writes it.
 SBOM ?= var/sbom/tandem.cdx.json
-sbom: venv
+sbom: venv-test
 	mkdir -p $(dir $(SBOM))
 	$(BIN)/cyclonedx-py requirements requirements.txt --of JSON --sv 1.6 --output-reproducible --validate -o $(SBOM)
 
@@ -34,7 +55,7 @@ run: venv
 browser:
 	@bash scripts/ensure-chromium.sh
 
-test: venv browser sbom
+test: lint venv-test browser sbom
 	bash scripts/run-tests.sh
 
 messages: venv
@@ -57,7 +78,7 @@ bench-concurrency: venv
 LOAD_USERS ?= 100
 LOAD_TIME ?= 5m
 LOAD_ARGS ?=
-$(BIN)/.installed-load: requirements-load.txt $(BIN)/.installed
+$(BIN)/.installed-load: requirements-load.txt $(BIN)/.installed-test
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-load.txt
 	touch $@
 
@@ -67,7 +88,7 @@ load: $(BIN)/.installed-load
 load-ramp: $(BIN)/.installed-load
 	$(BIN)/python -m loadtest.run --ramp $(LOAD_ARGS)
 
-faults: venv
+faults: venv-test
 	$(BIN)/python -m pytest -m fault loadtest/tests -v
 
 clean:
