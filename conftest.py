@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 from dataclasses import dataclass
 
 import pytest
@@ -177,6 +179,28 @@ def world(db) -> World:
 def _key_scope():
     with key_scope():
         yield
+
+
+GUARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGALRM)
+
+
+@pytest.fixture(autouse=True)
+def _process_state_restored():
+    """Each test leaves the process as it found it, so that tests may run beside each other in any order:
+    signal handlers (a worker or command run in-process installs its own), the environment and the working
+    directory come back after every test."""
+    handlers = {number: signal.getsignal(number) for number in GUARDED_SIGNALS}
+    environ = dict(os.environ)
+    cwd = os.getcwd()
+    yield
+    for number, handler in handlers.items():
+        if signal.getsignal(number) is not handler:
+            signal.signal(number, handler)
+    if os.environ != environ:
+        os.environ.clear()
+        os.environ.update(environ)
+    if os.getcwd() != cwd:
+        os.chdir(cwd)
 
 
 # Browser tests: one real server with the demo programme and one Chromium for the whole run.

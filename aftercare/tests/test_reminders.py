@@ -4,6 +4,7 @@ The worker's own loop claims the queued task from the database table and runs it
 transaction (the append-only audit log cannot be flushed by a transactional test)."""
 
 import datetime as dt
+import signal
 
 import pytest
 from django.core import mail
@@ -25,10 +26,21 @@ def run_worker() -> None:
 
     recycle = connection.close_if_unusable_or_obsolete
     connection.close_if_unusable_or_obsolete = lambda: None
+    # The worker installs its own SIGTERM and SIGINT handlers; the test process gets its own back.
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT)}
     try:
         call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
     finally:
         connection.close_if_unusable_or_obsolete = recycle
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
+def test_running_the_worker_in_process_leaves_the_signal_handlers_as_they_were(db):
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    run_worker()
+    call_command("run_daily", once=True, verbosity=0)
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
 
 
 def failing_provider(cases_qs, today):

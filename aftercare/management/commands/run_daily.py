@@ -24,8 +24,14 @@ class Command(BaseCommand):
         def stop(signum, frame) -> None:
             self.running = False
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            self._loop(interval=interval, once=once)
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+    def _loop(self, *, interval: float, once: bool) -> None:
         while self.running:
             if enqueue_if_due():
                 self.stdout.write("Enqueued today's reminder job.")
