@@ -1,9 +1,22 @@
 """The one access layer: every page, API call, export and job gets cases and clients through here.
 
-Rules: organisations never see each other's cases; practitioners and specialists see the cases
-they are currently assigned to; supervisors see their teams' cases; programme managers,
-evaluators and administrators see no case content. An exclusion from a client beats every rule.
-Outside need-to-know a case does not exist: callers raise 404, never 403.
+Who sees a case (`cases_for`), always within the user's own organisation and never once the client is erased:
+- practitioners, specialists and supervisors see the cases they are assigned to today (from an assignment's
+  start to its end date);
+- supervisors also see every case of the teams they supervise, and a case of another team while they hold an
+  active break-glass grant for it (granted, justified and reviewed in the sharing app);
+- nobody else sees case content: not programme managers, evaluators or administrators (unless they also hold
+  a casework role), nor an inactive user or one without an organisation.
+An exclusion from a client (conflict of interest) beats every rule, break-glass included.
+
+`get_case_for` is the way to one case. Outside these rules, or for a malformed id, the case does not exist:
+Http404, never 403, audited as a denied access. Every access is audited (`case.view`, `case.write` or the
+caller's action); one through break-glass is audited again as `case.break_glass`. A restricted client's case
+(GDPR Art. 18) can be read but not changed: with write=True it raises `Restricted` (403, audited as denied);
+`check_not_restricted` is the same refusal for a change that does not start from a case (the disclosure service
+refuses a restricted record itself). A list read is audited with its row count (`audit_list`); the exact-name
+lookup uses the organisation's blind index, within the user's own cases, and is audited.
+`staff_can_be_assigned`: only active casework staff of the client's organisation, not excluded from the client.
 """
 
 from __future__ import annotations

@@ -1,19 +1,25 @@
-"""Public holidays of Germany and its federal states, computed in code (no calendar package).
+"""Public holidays by region, from the `holidays` package: Germany, Austria and Switzerland.
 
-Regions are ISO 3166-2 codes: "DE" for the nationwide holidays only, "DE-NW" for North
-Rhine-Westphalia and so on. Holidays that only some municipalities keep (Augsburg's peace festival,
-the Assumption in Catholic parts of Bavaria, Corpus Christi in parts of Saxony and Thuringia) are left
-out: a release-day check should not warn for a whole state about a local holiday.
+A region is an ISO 3166-2 code: the country alone ("DE") for its nationwide holidays only, or a state or canton
+("DE-NW", "AT-9", "CH-ZH"), which is the package's country and subdivision. Only the package's public holidays
+count: days that only some municipalities or confessions keep would make a release-day check warn a whole state
+about a local holiday.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+from holidays import country_holidays, list_localized_countries
 
-REGIONS: dict[str, str] = {
+GERMANY: dict[str, StrOrPromise] = {
     "DE": _("Germany (nationwide holidays only)"),
     "DE-BW": _("Baden-Württemberg"),
     "DE-BY": _("Bavaria"),
@@ -33,75 +39,89 @@ REGIONS: dict[str, str] = {
     "DE-TH": _("Thuringia"),
 }
 
+AUSTRIA: dict[str, StrOrPromise] = {
+    "AT": _("Austria (nationwide holidays only)"),
+    "AT-1": _("Burgenland"),
+    "AT-2": _("Carinthia"),
+    "AT-3": _("Lower Austria"),
+    "AT-4": _("Upper Austria"),
+    "AT-5": _("Salzburg"),
+    "AT-6": _("Styria"),
+    "AT-7": _("Tyrol"),
+    "AT-8": _("Vorarlberg"),
+    "AT-9": _("Vienna"),
+}
 
-def easter_sunday(year: int) -> dt.date:
-    """Gregorian Easter Sunday (the anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741
-    m = (a + 11 * h + 22 * l) // 451
-    month, day = divmod(h + l - 7 * m + 114, 31)
-    return dt.date(year, month, day + 1)
+SWITZERLAND: dict[str, StrOrPromise] = {
+    "CH": _("Switzerland (nationwide holidays only)"),
+    "CH-AG": _("Aargau"),
+    "CH-AR": _("Appenzell Ausserrhoden"),
+    "CH-AI": _("Appenzell Innerrhoden"),
+    "CH-BL": _("Basel-Landschaft"),
+    "CH-BS": _("Basel-Stadt"),
+    "CH-BE": _("Bern"),
+    "CH-FR": _("Fribourg"),
+    "CH-GE": _("Geneva"),
+    "CH-GL": _("Glarus"),
+    "CH-GR": _("Graubünden"),
+    "CH-JU": _("Jura"),
+    "CH-LU": _("Lucerne"),
+    "CH-NE": _("Neuchâtel"),
+    "CH-NW": _("Nidwalden"),
+    "CH-OW": _("Obwalden"),
+    "CH-SH": _("Schaffhausen"),
+    "CH-SZ": _("Schwyz"),
+    "CH-SO": _("Solothurn"),
+    "CH-SG": _("St. Gallen"),
+    "CH-TG": _("Thurgau"),
+    "CH-TI": _("Ticino"),
+    "CH-UR": _("Uri"),
+    "CH-VS": _("Valais"),
+    "CH-VD": _("Vaud"),
+    "CH-ZG": _("Zug"),
+    "CH-ZH": _("Zurich"),
+}
+
+REGIONS: dict[str, StrOrPromise] = {**GERMANY, **AUSTRIA, **SWITZERLAND}
+
+# For a select box: the regions grouped by country.
+REGION_CHOICES = [
+    (_("Germany"), list(GERMANY.items())),
+    (_("Austria"), list(AUSTRIA.items())),
+    (_("Switzerland"), list(SWITZERLAND.items())),
+]
 
 
-def _repentance_day(year: int) -> dt.date:
-    """Buß- und Bettag: the Wednesday before 23 November."""
-    day = dt.date(year, 11, 22)
-    return day - dt.timedelta(days=(day.weekday() - 2) % 7)
+@lru_cache(maxsize=32)
+def _package_language(country: str, active: str) -> str:
+    """The package's translation nearest to a Django language code ("de", "en", "de-ch"); English otherwise."""
+    offered = list_localized_countries()[country]
+    wanted = active.replace("-", "_").lower()
+    for language in offered:
+        if language.lower() == wanted:
+            return language
+    base = wanted.split("_")[0]
+    for language in offered:
+        if language.split("_")[0].lower() == base:
+            return language
+    return "en_US"
 
 
 @lru_cache(maxsize=256)
-def holidays(year: int, region: str = "DE") -> dict[dt.date, str]:
-    """The public holidays of one year in one region, date -> name (lazy, translated on display)."""
+def _holidays(year: int, region: str, language: str) -> Mapping[dt.date, str]:
+    country, _sep, subdiv = region.partition("-")
+    return MappingProxyType(dict(country_holidays(country, subdiv=subdiv or None, years=year, language=language)))
+
+
+def public_holidays(year: int, region: str = "DE") -> Mapping[dt.date, str]:
+    """The public holidays of one year in one region, date -> name in the active language."""
     if region not in REGIONS:
         raise ValueError(f"Unknown holiday region {region!r}")
-    state = region.removeprefix("DE").removeprefix("-")
-    easter = easter_sunday(year)
-    days: dict[dt.date, str] = {
-        dt.date(year, 1, 1): _("New Year's Day"),
-        easter - dt.timedelta(days=2): _("Good Friday"),
-        easter + dt.timedelta(days=1): _("Easter Monday"),
-        dt.date(year, 5, 1): _("Labour Day"),
-        easter + dt.timedelta(days=39): _("Ascension Day"),
-        easter + dt.timedelta(days=50): _("Whit Monday"),
-        dt.date(year, 10, 3): _("German Unity Day"),
-        dt.date(year, 12, 25): _("Christmas Day"),
-        dt.date(year, 12, 26): _("Second day of Christmas"),
-    }
-    if year == 2017:
-        days[dt.date(2017, 10, 31)] = _("Reformation Day")  # the 500th anniversary, nationwide once
-    if not state:
-        return days
-    if state in {"BW", "BY", "ST"}:
-        days[dt.date(year, 1, 6)] = _("Epiphany")
-    if (state == "BE" and year >= 2019) or (state == "MV" and year >= 2023):
-        days[dt.date(year, 3, 8)] = _("International Women's Day")
-    if state == "BB":
-        days[easter] = _("Easter Sunday")
-        days[easter + dt.timedelta(days=49)] = _("Whit Sunday")
-    if state in {"BW", "BY", "HE", "NW", "RP", "SL"}:
-        days[easter + dt.timedelta(days=60)] = _("Corpus Christi")
-    if state == "SL":
-        days[dt.date(year, 8, 15)] = _("Assumption Day")
-    if state == "TH" and year >= 2019:
-        days[dt.date(year, 9, 20)] = _("World Children's Day")
-    if state in {"BB", "MV", "SN", "ST", "TH"} or (state in {"HB", "HH", "NI", "SH"} and year >= 2018):
-        days[dt.date(year, 10, 31)] = _("Reformation Day")
-    if state in {"BW", "BY", "NW", "RP", "SL"}:
-        days[dt.date(year, 11, 1)] = _("All Saints' Day")
-    if state == "SN":
-        days[_repentance_day(year)] = _("Day of Repentance and Prayer")
-    if state == "BE" and year in {2020, 2025}:
-        days[dt.date(year, 5, 8)] = _("Day of Liberation")
-    return days
+    country = region.partition("-")[0]
+    active = translation.get_language() or settings.LANGUAGE_CODE
+    return _holidays(year, region, _package_language(country, active))
 
 
 def holiday_name(day: dt.date, region: str = "DE") -> str | None:
-    """The name of the public holiday on this day in this region, or None."""
-    name = holidays(day.year, region).get(day)
-    return str(name) if name is not None else None
+    """The name of the public holiday on this day in this region, in the active language, or None."""
+    return public_holidays(day.year, region).get(day)

@@ -11,16 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from vault.classification import DataClass
 from vault.fields import SealedField
 
-from .holidays import REGIONS
+from .holidays import REGION_CHOICES
 
 
 class ProgrammeAftercare(models.Model):
     """A programme's aftercare settings: its holiday region and when the follow-up conference is held."""
 
     programme = models.OneToOneField("programmes.Programme", on_delete=models.CASCADE, related_name="aftercare")
-    holiday_region = models.CharField(
-        _("public holidays of"), max_length=8, choices=list(REGIONS.items()), default="DE-NW"
-    )
+    holiday_region = models.CharField(_("public holidays of"), max_length=8, choices=REGION_CHOICES, default="DE-NW")
     follow_up_months = models.PositiveSmallIntegerField(
         _("follow-up conference after (months)"), choices=[(3, _("3 months")), (6, _("6 months"))], default=6
     )

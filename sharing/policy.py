@@ -3,16 +3,21 @@
 A policy file names, per recipient category, a rule for every data category. Presets live in
 sharing/policies/; a deployment chooses one with TANDEM_SHARING_POLICY or brings its own file with
 TANDEM_SHARING_POLICY_FILE; a programme's `sharing_policy` names a preset for that programme.
-Files are validated on load: every problem names the file, the key path and what is wrong.
+Files are validated on load against policy.schema.json and for the rules that join fields: every problem
+names the file, the key path and what is wrong.
 """
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import yaml
 from django.conf import settings
 from django.db import models
@@ -20,7 +25,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 PRESET_DIR = Path(__file__).resolve().parent / "policies"
-FORMAT_VERSION = 1
+SCHEMA = json.loads((Path(__file__).resolve().parent / "policy.schema.json").read_text(encoding="utf-8"))
+_VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 
 class RecipientCategory(models.TextChoices):
@@ -124,52 +130,70 @@ class Policy:
         return texts.get(lang) or texts.get("en", "")
 
 
-_RULE_KEYS = {"rule", "purposes", "grounds", "legal_basis", "report_withdrawal"}
-_TOP_KEYS = {"format", "name", "title", "summary", "recipients"}
-_RECIPIENT_KEYS = {"default", "categories"}
+_TYPE_WORDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "boolean": "true or false",
+    "null": "nothing",
+}
 
 
 def _choices_text(values) -> str:
     return ", ".join(values)
 
 
-def _parse_rule(source: str, path: str, raw: object) -> CategoryRule:
+def _path_text(path: Iterable[str | int]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _schema_problem(error: jsonschema.ValidationError) -> tuple[str, str]:
+    """The key path and the problem of a schema error, in the words of the policy file's author."""
+    path = list(error.absolute_path)
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    instance: Any = error.instance
+    expected: Any = error.validator_value
+    if error.validator == "enum" and "propertyNames" in error.schema_path:
+        choices = _choices_text(expected)
+        return _path_text([*path, str(instance)]), f"unknown {schema['title']} (expected one of: {choices})"
+    if error.validator == "enum":
+        return _path_text(path), f"unknown {schema['title']} {instance!r} (expected one of: {_choices_text(expected)})"
+    if error.validator == "additionalProperties":
+        known = sorted(schema.get("properties", {}))
+        extra = sorted(str(key) for key in instance if key not in known)[0]
+        return _path_text([*path, extra]), f"unknown key (expected one of: {_choices_text(known)})"
+    if error.validator == "required":
+        missing = next(key for key in expected if key not in instance)
+        return _path_text([*path, missing]), "missing (required)"
+    if error.validator == "type":
+        types = [expected] if isinstance(expected, str) else expected
+        return _path_text(path), "expected " + " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+    if error.validator == "const":
+        return _path_text(path), f"expected {_path_text(path)}: {expected}"
+    if error.validator == "pattern":
+        return _path_text(path), "expected text, not empty"
+    return _path_text(path), error.message
+
+
+def _first_schema_problem(source: str, raw: object) -> PolicyError | None:
+    def place(error: jsonschema.ValidationError) -> list[str]:
+        return [f"{part:09d}" if isinstance(part, int) else part for part in error.absolute_path]
+
+    # The first place in the file; there, the error of the outermost schema (a wrong type before its details).
+    errors = sorted(_VALIDATOR.iter_errors(raw), key=lambda e: (place(e), len(e.absolute_schema_path), e.message))
+    return PolicyError(source, *_schema_problem(errors[0])) if errors else None
+
+
+def _rule(source: str, path: str, raw: str | dict) -> CategoryRule:
+    """A rule the schema has let through, checked for what its kind needs."""
     if isinstance(raw, str):
         raw = {"rule": raw}
-    if not isinstance(raw, dict):
-        raise PolicyError(source, path, "expected a rule name or a mapping with 'rule'")
-    unknown = set(raw) - _RULE_KEYS
-    if unknown:
-        raise PolicyError(
-            source,
-            f"{path}.{sorted(unknown)[0]}",
-            f"unknown key (expected one of: {_choices_text(sorted(_RULE_KEYS))})",
-        )
-    rule = raw.get("rule")
-    if rule not in Rule.values:
-        raise PolicyError(
-            source, f"{path}.rule", f"unknown rule {rule!r} (expected one of: {_choices_text(Rule.values)})"
-        )
-
-    def codes(key: str, allowed: tuple[str, ...] | list[str]) -> frozenset[str]:
-        values = raw.get(key, [])
-        if not isinstance(values, list):
-            raise PolicyError(source, f"{path}.{key}", "expected a list")
-        for i, value in enumerate(values):
-            if value not in allowed:
-                raise PolicyError(
-                    source, f"{path}.{key}[{i}]", f"unknown value {value!r} (expected one of: {_choices_text(allowed)})"
-                )
-        return frozenset(values)
-
-    purposes = codes("purposes", Purpose.values)
-    grounds = codes("grounds", LEGAL_GROUNDS)
-    legal_basis = raw.get("legal_basis", "")
-    if not isinstance(legal_basis, str):
-        raise PolicyError(source, f"{path}.legal_basis", "expected text")
-    report_withdrawal = raw.get("report_withdrawal", False)
-    if not isinstance(report_withdrawal, bool):
-        raise PolicyError(source, f"{path}.report_withdrawal", "expected true or false")
+    rule = raw["rule"]
+    purposes, grounds = frozenset(raw.get("purposes", [])), frozenset(raw.get("grounds", []))
+    legal_basis, report_withdrawal = raw.get("legal_basis", "").strip(), raw.get("report_withdrawal", False)
     if rule == Rule.NEVER and (purposes or grounds or legal_basis or report_withdrawal):
         raise PolicyError(source, path, "a 'never' rule takes no purposes, grounds, legal basis or report_withdrawal")
     if rule == Rule.WITH_CONSENT and not purposes:
@@ -179,7 +203,7 @@ def _parse_rule(source: str, path: str, raw: object) -> CategoryRule:
     if rule == Rule.ALWAYS_ON_LEGAL_BASIS:
         if not grounds:
             raise PolicyError(source, f"{path}.grounds", "'always_on_legal_basis' needs at least one legal ground")
-        if not legal_basis.strip():
+        if not legal_basis:
             raise PolicyError(
                 source, f"{path}.legal_basis", "'always_on_legal_basis' needs the legal basis it rests on"
             )
@@ -192,25 +216,16 @@ def _parse_rule(source: str, path: str, raw: object) -> CategoryRule:
     if rule != Rule.WITH_CONSENT and purposes:
         raise PolicyError(source, f"{path}.purposes", "purposes belong to 'with_consent' rules only")
     return CategoryRule(
-        rule=rule,
-        purposes=purposes,
-        grounds=grounds,
-        legal_basis=legal_basis.strip(),
-        report_withdrawal=report_withdrawal,
+        rule=rule, purposes=purposes, grounds=grounds, legal_basis=legal_basis, report_withdrawal=report_withdrawal
     )
 
 
-def _language_texts(source: str, path: str, raw: object) -> dict[str, str]:
-    if not isinstance(raw, dict) or not isinstance(raw.get("en"), str) or not raw["en"].strip():
-        raise PolicyError(source, path, "expected a mapping with at least an English text under 'en'")
-    bad = [k for k, v in raw.items() if not isinstance(v, str)]
-    if bad:
-        raise PolicyError(source, f"{path}.{bad[0]}", "expected text")
-    return {str(k): v.strip() for k, v in raw.items()}
-
-
 def parse_policy(text: str, source: str) -> Policy:
-    """A Policy from YAML text; PolicyError names the place of the first problem."""
+    """A Policy from YAML text; PolicyError names the place of the first problem.
+
+    The shape, the keys and the values are checked against policy.schema.json; what joins several fields (what
+    each rule needs, a rule for every recipient and data category) is checked here.
+    """
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -219,63 +234,34 @@ def parse_policy(text: str, source: str) -> Policy:
         raise PolicyError(source, where, f"not valid YAML ({getattr(exc, 'problem', None) or exc})") from exc
     if not isinstance(raw, dict):
         raise PolicyError(source, "", "expected a mapping at the top level")
-    unknown = set(raw) - _TOP_KEYS
-    if unknown:
-        raise PolicyError(
-            source, sorted(unknown)[0], f"unknown key (expected one of: {_choices_text(sorted(_TOP_KEYS))})"
-        )
-    if raw.get("format") != FORMAT_VERSION:
-        raise PolicyError(source, "format", f"expected format: {FORMAT_VERSION}")
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise PolicyError(source, "name", "expected the policy's name")
-    title = _language_texts(source, "title", raw.get("title"))
-    summary = _language_texts(source, "summary", raw.get("summary"))
-    recipients = raw.get("recipients")
-    if not isinstance(recipients, dict):
-        raise PolicyError(source, "recipients", "expected a mapping of recipient categories")
-    for key in recipients:
-        if key not in RecipientCategory.values:
-            raise PolicyError(
-                source,
-                f"recipients.{key}",
-                f"unknown recipient category (expected one of: {_choices_text(RecipientCategory.values)})",
-            )
+    problem = _first_schema_problem(source, raw)
+    if problem is not None:
+        raise problem
     rules: dict[str, dict[str, CategoryRule]] = {}
     for recipient in RecipientCategory.values:
         path = f"recipients.{recipient}"
-        entry = recipients.get(recipient)
+        entry = raw["recipients"].get(recipient)
         if entry is None:
             raise PolicyError(source, path, "missing: every recipient category needs its rules")
-        if not isinstance(entry, dict):
-            raise PolicyError(source, path, "expected a mapping with 'default' and/or 'categories'")
-        unknown = set(entry) - _RECIPIENT_KEYS
-        if unknown:
-            raise PolicyError(
-                source, f"{path}.{sorted(unknown)[0]}", "unknown key (expected 'default' or 'categories')"
-            )
-        default = _parse_rule(source, f"{path}.default", entry["default"]) if "default" in entry else None
+        default = _rule(source, f"{path}.default", entry["default"]) if "default" in entry else None
         categories = entry.get("categories") or {}
-        if not isinstance(categories, dict):
-            raise PolicyError(source, f"{path}.categories", "expected a mapping of data categories")
-        for key in categories:
-            if key not in DataCategory.values:
-                raise PolicyError(
-                    source,
-                    f"{path}.categories.{key}",
-                    f"unknown data category (expected one of: {_choices_text(DataCategory.values)})",
-                )
         rules[recipient] = {}
         for category in DataCategory.values:
             if category in categories:
-                rules[recipient][category] = _parse_rule(source, f"{path}.categories.{category}", categories[category])
+                rules[recipient][category] = _rule(source, f"{path}.categories.{category}", categories[category])
             elif default is not None:
                 rules[recipient][category] = default
             else:
                 raise PolicyError(
                     source, f"{path}.categories.{category}", "missing, and no 'default' for this recipient"
                 )
-    return Policy(name=name.strip(), source=source, title=title, summary=summary, rules=rules)
+    return Policy(
+        name=raw["name"].strip(),
+        source=source,
+        title={str(k): v.strip() for k, v in raw["title"].items()},
+        summary={str(k): v.strip() for k, v in raw["summary"].items()},
+        rules=rules,
+    )
 
 
 @lru_cache(maxsize=32)

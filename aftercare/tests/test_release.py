@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aftercare import selectors, services
 from aftercare.models import ConferenceKind, ReleaseCheck, SocialNetConference
@@ -96,6 +96,11 @@ def test_plan_text_is_sealed(world, prison_case):
         (dt.date(2025, 6, 19), "DE-NW", {ReleaseCheck.HOLIDAY}),  # Corpus Christi in North Rhine-Westphalia ...
         (dt.date(2025, 6, 19), "DE-BE", set()),  # ... but not in Berlin
         (dt.date(2025, 3, 8), "DE-BE", {ReleaseCheck.WEEKEND, ReleaseCheck.HOLIDAY}),  # Women's Day, Berlin only
+        (dt.date(2025, 12, 8), "AT-9", {ReleaseCheck.HOLIDAY}),  # Immaculate Conception in Vienna ...
+        (dt.date(2025, 12, 8), "DE-BY", set()),  # ... but not in Bavaria
+        (dt.date(2025, 5, 1), "CH-ZH", {ReleaseCheck.HOLIDAY}),  # Labour Day in Zurich ...
+        (dt.date(2025, 5, 1), "CH-LU", set()),  # ... but not in Lucerne
+        (dt.date(2025, 8, 1), "CH-LU", {ReleaseCheck.FRIDAY, ReleaseCheck.HOLIDAY}),  # Swiss National Day
     ],
 )
 def test_release_day_warnings(world, prison_case, release_on, region, expected):
@@ -112,6 +117,14 @@ def test_holiday_warning_names_the_holiday(world, prison_case):
     _cover(world, plan)
     (check,) = selectors.release_checks(plan)
     assert "Easter Monday" in check.message
+
+
+def test_holiday_warning_names_the_holiday_in_the_active_language(world, prison_case):
+    plan = _plan(world, prison_case, dt.date(2025, 4, 21))
+    _cover(world, plan)
+    with translation.override("de"):
+        (check,) = selectors.release_checks(plan)
+    assert "Ostermontag" in check.message
 
 
 def test_nobody_reachable_in_the_first_72_hours_is_a_warning_until_covered(world, prison_case):
