@@ -131,6 +131,9 @@ class ApiToken(models.Model):
         "revoked_at": DataClass.TECHNICAL,
     }
 
+    def __str__(self) -> str:
+        return f"token {self.prefix}… of {self.user}"
+
     @classmethod
     def issue(cls, *, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
         raw = "tdm_" + secrets.token_urlsafe(32)
@@ -147,9 +150,6 @@ class ApiToken(models.Model):
     @classmethod
     def find(cls, raw: str) -> ApiToken | None:
         return cls.objects.usable().select_related("user").filter(digest=_token_digest(raw)).first()
-
-    def __str__(self) -> str:
-        return f"token {self.prefix}… of {self.user}"
 
 
 class UserSession(models.Model):

@@ -74,7 +74,7 @@ def phases_replace(*, actor, programme: Programme, phases: list[dict]) -> list[A
     ordered = sorted(phases, key=lambda p: p["starts_month"])
     if not ordered or ordered[0]["starts_month"] != 0:
         errors["phases"] = _("The first phase must start at release (month 0).")
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in zip(ordered, ordered[1:], strict=False):
         if before.get("ends_month") != after["starts_month"]:
             errors["phases"] = _("Each phase must start in the month the one before it ends.")
     if ordered and ordered[-1].get("ends_month") is not None:

@@ -254,7 +254,9 @@ class CaseIdentityView(APIView):
 class ClientLookupView(APIView):
     @extend_schema(
         summary="Find your cases by a client's exact name",
-        description="Matches full names and aliases exactly, within your cases only; answers with pseudonyms, never names.",
+        description=(
+            "Matches full names and aliases exactly, within your cases only; answers with pseudonyms, never names."
+        ),
         request=s.LookupIn,
         responses={200: s.LookupOut, 400: INVALID},
     )

@@ -18,7 +18,10 @@ from .models import AssessmentSettings
 
 RATIONALES = [
     "Ties to the scene have loosened since the last assessment; the family is a stable support.",
-    "Still in contact with two group members online, but no sign of intent or planning. Work and housing are the pressing needs.",
+    (
+        "Still in contact with two group members online, but no sign of intent or planning. "
+        "Work and housing are the pressing needs."
+    ),
     "Client speaks openly about doubts. Substance use remains the main concern; protective factors are growing.",
     "Several sources agree: commitment to the ideology is weakening and the new job gives structure.",
     "Threats from former group members weigh more than any risk from the client; safety planning comes first.",
@@ -93,7 +96,7 @@ def add_demo_assessments(cases, rng: random.Random, today: dt.date | None = None
         while day <= today and made < target:
             actor = _staff_on(case, day) or actor
             answers = {key: (None if rng.random() < 0.04 else value) for key, value in values.items()}
-            result = instrument.score({k: v for k, v in answers.items()})
+            result = instrument.score(answers)
             level = result.level.case_level
             if rng.random() < 0.2 and level != "low":
                 level = {"high": "moderate", "moderate": "low"}[level]  # the practitioner weighs the strengths

@@ -229,7 +229,9 @@ def chart(history: list[Assessment]) -> dict:
                 cells.append("—")
         known = [v for v in values if v is not None]
         trend = _direction(known[0], known[-1], domain.protective) if len(known) > 1 else "same"
-        desc = "; ".join(f"{day.isoformat()}: {'—' if v is None else f'{v} %'}" for day, v in zip(dates, values))
+        desc = "; ".join(
+            f"{day.isoformat()}: {'—' if v is None else f'{v} %'}" for day, v in zip(dates, values, strict=True)
+        )
         series.append(
             Series(domain, values, " ".join(f"{dx},{dy}" for dx, dy, _p, _d in dots), dots, cells, trend, desc)
         )

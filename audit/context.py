@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 
-@dataclass
+@dataclass(frozen=True)
 class AuditContext:
     channel: str = "cli"
     ip: str | None = None
@@ -24,11 +24,13 @@ class AuditContext:
         return None
 
 
-_context: ContextVar[AuditContext] = ContextVar("tandem_audit_context", default=AuditContext())
+# Outside a request or job: one shared context, which is safe to share because it is frozen.
+_OUTSIDE = AuditContext()
+_context: ContextVar[AuditContext] = ContextVar("tandem_audit_context")
 
 
 def current() -> AuditContext:
-    return _context.get()
+    return _context.get(_OUTSIDE)
 
 
 @contextlib.contextmanager

@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     vendor = connection.vendor
     from django.urls import get_resolver
 
-    get_resolver().url_patterns  # import every view once, before the processes fork
+    _ = get_resolver().url_patterns  # import every view once, before the processes fork
     connections.close_all()
     ctx = multiprocessing.get_context("fork")
     results = ctx.Queue()

@@ -49,6 +49,9 @@ class Client(models.Model):
         "restricted_at": DataClass.CASE,
     }
 
+    def __str__(self) -> str:
+        return self.pseudonym
+
     def vault_client_id(self) -> uuid.UUID:
         return self.id
 
@@ -58,9 +61,6 @@ class Client(models.Model):
 
     def alias_list(self) -> list[str]:
         return [a.strip() for a in (self.aliases or "").splitlines() if a.strip()]
-
-    def __str__(self) -> str:
-        return self.pseudonym
 
 
 class ClientName(models.Model):
@@ -195,11 +195,11 @@ class Case(models.Model):
             ),
         ]
 
-    def vault_client_id(self) -> uuid.UUID:
-        return self.client_id
-
     def __str__(self) -> str:
         return f"{self.client.pseudonym} ({self.programme})" if "client" in self._state.fields_cache else str(self.pk)
+
+    def vault_client_id(self) -> uuid.UUID:
+        return self.client_id
 
 
 class CaseTransition(models.Model):

@@ -129,15 +129,14 @@ def conference_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def conference_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     form = ConferenceForm(request.POST or None, case=case, initial={"chair": request.user.pk})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                conference = services.conference_schedule(actor=request.user, case=case, **form.service_kwargs())
-            except ValidationError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(request, _("Conference scheduled. Add the participants from partner organisations."))
-                return redirect(_detail_url(conference, "participants"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            conference = services.conference_schedule(actor=request.user, case=case, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Conference scheduled. Add the participants from partner organisations."))
+            return redirect(_detail_url(conference, "participants"))
     return render(
         request,
         "conferences/conference_new.html",

@@ -46,7 +46,7 @@ def seed_release_and_aftercare(built: list[tuple[Case, list]], today: dt.date) -
         _next(2, today + dt.timedelta(days=20)),  # a Wednesday, covered
         _next(5, today + dt.timedelta(days=30)),
     ]  # a Saturday: warned and acknowledged
-    for index, (case, release_on) in enumerate(zip(in_transition, dates)):
+    for index, (case, release_on) in enumerate(zip(in_transition, dates, strict=False)):
         actor = _manager(case)
         plan = aftercare.release_plan_save(actor=actor, case=case, release_on=release_on, **PLAN_TEXTS)
         start = aftercare.release_start(plan)

@@ -192,12 +192,18 @@ NOTES = {
     ],
     "religion": [
         "Talk about prayer and daily routine. {He} wants to practise {his} faith without the old circle.",
-        "{He} brought questions the recruiter used to answer for {him}; we agreed to take them to the religious counsellor.",
+        (
+            "{He} brought questions the recruiter used to answer for {him}; "
+            "we agreed to take them to the religious counsellor."
+        ),
         "Talked about Ramadan plans with {his} family; {he} is looking forward to it.",
     ],
     "violence": [
         "Worked on the offence: what happened that night, and what {he} would do differently.",
-        "{He} described a situation at the bus stop where {he} walked away instead of reacting. Good moment to build on.",
+        (
+            "{He} described a situation at the bus stop where {he} walked away instead of reacting. "
+            "Good moment to build on."
+        ),
         "Talked about the victim's perspective for the first time; {he} was quiet but stayed with it.",
     ],
     "scene": [
@@ -249,7 +255,10 @@ NOTES = {
         "Talked about what {he} does on weekends now that the old crowd is gone; {he} feels lonely at times.",
     ],
     "safety": [
-        "{He} got threatening messages from a former comrade. Went through the safety plan; no sign of an acute danger.",
+        (
+            "{He} got threatening messages from a former comrade. "
+            "Went through the safety plan; no sign of an acute danger."
+        ),
         "Talked about changing {his} phone number and closing old accounts. {He} agreed.",
         "{He} feels safer since the move. No further contact attempts from the scene.",
     ],

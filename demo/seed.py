@@ -375,7 +375,7 @@ class DemoBuilder:
             days = [max(1, round(d * target / total)) for d in days + [current]]
         start = self.today - dt.timedelta(days=sum(days))
         phases = []
-        for (state, reason), length in zip(steps, days):
+        for (state, reason), length in zip(steps, days, strict=True):
             phases.append(Phase(state, start, start + dt.timedelta(days=length), reason))
             start += dt.timedelta(days=length)
         phases[-1].end = self.today + dt.timedelta(days=1)

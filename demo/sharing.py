@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.utils import timezone
@@ -98,7 +99,8 @@ def seed_sharing(built: list[tuple[Case, list]]) -> None:
                 content="Confirmation of participation for the training measure.",
             )
             sharing.consent_withdraw(actor=actor, consent=jobs)
-            try:  # the police asked how the work is going: the independent policy refuses, and it is recorded
+            # The police asked how the work is going: the independent policy refuses, and it is recorded.
+            with contextlib.suppress(sharing.DisclosureRefused):
                 sharing.disclose(
                     actor=actor,
                     case=case,
@@ -109,8 +111,6 @@ def seed_sharing(built: list[tuple[Case, list]]) -> None:
                     channel="phone",
                     content="",
                 )
-            except sharing.DisclosureRefused:
-                pass
         if index == 1:
             sharing.consent_record(
                 actor=actor,

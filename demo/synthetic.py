@@ -257,7 +257,8 @@ def plan_cases(spec: Spec, network: Network, today: dt.date) -> list[CasePlan]:
 
 def _worked_days(plan: CasePlan, horizon: int) -> int:
     ends = plan.starts[1:] + [horizon]
-    return sum(end - start for (state, _r), start, end in zip(plan.steps, plan.starts, ends) if state in WORKED)
+    phases = zip(plan.steps, plan.starts, ends, strict=True)
+    return sum(end - start for (state, _r), start, end in phases if state in WORKED)
 
 
 def _allocate_contacts(plans: list[CasePlan], total: int, rng: random.Random, horizon: int) -> None:
@@ -506,9 +507,7 @@ def _converter(f: models.Field, vendor: str) -> Callable | None:
         return lambda v: None if v is None else v.hex
     if kind == "DateTimeField":
         return lambda v: (
-            None
-            if v is None
-            else str((v if v.tzinfo is dt.UTC else v.astimezone(dt.UTC)).replace(tzinfo=None))
+            None if v is None else str((v if v.tzinfo is dt.UTC else v.astimezone(dt.UTC)).replace(tzinfo=None))
         )
     if kind == "DateField":
         return lambda v: None if v is None else v.isoformat()
@@ -609,7 +608,7 @@ def _notes(rng: random.Random) -> dict[tuple[str, bool], list[str]]:
             else {"he": "he", "He": "He", "him": "him", "his": "his", "His": "His"}
         )
 
-        def fill(template: str) -> str:
+        def fill(template: str, pron: dict[str, str] = pron) -> str:
             return template.format(
                 **pron, work=rng.choice(C.WORKPLACES), relative=rng.choice(C.RELATIVES), weekday=rng.choice(C.WEEKDAYS)
             )
@@ -780,7 +779,9 @@ def build_chunk(task: tuple[int, list[CasePlan]]) -> tuple[int, dict[str, list[t
         opened = dt.date.fromordinal(plan.starts[0])
         created = dt.datetime.combine(opened, dt.time(9, rng.randint(0, 59)), tz)
 
-        def s(label: str, pk: uuid.UUID, name: str, text: str) -> bytes | None:
+        def s(
+            label: str, pk: uuid.UUID, name: str, text: str, key: bytes = key, client_id: uuid.UUID = client_id
+        ) -> bytes | None:
             return seal(key, client_id, label, pk, name, text) if text else None
 
         address = (
@@ -823,7 +824,9 @@ def build_chunk(task: tuple[int, list[CasePlan]]) -> tuple[int, dict[str, list[t
         if len(steps) > 1:
             begin = dt.date.fromordinal(starts[1])
             out.add("assignment", case_id, manager, "case_manager", begin, None, "")
-            tandem_from = next((st for (state, _r), st in zip(steps, starts) if state in TANDEM_STATES), None)
+            tandem_from = next(
+                (st for (state, _r), st in zip(steps, starts, strict=True) if state in TANDEM_STATES), None
+            )
             if tandem_from is not None:
                 if newcomer and horizon - tandem_from > 400 and rng.random() < 0.1:
                     handover = tandem_from + (horizon - tandem_from) // 2
@@ -842,7 +845,7 @@ def build_chunk(task: tuple[int, list[CasePlan]]) -> tuple[int, dict[str, list[t
 
         # The history of states: one transition per phase, some with a sealed note.
         last_at = created
-        for i, ((state, reason), start) in enumerate(zip(steps, starts)):
+        for i, ((state, reason), start) in enumerate(zip(steps, starts, strict=True)):
             at = min(dt.datetime.combine(dt.date.fromordinal(start), dt.time(8, i % 60), tz), now)
             note = ""
             if i and rng.random() < 0.7:
@@ -866,7 +869,7 @@ def build_chunk(task: tuple[int, list[CasePlan]]) -> tuple[int, dict[str, list[t
         # Contacts, spread over the worked phases (never on a closed stretch, never in the future).
         windows = [
             (start, min(end, horizon), state)
-            for (state, _r), start, end in zip(steps, starts, ends)
+            for (state, _r), start, end in zip(steps, starts, ends, strict=True)
             if state in WORKED and min(end, horizon) > start
         ]
         span = sum(end - start for start, end, _s in windows)

@@ -7,6 +7,7 @@ TANDEM_INSECURE_LOOPBACK_COOKIES=true (refused by the settings unless every allo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -119,10 +120,8 @@ class PrivateCluster:
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "stop", "-m", mode)
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):
             self.stop("immediate")
-        except RuntimeError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -210,7 +209,7 @@ class ProductionServer:
                 return self
             except (OSError, urllib.error.HTTPError):
                 if self.process.poll() is not None:
-                    raise RuntimeError("gunicorn stopped:\n" + self.log.read_text()[-3000:])
+                    raise RuntimeError("gunicorn stopped:\n" + self.log.read_text()[-3000:]) from None
                 time.sleep(0.3)
         raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n" + self.log.read_text()[-3000:])
 
@@ -253,10 +252,8 @@ class ProductionServer:
         while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
             time.sleep(0.2)
         for pid in workers:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.process = None
 
     def stop(self) -> None:

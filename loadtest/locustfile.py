@@ -15,12 +15,13 @@ import random
 import re
 import threading
 from base64 import b32decode
+from pathlib import Path
 
 from django_otp.oath import totp
 from locust import LoadTestShape, between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
-ACCOUNTS = json.loads(open(os.environ["TANDEM_LOAD_ACCOUNTS"]).read())
+ACCOUNTS = json.loads(Path(os.environ["TANDEM_LOAD_ACCOUNTS"]).read_text())
 _next_account = itertools.count()
 _lock = threading.Lock()
 FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

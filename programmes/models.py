@@ -124,14 +124,14 @@ class Topic(models.Model):
         ordering = ["group", "code"]
         constraints = [models.UniqueConstraint(fields=["programme", "code"], name="topic_unique_code")]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         from django.utils.translation import get_language
 
         return self.name_de if (get_language() or "en").startswith("de") else self.name_en
-
-    def __str__(self) -> str:
-        return self.name
 
 
 DEFAULT_TOPICS: list[tuple[str, str, str, str]] = [

@@ -86,15 +86,14 @@ def inbound_new(request: HttpRequest) -> HttpResponse:
     if not programmes.exists():
         raise PermissionDenied
     form = InboundForm(request.POST or None, programmes=programmes, organisation_id=request.user.organisation_id)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                referral = services.inbound_record(actor=request.user, **form.service_kwargs())
-            except ValidationError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(request, _("Referral recorded in the inbox."))
-                return redirect("referrals:inbound_detail", inbound_id=referral.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.inbound_record(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Referral recorded in the inbox."))
+            return redirect("referrals:inbound_detail", inbound_id=referral.pk)
     return render(request, "referrals/inbound_new.html", {"form": form}, status=400 if form.is_bound else 200)
 
 

@@ -150,7 +150,7 @@ def _report_fields(model: type[models.Model], path: str) -> list:
 
 
 def build_access_report(*, user, client: Client) -> AccessReport:
-    """The report for `client`, as far as `user` may see: the cases outside their need-to-know are counted, not shown."""
+    """The report for `client`, as far as `user` may see: cases outside their need-to-know are counted, not shown."""
     import access
 
     all_cases = client.cases.count()

@@ -90,7 +90,9 @@ class DisclosureForm(_RecipientMixin, TandemForm):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=_blank(Purpose.choices, _("Choose…")))
     ground = forms.ChoiceField(
         label=_("Ground"),
-        choices=_blank([(v, l) for v, l in Ground.choices if v != Ground.IMMINENT_DANGER], _("Choose…")),
+        choices=_blank(
+            [(value, text) for value, text in Ground.choices if value != Ground.IMMINENT_DANGER], _("Choose…")
+        ),
         help_text=_("An imminent-danger alert is raised as a security concern and needs a second approval."),
     )
     legal_basis = forms.CharField(

@@ -148,7 +148,7 @@ def partner_edit(request: HttpRequest, partner_id: int) -> HttpResponse:
         except ValidationError as exc:
             (contact_form if request.POST.get("form") == "contact" else form).add_service_error(exc)
         except ValueError:
-            raise Http404
+            raise Http404 from None
     return render(
         request,
         "sharing/partner_form.html",

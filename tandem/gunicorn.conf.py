@@ -43,4 +43,4 @@ def pre_fork(server, worker) -> None:
     """Import the URL configuration (and with it every view) before forking, not in each worker's first request."""
     from django.urls import get_resolver
 
-    get_resolver().url_patterns
+    _ = get_resolver().url_patterns

@@ -171,7 +171,7 @@ def test_lock_out_answers_the_same_for_known_and_unknown_usernames(world, settin
     # Locked now: even the right password gets the same answer.
     _client, response = password_step(username, PASSWORD)
     answers.append((response.status_code, response.context["form"].non_field_errors()))
-    assert len(set(str(a) for a in answers)) == 1 and answers[0][0] == 200
+    assert len({str(a) for a in answers}) == 1 and answers[0][0] == 200
     assert not response.wsgi_request.user.is_authenticated
     entries = AuditEntry.objects.filter(action="auth.login_failed", object_type="signin")
     assert entries.count() == 4 and entries.filter(detail="locked").count() == 1

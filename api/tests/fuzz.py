@@ -176,7 +176,9 @@ def run(base_url: str, owner_token: str, outsiders: list[Outsider], *, examples:
             if real:
                 # Two thirds of the requests on the owner's real objects, the rest on whatever the schema allows.
                 on_real = st.sampled_from(real).flatmap(
-                    lambda values, mode=mode: operation.as_strategy(generation_mode=mode, path_parameters=values)
+                    lambda values, mode=mode, operation=operation: operation.as_strategy(
+                        generation_mode=mode, path_parameters=values
+                    )
                 )
                 strategy = st.one_of(on_real, on_real, generated)
             else:
@@ -195,7 +197,8 @@ def run(base_url: str, owner_token: str, outsiders: list[Outsider], *, examples:
             def probe(case):
                 response = case.call(base_url=base_url, session=session, headers=headers, allow_redirects=False)
                 report.generated += 1
-                report.by_operation[label] = report.by_operation.get(label, 0) + 1
+                # probe runs right below, within this iteration, so `label` is the current operation's.
+                report.by_operation[label] = report.by_operation.get(label, 0) + 1  # noqa: B023
                 report.statuses[response.status_code] = report.statuses.get(response.status_code, 0) + 1
                 if response.status_code >= 500:
                     report.server_errors.append(f"{case.method} {case.formatted_path} -> {response.status_code}")

@@ -104,7 +104,7 @@ def test_every_case_route_needs_a_token(world, plan, method, name, ids, body, ex
 @pytest.mark.parametrize(
     ("method", "name", "ids", "body", "expected"),
     [route for route in CASE_ROUTES if route[2]],
-    ids=[i for i, r in zip(ROUTE_IDS, CASE_ROUTES) if r[2]],
+    ids=[i for i, r in zip(ROUTE_IDS, CASE_ROUTES, strict=True) if r[2]],
 )
 def test_objects_of_another_case_are_404(world, plan, api, method, name, ids, body, expected):
     # The case manager's own case, but a need, goal or service of a case they cannot see.

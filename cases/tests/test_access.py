@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
@@ -57,7 +58,7 @@ def test_exclusion_beats_assignment_and_supervision(world):
     assert visible(world.case_manager) == set()
     services.client_exclusion_add(actor=world.supervisor, client=world.case.client, staff=world.supervisor)
     assert visible(world.supervisor) == set()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.assignment_add(actor=world.co_worker, case=world.case, staff=world.case_manager, role="case_manager")
 
 

@@ -48,7 +48,9 @@ PLANTED = [
 
 @pytest.fixture
 def partners(world):
-    make = lambda name, category: sharing.partner_create(actor=world.supervisor, name=name, category=category)
+    def make(name, category):
+        return sharing.partner_create(actor=world.supervisor, name=name, category=category)
+
     return {
         "police": make("Polizei Nord", "police"),
         "welfare": make("Sozialamt Nord", "social_welfare"),

@@ -52,7 +52,7 @@ def test_history_is_back_dated_in_order(main_org):
     for case in Case.objects.all():
         steps = list(case.transitions.order_by("at").values_list("from_state", "to_state"))
         assert steps[0] == ("", State.SIGNAL)
-        assert all(a[1] == b[0] for a, b in zip(steps, steps[1:])), steps
+        assert all(a[1] == b[0] for a, b in zip(steps, steps[1:], strict=False)), steps
         assert steps[-1][1] == case.state
 
 

@@ -62,7 +62,7 @@ def test_generates_the_requested_network(network):
     assert Contact.objects.count() == CONTACTS
     assert Client.objects.count() == ClientKey.objects.count() == CASES
     assert network["cases"] == CASES and network["contacts"] == CONTACTS
-    assert len({state for state in Case.objects.values_list("state", flat=True)}) >= 5
+    assert len(set(Case.objects.values_list("state", flat=True))) >= 5
     staff = User.objects.filter(organisation__slug=ORGANISATION[1])
     assert 250 <= staff.count() <= 400
     assert Contact.topics.through.objects.count() >= CONTACTS

@@ -60,7 +60,7 @@ ALLOWED_WHILE_RESTRICTED = {
 }
 
 
-def test_restriction_blocks_every_write_route_and_lifting_restores(world, matrix):
+def test_restriction_blocks_every_write_route_and_lifting_restores(world, matrix):  # noqa: F811 - the fixture imported above
     all_ids, _secrets, tokens = matrix
     ids, token = all_ids["own"], tokens["case_manager"]
     services.restriction_set(actor=world.supervisor, client=world.case.client, reason="Client contests the record")

@@ -84,7 +84,7 @@ class LiveServer:
                 return self
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError("the server stopped:\n" + self.log.read_text()[-3000:])
+                    raise RuntimeError("the server stopped:\n" + self.log.read_text()[-3000:]) from None
                 time.sleep(0.3)
         raise RuntimeError("the server did not answer within 60 s:\n" + self.log.read_text()[-3000:])
 

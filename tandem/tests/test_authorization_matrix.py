@@ -547,7 +547,7 @@ def test_bad_input_to_every_write_route_is_a_clear_4xx_and_writes_nothing(world,
     client = Client()
     client.force_login(world.case_manager)
     patterns = non_admin_patterns()
-    for name, (scope, methods) in ROUTES.items():
+    for name, (_scope, methods) in ROUTES.items():
         if name in {"login", "logout", "set_language"}:
             continue
         path = build_path(patterns[name], ids["own"])

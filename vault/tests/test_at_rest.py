@@ -83,7 +83,7 @@ def instance(tmp_path):
 
 
 def _json_line(output: str, prefix: str) -> dict:
-    line = next(l for l in output.splitlines() if l.startswith(prefix + " "))
+    line = next(each for each in output.splitlines() if each.startswith(prefix + " "))
     return json.loads(line[len(prefix) + 1 :])
 
 

@@ -40,7 +40,7 @@ def test_ciphertext_moved_to_another_record_does_not_open(world):
     Contact.objects.filter(pk=second.pk).update(note=blob)
     crypto.forget_key(world.case.client_id)
     with pytest.raises(VaultError):
-        Contact.objects.get(pk=second.pk).note
+        _ = Contact.objects.get(pk=second.pk).note
 
 
 def test_ciphertext_moved_to_another_field_does_not_open(world):
@@ -48,7 +48,7 @@ def test_ciphertext_moved_to_another_field_does_not_open(world):
     blob = bytes(Client.objects.filter(pk=client.pk).values_list("given_name", flat=True).get())
     Client.objects.filter(pk=client.pk).update(family_name=blob)
     with pytest.raises(VaultError):
-        Client.objects.get(pk=client.pk).family_name
+        _ = Client.objects.get(pk=client.pk).family_name
 
 
 def test_ciphertext_moved_to_another_client_does_not_open(world):
@@ -57,7 +57,7 @@ def test_ciphertext_moved_to_another_client_does_not_open(world):
     blob = bytes(Client.objects.filter(pk=mine.pk).values_list("given_name", flat=True).get())
     Client.objects.filter(pk=theirs.pk).update(given_name=blob)
     with pytest.raises(VaultError):
-        Client.objects.get(pk=theirs.pk).given_name
+        _ = Client.objects.get(pk=theirs.pk).given_name
 
 
 def test_erasure_destroys_the_key_and_every_value_of_the_client(world):
@@ -67,9 +67,9 @@ def test_erasure_destroys_the_key_and_every_value_of_the_client(world):
     assert ClientKey.objects.get(client_id=world.case.client_id).wrapped is None
     for pk in (contact.pk, other.pk):
         with pytest.raises(KeyDestroyed):
-            Contact.objects.get(pk=pk).note
+            _ = Contact.objects.get(pk=pk).note
     with pytest.raises(KeyDestroyed):
-        Client.objects.get(pk=world.case.client_id).given_name
+        _ = Client.objects.get(pk=world.case.client_id).given_name
     # Other clients are untouched.
     assert Client.objects.get(pk=world.other_case.client_id).given_name == "Jonas"
 

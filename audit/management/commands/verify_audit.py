@@ -12,5 +12,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Audit log intact: {result.checked} entries verified."))
             return
         raise CommandError(
-            f"Audit log broken at position {result.position}: {result.problem}. {result.checked} entries before it verified."
+            f"Audit log broken at position {result.position}: {result.problem}. "
+            f"{result.checked} entries before it verified."
         )

@@ -53,9 +53,9 @@ class Command(BaseCommand):
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         self.stdout.write(f"Demo logins (password for all: {content.DEMO_PASSWORD}; synthetic data only):\n")
         header = ("username", "name", "role", "organisation", "sees")
-        self.stdout.write("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths + [0])).rstrip())
+        self.stdout.write("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths + [0], strict=True)).rstrip())
         for row in rows:
-            self.stdout.write("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths + [0])).rstrip())
+            self.stdout.write("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths + [0], strict=True)).rstrip())
         self.stdout.write("")
         self.stdout.write(
             "Sign-in has two steps. After the password, type the demo code: every demo user shares one\n"

@@ -66,7 +66,8 @@ class Command(BaseCommand):
         states = ", ".join(f"{state} {n}" for state, n in sorted(result.states.items()))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Generated {result.cases:,} cases ({states}) and {result.contacts:,} contacts in {result.seconds:.1f} s "
+                f"Generated {result.cases:,} cases ({states}) and {result.contacts:,} contacts "
+                f"in {result.seconds:.1f} s "
                 f"({result.rows:,} rows, {rate:,.0f} rows/s)."
             )
         )
