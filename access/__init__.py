@@ -22,8 +22,11 @@ lookup uses the organisation's blind index, within the user's own cases, and is 
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import formats, timezone
@@ -34,6 +37,10 @@ from audit.models import Outcome
 from audit.services import audit_record
 from cases.models import Case, CaseAssignment, Client, ClientExclusion, ClientName
 from vault.crypto import blind_index
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from sharing.models import BreakGlassGrant
 
 CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.SPECIALIST, Role.SUPERVISOR})
 
@@ -50,7 +57,9 @@ class Restricted(PermissionDenied):
         )
 
 
-def check_not_restricted(client: Client, *, user=None, action: str = "case.write", obj=None) -> None:
+def check_not_restricted(
+    client: Client, *, user: User | None = None, action: str = "case.write", obj: models.Model | None = None
+) -> None:
     """Refuse (audited) any change, export or disclosure of a restricted client's record."""
     if client.restricted_at is not None:
         target = obj if obj is not None else client
@@ -58,7 +67,7 @@ def check_not_restricted(client: Client, *, user=None, action: str = "case.write
         raise Restricted(client)
 
 
-def sees_case_content(user) -> bool:
+def sees_case_content(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return bool(
         user
         and user.is_authenticated
@@ -68,9 +77,9 @@ def sees_case_content(user) -> bool:
     )
 
 
-def cases_for(user) -> QuerySet[Case]:
+def cases_for(user: User | AnonymousUser) -> QuerySet[Case]:
     """Every case this user may see, and no other."""
-    if not sees_case_content(user):
+    if not sees_case_content(user) or user.organisation_id is None:
         return Case.objects.none()
     today = timezone.localdate()
     # Each rule is a list of case ids read through an index (assignments by staff, cases by team, grants by
@@ -105,7 +114,7 @@ def _parse_id(value: object) -> uuid.UUID | None:
         return None
 
 
-def get_case_for(user, case_id: object, *, write: bool = False, action: str | None = None) -> Case:
+def get_case_for(user: User, case_id: object, *, write: bool = False, action: str | None = None) -> Case:
     """The case, if this user may see it, with an audit entry for the access; else Http404 (also audited).
 
     With write=True a restricted client's case (GDPR Art. 18) raises Restricted (403): the one place
@@ -129,7 +138,7 @@ def get_case_for(user, case_id: object, *, write: bool = False, action: str | No
     return case
 
 
-def break_glass_grant(user, case: Case):
+def break_glass_grant(user: User, case: Case) -> BreakGlassGrant | None:
     """The active break-glass grant through which alone this user sees the case, else None."""
     if not user.has_role(Role.SUPERVISOR) or supervises(user, case):
         return None
@@ -140,12 +149,12 @@ def break_glass_grant(user, case: Case):
     return BreakGlassGrant.objects.active().filter(case=case, user=user).order_by("-expires_at").first()
 
 
-def audit_list(action: str, count: int, detail: str = "", user=None) -> None:
+def audit_list(action: str, count: int, detail: str = "", user: User | None = None) -> None:
     """Lists are case data too: record that one was read, and how many rows it showed."""
     audit_record(action, object_type="case", detail=(f"{count} rows " + detail).strip(), actor=user)
 
 
-def lookup_cases_by_name(user, name: str) -> QuerySet[Case]:
+def lookup_cases_by_name(user: User, name: str) -> QuerySet[Case]:
     """Exact-name lookup through the blind index, within this user's cases only."""
     if not name.strip() or not sees_case_content(user):
         return Case.objects.none()
@@ -155,7 +164,7 @@ def lookup_cases_by_name(user, name: str) -> QuerySet[Case]:
     return cases_for(user).filter(client_id__in=matching)
 
 
-def staff_can_be_assigned(staff, client: Client) -> bool:
+def staff_can_be_assigned(staff: User, client: Client) -> bool:
     return (
         staff.is_active
         and staff.organisation_id == client.organisation_id
@@ -164,5 +173,5 @@ def staff_can_be_assigned(staff, client: Client) -> bool:
     )
 
 
-def supervises(user, case: Case) -> bool:
+def supervises(user: User, case: Case) -> bool:
     return user.has_role(Role.SUPERVISOR) and case.team_id in user.supervised_team_ids()

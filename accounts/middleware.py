@@ -18,7 +18,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from .models import UserSession
+from .models import User, UserSession
 
 # How often a session in use is renewed (idle timeout: settings.SESSION_COOKIE_AGE, by default 30 minutes).
 RENEW_AFTER = timedelta(seconds=60)
@@ -46,7 +46,7 @@ class SecondFactorMiddleware:
                 return refused
         return self.get_response(request)
 
-    def _check(self, request, user):
+    def _check(self, request, user: User):
         is_api = request.path_info.startswith("/api/")
         if user.is_verified():
             registered = UserSession.objects.filter(session_key=request.session.session_key, user_id=user.pk)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from base64 import b32decode, b32encode
+from typing import TYPE_CHECKING
 
 import segno
 from django.conf import settings
@@ -18,6 +19,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Outcome
 from audit.services import audit_record
+
+if TYPE_CHECKING:
+    from .models import User
 
 AUTHENTICATOR = "authenticator"
 RECOVERY = "recovery codes"
@@ -34,13 +38,13 @@ def totp_code(base32_secret: str, *, at: float | None = None, step: int = 30) ->
     return f"{totp.token():06d}"
 
 
-def totp_device(user, *, confirmed: bool = True) -> TOTPDevice | None:
+def totp_device(user: User, *, confirmed: bool = True) -> TOTPDevice | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("-pk").first()
 
 
-def has_second_factor(user) -> bool:
+def has_second_factor(user: User) -> bool:
     return totp_device(user) is not None
 
 
@@ -55,7 +59,7 @@ def qr_svg(device: TOTPDevice) -> str:
     )
 
 
-def verify_totp(user, code: str, *, purpose: str) -> bool:
+def verify_totp(user: User, code: str, *, purpose: str) -> bool:
     """A current code of the user's authenticator; a code that was accepted once is refused after."""
     device = totp_device(user)
     code = (code or "").replace(" ", "")
@@ -72,7 +76,7 @@ def verify_totp(user, code: str, *, purpose: str) -> bool:
     return ok
 
 
-def verify_second_factor(user, code: str):
+def verify_second_factor(user: User, code: str):
     """The device that accepts ``code`` (an authenticator code or a recovery code, which is used up), or None."""
     code = (code or "").strip().replace(" ", "").lower()
     device = None
@@ -95,7 +99,7 @@ def verify_second_factor(user, code: str):
     return device
 
 
-def enrolment_device(user) -> TOTPDevice:
+def enrolment_device(user: User) -> TOTPDevice:
     """The user's unconfirmed authenticator (a new secret the first time)."""
     device = totp_device(user, confirmed=False)
     if device is None:
@@ -104,7 +108,7 @@ def enrolment_device(user) -> TOTPDevice:
 
 
 @transaction.atomic
-def enrolment_confirm(user, device: TOTPDevice, code: str) -> list[str] | None:
+def enrolment_confirm(user: User, device: TOTPDevice, code: str) -> list[str] | None:
     """Confirm the authenticator with a code from it; returns the new recovery codes (shown once), or None."""
     code = (code or "").replace(" ", "")
     if device.user_id != user.pk or device.confirmed or not code.isdigit() or not device.verify_token(code):
@@ -121,7 +125,7 @@ def enrolment_confirm(user, device: TOTPDevice, code: str) -> list[str] | None:
 
 
 @transaction.atomic
-def recovery_codes_issue(user) -> list[str]:
+def recovery_codes_issue(user: User) -> list[str]:
     """Fresh recovery codes; earlier ones stop working."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY, confirmed=True)
@@ -131,7 +135,7 @@ def recovery_codes_issue(user) -> list[str]:
     return codes
 
 
-def recovery_codes_left(user) -> int:
+def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 

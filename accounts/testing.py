@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -11,11 +12,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .otp import hex_key, totp_code  # noqa: F401 (re-exported for tests)
 from .reauth import REAUTH_SESSION_KEY
 
+if TYPE_CHECKING:
+    from .models import User
+
 # A fixed base32 secret for tests (the demo has its own, see demo/content.py).
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # nosec B105 # test users only, never in the product
 
 
-def enrol_totp(user, secret: str = TEST_TOTP_SECRET) -> TOTPDevice:
+def enrol_totp(user: User, secret: str = TEST_TOTP_SECRET) -> TOTPDevice:
     """Give ``user`` a confirmed authenticator with a known secret (no-op if they have one)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
@@ -30,7 +34,7 @@ class TandemClient(Client):
     and ``force_login(user, reauth=False)`` for one whose re-authentication is not fresh.
     """
 
-    def force_login(self, user, backend=None, *, second_factor: bool = True, reauth: bool = True):
+    def force_login(self, user: User, backend=None, *, second_factor: bool = True, reauth: bool = True):
         from .services import session_register
 
         super().force_login(user, backend)

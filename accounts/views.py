@@ -25,7 +25,7 @@ from audit.services import audit_record
 
 from . import otp, services
 from .forms import CodeForm, EnrolForm, ReauthForm, SignInForm, TokenIssueForm, TokenRevokeForm
-from .models import ApiToken, UserSession
+from .models import ApiToken, User, UserSession
 from .reauth import REAUTH_SESSION_KEY, mark_reauthenticated, reauth_fresh, reauth_redirect
 
 PASSWORD_AT_SESSION_KEY = "tandem_password_at"  # nosec B105 # the name of a session key, not a password
@@ -40,7 +40,7 @@ def _next_url(request: HttpRequest, default: str | None = None) -> str:
     return default or reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _is_verified(user) -> bool:
+def _is_verified(user: User) -> bool:
     return bool(user.is_authenticated and getattr(user, "is_verified", lambda: False)())
 
 

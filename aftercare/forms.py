@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from planning.forms import PlanningForm
 
 from .models import ConferenceKind, NetworkGroup
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DATE = {"type": "date"}
 DATETIME = {"type": "datetime-local"}
@@ -68,7 +73,7 @@ class ReleaseContactForm(PlanningForm):
         label=_("Reachable until"), widget=forms.DateTimeInput(attrs=DATETIME), error_messages=DATETIME_ERRORS
     )
 
-    def __init__(self, *args, staff, **kwargs) -> None:
+    def __init__(self, *args, staff: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = staff
         self.fields["staff"].label_from_instance = lambda u: u.display_name

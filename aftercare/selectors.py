@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import formats, timezone
@@ -27,6 +28,9 @@ from .models import (
     SocialNetConference,
 )
 from .rhythm import FrequencyStatus, coverage_gaps, frequency_status, release_day_checks
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ROSTER_WEEKS = 4
 CONFERENCE_DUE_WINDOW_DAYS = 14
@@ -196,7 +200,7 @@ def conferences_due(cases_qs: QuerySet[Case], today: dt.date) -> QuerySet[Social
 # --- The case page ----------------------------------------------------------------------------------
 
 
-def case_section_context(case: Case, user) -> dict:
+def case_section_context(case: Case, user: User) -> dict:
     """What `aftercare/_case_section.html` needs. Keys are prefixed `aftercare_`. A fixed number of queries."""
     today = timezone.localdate()
     # The case's one plan (if any), read by its case id: the case itself is already loaded.
@@ -257,7 +261,7 @@ def roster(programme, start: dt.datetime, weeks: int = ROSTER_WEEKS) -> dict:
 # --- Notifications ---------------------------------------------------------------------------------
 
 
-def notifications_for(user) -> QuerySet[Notification]:
+def notifications_for(user: User) -> QuerySet[Notification]:
     """A user's own notifications, on cases they may still see (or on none)."""
     import access
 
@@ -268,7 +272,7 @@ def notifications_for(user) -> QuerySet[Notification]:
     )
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     """The header's badge. Most staff have nothing unread: one plain query settles that, and only unread
     notifications on cases are checked against the cases the user may still see (a costlier query to build)."""
     import access

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +31,9 @@ from .models import (
     SocialNetConference,
 )
 from .rhythm import add_months
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 RELEASE_SETTINGS = (Setting.DETENTION, Setting.PRISON)
 PLAN_TEXT_FIELDS = (
@@ -68,7 +72,7 @@ def phases_ensure(programme: Programme) -> list[AftercarePhase]:
 
 
 @transaction.atomic
-def phases_replace(*, actor, programme: Programme, phases: list[dict]) -> list[AftercarePhase]:
+def phases_replace(*, actor: User, programme: Programme, phases: list[dict]) -> list[AftercarePhase]:
     """Replace a programme's rhythm: phases must follow each other without gaps from month 0, the last open-ended."""
     errors: dict[str, str] = {}
     ordered = sorted(phases, key=lambda p: p["starts_month"])
@@ -89,7 +93,7 @@ def phases_replace(*, actor, programme: Programme, phases: list[dict]) -> list[A
     return created
 
 
-def _follow_up_sync(*, actor, plan: ReleasePlan) -> SocialNetConference:
+def _follow_up_sync(*, actor: User, plan: ReleasePlan) -> SocialNetConference:
     """The follow-up conference some months after release: created, or moved while it has not been held."""
     due = add_months(plan.release_on, plan.follow_up_months)
     conference = plan.case.social_net_conferences.filter(kind=ConferenceKind.FOLLOW_UP, held_on__isnull=True).first()
@@ -111,7 +115,7 @@ def _follow_up_sync(*, actor, plan: ReleasePlan) -> SocialNetConference:
 @transaction.atomic
 def release_plan_save(
     *,
-    actor,
+    actor: User,
     case: Case,
     release_on: dt.date,
     release_time: dt.time | None = None,
@@ -167,7 +171,7 @@ def release_start(plan: ReleasePlan) -> dt.datetime:
 
 @transaction.atomic
 def release_contact_add(
-    *, actor, plan: ReleasePlan, staff, starts_at: dt.datetime, ends_at: dt.datetime
+    *, actor: User, plan: ReleasePlan, staff: User, starts_at: dt.datetime, ends_at: dt.datetime
 ) -> ReleaseContact:
     """A staff member agrees to be reachable for the client in a window around the release."""
     errors: dict[str, str] = {}
@@ -185,7 +189,7 @@ def release_contact_add(
 
 
 @transaction.atomic
-def release_contact_remove(*, actor, contact: ReleaseContact) -> None:
+def release_contact_remove(*, actor: User, contact: ReleaseContact) -> None:
     plan = contact.plan
     contact_id = contact.pk
     contact.delete()
@@ -193,7 +197,7 @@ def release_contact_remove(*, actor, contact: ReleaseContact) -> None:
 
 
 @transaction.atomic
-def release_check_acknowledge(*, actor, plan: ReleasePlan, kind: str) -> ReleaseCheckAcknowledgement:
+def release_check_acknowledge(*, actor: User, plan: ReleasePlan, kind: str) -> ReleaseCheckAcknowledgement:
     """A practitioner has seen a warning for this release date; it stops showing until the date changes."""
     if kind not in ReleaseCheck.values:
         raise ValidationError({"kind": _("Choose a value from the list.")})
@@ -207,7 +211,7 @@ def release_check_acknowledge(*, actor, plan: ReleasePlan, kind: str) -> Release
 @transaction.atomic
 def conference_record(
     *,
-    actor,
+    actor: User,
     case: Case,
     kind: str,
     held_on: dt.date,
@@ -254,7 +258,7 @@ def conference_record(
 
 @transaction.atomic
 def on_call_shift_add(
-    *, actor, programme: Programme, staff, starts_at: dt.datetime, ends_at: dt.datetime
+    *, actor: User, programme: Programme, staff: User, starts_at: dt.datetime, ends_at: dt.datetime
 ) -> OnCallShift:
     errors: dict[str, str] = {}
     if staff is None or staff.organisation_id != programme.organisation_id or not staff.is_active:
@@ -273,13 +277,13 @@ def on_call_shift_add(
 
 
 @transaction.atomic
-def on_call_shift_remove(*, actor, shift: OnCallShift) -> None:
+def on_call_shift_remove(*, actor: User, shift: OnCallShift) -> None:
     shift_id = shift.pk
     shift.delete()
     audit_record("on_call.remove", object_type="oncallshift", object_id=str(shift_id), actor=actor)
 
 
-def notification_mark_read(*, user, notification: Notification) -> Notification:
+def notification_mark_read(*, user: User, notification: Notification) -> Notification:
     if notification.user_id != user.pk:
         raise ValidationError(_("This notification is not yours."))
     if notification.read_at is None:
@@ -288,5 +292,5 @@ def notification_mark_read(*, user, notification: Notification) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, user) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -6,6 +6,7 @@ looked up only within that case."""
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,9 @@ from programmes.models import Programme
 from . import selectors, services
 from .forms import ConferenceForm, OnCallShiftForm, ReleaseContactForm, ReleasePlanForm
 from .models import OnCallShift, ReleaseCheck, ReleaseContact, ReleasePlan, SocialNetConference
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
@@ -155,7 +159,7 @@ def conference_record(request: HttpRequest, case_id: uuid.UUID, social_net_id: u
 # --- On-call roster ---------------------------------------------------------------------------------
 
 
-def _programmes(user):
+def _programmes(user: User):
     if not access.sees_case_content(user):
         raise PermissionDenied
     return Programme.objects.filter(organisation_id=user.organisation_id).order_by("name")

@@ -6,6 +6,8 @@ a supervisor of the case is refused with 403 before anything else happens.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -26,6 +28,9 @@ from sharing.policy import Ground, Purpose
 from . import sharing_serializers as s
 from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _uuid, _valid
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 CONSENT_ID = OpenApiParameter(
     "consent_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A consent of this case."
 )
@@ -34,7 +39,7 @@ FORBIDDEN = OpenApiResponse(
 )
 
 
-def _partner(user, partner_id: int | None) -> Partner | None:
+def _partner(user: User, partner_id: int | None) -> Partner | None:
     if partner_id is None:
         return None
     partner = Partner.objects.filter(organisation_id=user.organisation_id, pk=partner_id).first()

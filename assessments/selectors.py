@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
@@ -16,6 +17,9 @@ from cases.models import Case
 from . import instruments
 from .models import Assessment, ExternalResult, IntakeScreening, Intensity, PlanReview, Rating
 from .services import exclusion_advice, settings_for
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DUE_WINDOW_DAYS = 14
 INTAKE_ASSESSMENT_DAYS = 28  # days after a case enters assessment by which the first assessment is due
@@ -42,7 +46,7 @@ def recommended_intensity(case: Case, level: str | None = None) -> str:
     return str(Intensity(value).label) if value else ""
 
 
-def case_section_context(case, user) -> dict:
+def case_section_context(case, user: User) -> dict:
     """The case page's assessment section (see cases.sections). Five queries, whatever the history."""
     history = case_assessments(case)
     latest = history[0] if history else None

@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import json
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,6 +37,9 @@ from .models import (
     Rating,
     Source,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MAX_TEXT = 20000
 
@@ -76,7 +80,7 @@ def latest_assessment(case: Case) -> Assessment | None:
 @transaction.atomic
 def assessment_record(
     *,
-    actor,
+    actor: User,
     case: Case,
     instrument_key: str,
     assessed_on: dt.date,
@@ -175,7 +179,7 @@ def assessment_record(
     return assessment
 
 
-def _sync_case_level(actor, case: Case) -> None:
+def _sync_case_level(actor: User, case: Case) -> None:
     """The case's risk level is the final rating of its latest assessment."""
     latest = latest_assessment(case)
     if latest is not None and case.risk_level != latest.final_level:
@@ -183,7 +187,7 @@ def _sync_case_level(actor, case: Case) -> None:
 
 
 @transaction.atomic
-def judgement_revise(*, actor, assessment: Assessment, final_level: str, rationale: str) -> Assessment:
+def judgement_revise(*, actor: User, assessment: Assessment, final_level: str, rationale: str) -> Assessment:
     """A practitioner or supervisor revises the rating that counts; the computed level stays as it was."""
     errors: dict[str, str] = {}
     if final_level not in Level.values:
@@ -211,7 +215,7 @@ def exclusion_criteria(programme) -> list[dict]:
 @transaction.atomic
 def intake_screening_record(
     *,
-    actor,
+    actor: User,
     case: Case,
     screened_on: dt.date,
     target_group_fit: str,
@@ -274,7 +278,14 @@ def exclusion_advice(programme, keys: Iterable[str]) -> list[dict]:
 
 @transaction.atomic
 def external_result_record(
-    *, actor, case: Case, instrument_name: str, rated_on: dt.date, rating: str, summary: str = "", assessed_by: str = ""
+    *,
+    actor: User,
+    case: Case,
+    instrument_name: str,
+    rated_on: dt.date,
+    rating: str,
+    summary: str = "",
+    assessed_by: str = "",
 ) -> ExternalResult:
     """Keep a completed licensed instrument's result: name, rating and a sealed summary (no instrument content)."""
     errors: dict[str, str] = {}
@@ -300,7 +311,7 @@ def external_result_record(
 
 @transaction.atomic
 def plan_review_record(
-    *, actor, case: Case, assessment: Assessment, reviewed_on: dt.date, notes: str = ""
+    *, actor: User, case: Case, assessment: Assessment, reviewed_on: dt.date, notes: str = ""
 ) -> PlanReview:
     errors: dict[str, str] = {}
     if assessment is None or assessment.case_id != case.pk:
@@ -321,7 +332,7 @@ def plan_review_record(
 
 @transaction.atomic
 def goals_from_needs(
-    *, actor, assessment: Assessment, goals: dict[str, str], target_date: dt.date | None = None
+    *, actor: User, assessment: Assessment, goals: dict[str, str], target_date: dt.date | None = None
 ) -> list:
     """Turn needs found in an assessment into plan needs with a first goal each, in one step.
 

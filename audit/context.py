@@ -20,7 +20,8 @@ class AuditContext:
             return self.actor_id
         user = getattr(self.request, "user", None)
         if user is not None and getattr(user, "is_authenticated", False):
-            return user.pk
+            pk: int = user.pk
+            return pk
         return None
 
 

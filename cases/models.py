@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 
@@ -129,8 +130,8 @@ class ReferralSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class CaseQuerySet(models.QuerySet):
-    def open(self):
+class CaseQuerySet(models.QuerySet["Case"]):
+    def open(self) -> CaseQuerySet:
         return self.exclude(state=State.CLOSED)
 
 
@@ -244,8 +245,8 @@ class AssignmentRole(models.TextChoices):
 TANDEM_ROLES = (AssignmentRole.CASE_MANAGER, AssignmentRole.CO_WORKER)
 
 
-class CaseAssignmentQuerySet(models.QuerySet):
-    def current(self, on=None):
+class CaseAssignmentQuerySet(models.QuerySet["CaseAssignment"]):
+    def current(self, on: dt.date | None = None) -> CaseAssignmentQuerySet:
         on = on or timezone.localdate()
         return self.filter(starts_on__lte=on).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on))
 

@@ -8,8 +8,12 @@ the column it belongs in ("main" or "side").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ CASE_SECTIONS: list[CaseSection] = [
 ]
 
 
-def section_context(case, user) -> dict:
+def section_context(case, user: User) -> dict:
     context: dict = {"main_sections": [], "side_sections": []}
     for section in CASE_SECTIONS:
         context.update(import_string(section.context)(case, user))

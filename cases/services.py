@@ -6,15 +6,16 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import access
-from accounts.models import Role
+from accounts.models import Role, User
 from audit.services import audit_record
 from programmes.models import Programme, Team, Topic
 from vault import crypto
@@ -63,7 +64,7 @@ def _validate_identity(values: dict[str, str]) -> None:
 
 
 @transaction.atomic
-def client_create(*, organisation_id: int, actor=None, **identity: str) -> Client:
+def client_create(*, organisation_id: int, actor: User | None = None, **identity: str) -> Client:
     unknown = set(identity) - set(IDENTITY_FIELDS)
     if unknown:
         raise TypeError(f"unknown identity fields: {sorted(unknown)}")
@@ -84,7 +85,7 @@ def client_create(*, organisation_id: int, actor=None, **identity: str) -> Clien
 
 
 @transaction.atomic
-def client_identity_update(*, actor, client: Client, reason: str = "", **identity: str) -> Client:
+def client_identity_update(*, actor: User, client: Client, reason: str = "", **identity: str) -> Client:
     """Correct the identity (GDPR Art. 16). The replaced values are kept, sealed, in rights.IdentityRevision."""
     from rights.models import IdentityRevision
 
@@ -113,7 +114,7 @@ def client_identity_update(*, actor, client: Client, reason: str = "", **identit
     return client
 
 
-def client_erase(*, actor, client: Client) -> None:
+def client_erase(*, actor: User, client: Client) -> None:
     """Crypto-shred: destroy the client's data key and name index. Nothing sealed for them opens again.
 
     Refused while a legal hold applies (rights.LegalHold): the one erasure path checks it.
@@ -142,7 +143,7 @@ def client_erase(*, actor, client: Client) -> None:
         audit_record("client.erase", client, actor=actor)
 
 
-def _check_choice(value: str, choices, field: str) -> None:
+def _check_choice(value: str, choices: type[models.TextChoices], field: str) -> None:
     if value not in choices.values:
         raise ValidationError({field: _("“%(value)s” is not a valid choice.") % {"value": value}})
 
@@ -150,7 +151,7 @@ def _check_choice(value: str, choices, field: str) -> None:
 @transaction.atomic
 def case_open(
     *,
-    actor,
+    actor: User,
     client: Client,
     programme: Programme,
     team: Team,
@@ -201,7 +202,9 @@ def case_open(
 
 
 @transaction.atomic
-def enquiry_create(*, actor, programme: Programme, team: Team, identity: dict[str, str], **case_fields) -> Case:
+def enquiry_create(
+    *, actor: User, programme: Programme, team: Team, identity: dict[str, str], **case_fields: Any
+) -> Case:
     """A new signal: the client (sealed identity) and their case, in one step."""
     client = client_create(organisation_id=programme.organisation_id, actor=actor, **identity)
     return case_open(actor=actor, client=client, programme=programme, team=team, **case_fields)
@@ -213,7 +216,7 @@ def current_tandem(case: Case) -> dict[str, CaseAssignment]:
 
 @transaction.atomic
 def case_transition(
-    *, actor, case: Case, to_state: str, closure_reason: str = "", note: str = "", at: dt.datetime | None = None
+    *, actor: User, case: Case, to_state: str, closure_reason: str = "", note: str = "", at: dt.datetime | None = None
 ) -> CaseTransition:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if to_state not in State.values:
@@ -262,7 +265,7 @@ CASE_ATTRIBUTES = ("legal_status", "risk_level", "security_relevant", "setting",
 
 
 @transaction.atomic
-def case_attributes_update(*, actor, case: Case, **changes) -> Case:
+def case_attributes_update(*, actor: User, case: Case, **changes: Any) -> Case:
     from programmes.models import Ideology, Setting
 
     from .models import LegalStatus, Participation, RiskLevel
@@ -292,9 +295,9 @@ def case_attributes_update(*, actor, case: Case, **changes) -> Case:
 @transaction.atomic
 def assignment_add(
     *,
-    actor,
+    actor: User,
     case: Case,
-    staff,
+    staff: User,
     role: str,
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
@@ -327,7 +330,7 @@ def assignment_add(
 
 
 @transaction.atomic
-def assignment_end(*, actor, assignment: CaseAssignment, ends_on: dt.date | None = None) -> CaseAssignment:
+def assignment_end(*, actor: User, assignment: CaseAssignment, ends_on: dt.date | None = None) -> CaseAssignment:
     ends_on = ends_on or timezone.localdate()
     if ends_on < assignment.starts_on:
         raise ValidationError({"ends_on": _("The end date must be on or after the start date.")})
@@ -338,7 +341,7 @@ def assignment_end(*, actor, assignment: CaseAssignment, ends_on: dt.date | None
 
 
 @transaction.atomic
-def client_exclusion_add(*, actor, client: Client, staff, reason: str = "") -> ClientExclusion:
+def client_exclusion_add(*, actor: User, client: Client, staff: User, reason: str = "") -> ClientExclusion:
     """Keep a staff member away from a client (conflict of interest). Ends their assignments at once."""
     exclusion, _created = ClientExclusion.objects.get_or_create(
         client=client, staff=staff, defaults={"reason": reason[:200], "created_by": actor}
@@ -387,7 +390,7 @@ def _validate_contact(
 @transaction.atomic
 def contact_record(
     *,
-    actor,
+    actor: User,
     case: Case,
     occurred_at: dt.datetime,
     duration_minutes: int,

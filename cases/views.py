@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 import access
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.reauth import reauth_required
 
 from . import selectors, services
@@ -37,7 +37,7 @@ CASELOAD_PER_PAGE = 50
 DUE_SHOWN = 30
 
 
-def _can_open_enquiries(user) -> bool:
+def _can_open_enquiries(user: User) -> bool:
     return user.has_role(Role.PRACTITIONER) or user.has_role(Role.SUPERVISOR)
 
 

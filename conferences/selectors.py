@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -9,6 +11,9 @@ import access
 from cases.models import Case
 
 from .models import ActionStatus, Conference, ConferenceAction, ConferenceParticipant
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def case_conferences(case: Case) -> list[Conference]:
@@ -63,7 +68,7 @@ def conference_detail(conference: Conference) -> dict:
     }
 
 
-def my_actions(user) -> QuerySet[ConferenceAction]:
+def my_actions(user: User) -> QuerySet[ConferenceAction]:
     """Open actions a staff member owns, on cases they may still see."""
     return (
         ConferenceAction.objects.filter(
@@ -74,7 +79,7 @@ def my_actions(user) -> QuerySet[ConferenceAction]:
     )
 
 
-def case_section_context(case, user) -> dict:
+def case_section_context(case, user: User) -> dict:
     """The case page's conference section (see cases.sections)."""
     conferences = case_conferences(case)
     today = timezone.localdate()

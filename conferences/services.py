@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -39,6 +40,9 @@ from .models import (
 )
 from .summary import build_summary
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # What a conference pack holds: the case's progress and its plan (goals and their status); the risk level
 # only for recipients the policy does not bar from risk assessments.
 PACK_CATEGORIES = (DataCategory.PROGRESS_SUMMARY, DataCategory.NEEDS_AND_PLAN)
@@ -50,7 +54,7 @@ def _choice(value: str, choices, field: str, errors: dict, message: str | None =
         errors[field] = message or _("Choose a value from the list.")
 
 
-def _staff_ok(staff, case: Case) -> bool:
+def _staff_ok(staff: User, case: Case) -> bool:
     """Programme staff who may take part: same organisation, a casework role, not kept away from the client."""
     return access.staff_can_be_assigned(staff, case.client)
 
@@ -62,7 +66,7 @@ def _partner_ok(partner: Partner | None, case: Case) -> bool:
 @transaction.atomic
 def conference_schedule(
     *,
-    actor,
+    actor: User,
     case: Case,
     scheduled_at: dt.datetime | None,
     purpose: str,
@@ -71,7 +75,7 @@ def conference_schedule(
     place: str = "",
     purpose_note: str = "",
     involvement_reason: str = "",
-    chair=None,
+    chair: User | None = None,
     chair_partner: Partner | None = None,
     staff_participants: Iterable = (),
 ) -> Conference:
@@ -133,7 +137,13 @@ def conference_schedule(
 
 @transaction.atomic
 def participant_add(
-    *, actor, conference: Conference, staff=None, partner: Partner | None = None, name: str = "", role: str = ""
+    *,
+    actor: User,
+    conference: Conference,
+    staff: User | None = None,
+    partner: Partner | None = None,
+    name: str = "",
+    role: str = "",
 ) -> ConferenceParticipant:
     case = conference.case
     errors: dict[str, str] = {}
@@ -165,7 +175,7 @@ def participant_add(
 
 
 @transaction.atomic
-def attendance_record(*, actor, conference: Conference, attended_ids: Iterable) -> Conference:
+def attendance_record(*, actor: User, conference: Conference, attended_ids: Iterable) -> Conference:
     """Who actually attended; recording it marks a scheduled conference as held."""
     if conference.status == ConferenceStatus.CANCELLED:
         raise ValidationError({"attended": _("The conference was cancelled; there is no attendance to record.")})
@@ -187,7 +197,7 @@ def attendance_record(*, actor, conference: Conference, attended_ids: Iterable) 
 
 
 @transaction.atomic
-def conference_cancel(*, actor, conference: Conference) -> Conference:
+def conference_cancel(*, actor: User, conference: Conference) -> Conference:
     if conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError({"status": _("Only a scheduled conference can be cancelled.")})
     conference.status = ConferenceStatus.CANCELLED
@@ -197,7 +207,7 @@ def conference_cancel(*, actor, conference: Conference) -> Conference:
 
 
 @transaction.atomic
-def summary_write(*, actor, conference: Conference, text: str) -> Conference:
+def summary_write(*, actor: User, conference: Conference, text: str) -> Conference:
     """The practitioner's summary for the pack. It goes into the pack only after someone else reviews it."""
     conference.summary_text = text.strip()
     conference.summary_written_by = actor if text.strip() else None
@@ -209,7 +219,7 @@ def summary_write(*, actor, conference: Conference, text: str) -> Conference:
 
 
 @transaction.atomic
-def summary_review(*, actor, conference: Conference) -> Conference:
+def summary_review(*, actor: User, conference: Conference) -> Conference:
     """A second person confirms the summary holds nothing that identifies the client."""
     if not (conference.summary_text or "").strip():
         raise ValidationError({"summary_text": _("There is no summary text to review.")})
@@ -237,7 +247,7 @@ class PackResult:
 
 def pack_send(
     *,
-    actor,
+    actor: User,
     conference: Conference,
     participant_ids: Iterable | None = None,
     ground: str = Ground.CONSENT,
@@ -296,7 +306,7 @@ def pack_send(
 
 
 @transaction.atomic
-def decision_record(*, actor, conference: Conference, text: str) -> ConferenceDecision:
+def decision_record(*, actor: User, conference: Conference, text: str) -> ConferenceDecision:
     if not text.strip():
         raise ValidationError({"text": _("Write down what the conference decided.")})
     if conference.status == ConferenceStatus.CANCELLED:
@@ -307,14 +317,14 @@ def decision_record(*, actor, conference: Conference, text: str) -> ConferenceDe
     return decision
 
 
-def _staff_sees_case(staff, case: Case) -> bool:
+def _staff_sees_case(staff: User, case: Case) -> bool:
     return access.cases_for(staff).filter(pk=case.pk).exists()
 
 
 @transaction.atomic
 def action_add(
     *,
-    actor,
+    actor: User,
     conference: Conference,
     description: str,
     owner_participant: ConferenceParticipant | None = None,
@@ -352,7 +362,7 @@ def action_add(
 
 
 @transaction.atomic
-def action_status_set(*, actor, action: ConferenceAction, status: str) -> ConferenceAction:
+def action_status_set(*, actor: User, action: ConferenceAction, status: str) -> ConferenceAction:
     errors: dict[str, str] = {}
     _choice(status, ActionStatus, "status", errors, _("Choose a status from the list."))
     if errors:
@@ -369,7 +379,7 @@ class RevealRefused(ValidationError):
 
 
 def _reveal_disclose(
-    *, actor, conference: Conference, participant: ConferenceParticipant, ground: str, legal_basis: str
+    *, actor: User, conference: Conference, participant: ConferenceParticipant, ground: str, legal_basis: str
 ):
     return sharing.disclose(
         actor=actor,
@@ -386,7 +396,13 @@ def _reveal_disclose(
 
 
 def identity_reveal(
-    *, actor, conference: Conference, ground: str, ground_note: str, participant_ids: Iterable, legal_basis: str = ""
+    *,
+    actor: User,
+    conference: Conference,
+    ground: str,
+    ground_note: str,
+    participant_ids: Iterable,
+    legal_basis: str = "",
 ) -> IdentityReveal:
     """Reveal the client's identity to named participants: a recorded decision with its ground.
 

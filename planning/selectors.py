@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 
@@ -21,6 +22,9 @@ from .models import (
     Service,
     ServiceStatus,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass
@@ -92,6 +96,6 @@ def text_diff(old: str, new: str) -> list[tuple[str, str]]:
     return [part for part in parts if part[1]]
 
 
-def case_section_context(case, user) -> dict:
+def case_section_context(case, user: User) -> dict:
     """The case page's agreement and plan sections (see cases.sections)."""
     return case_plan_context(case)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +28,9 @@ from .models import (
     ServiceStatus,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 class EditConflict(ValidationError):
     """Someone else saved in the meantime; the caller's change is not applied."""
@@ -37,7 +41,7 @@ def _choice(value: str, choices, field: str, errors: dict) -> None:
         errors[field] = _("Choose a value from the list.")
 
 
-def _status_set(*, actor, obj, choices, status: str, case: Case, kind: str, seen: str | None = None):
+def _status_set(*, actor: User, obj, choices, status: str, case: Case, kind: str, seen: str | None = None):
     """Set a status. With `seen` (the status the practitioner was looking at) the change applies only if
     nobody changed it in the meantime; otherwise EditConflict, and nothing is written."""
     errors: dict[str, str] = {}
@@ -71,7 +75,7 @@ def agreement_current(case: Case) -> AgreementRevision | None:
 @transaction.atomic
 def agreement_revise(
     *,
-    actor,
+    actor: User,
     case: Case,
     objectives: str,
     commitments: str = "",
@@ -114,7 +118,7 @@ def agreement_revise(
 
 
 @transaction.atomic
-def need_add(*, actor, case: Case, domain: str, description: str) -> Need:
+def need_add(*, actor: User, case: Case, domain: str, description: str) -> Need:
     errors: dict[str, str] = {}
     _choice(domain, NeedDomain, "domain", errors)
     if not description.strip():
@@ -127,7 +131,7 @@ def need_add(*, actor, case: Case, domain: str, description: str) -> Need:
 
 
 @transaction.atomic
-def need_status_set(*, actor, need: Need, status: str, seen_status: str | None = None) -> Need:
+def need_status_set(*, actor: User, need: Need, status: str, seen_status: str | None = None) -> Need:
     return _status_set(
         actor=actor, obj=need, choices=NeedStatus, status=status, case=need.case, kind="need", seen=seen_status
     )
@@ -135,7 +139,12 @@ def need_status_set(*, actor, need: Need, status: str, seen_status: str | None =
 
 @transaction.atomic
 def goal_add(
-    *, actor, need: Need, description: str, owner: str = GoalOwner.CLIENT_AND_TANDEM, target_date: dt.date | None = None
+    *,
+    actor: User,
+    need: Need,
+    description: str,
+    owner: str = GoalOwner.CLIENT_AND_TANDEM,
+    target_date: dt.date | None = None,
 ) -> Goal:
     errors: dict[str, str] = {}
     _choice(owner, GoalOwner, "owner", errors)
@@ -149,7 +158,7 @@ def goal_add(
 
 
 @transaction.atomic
-def goal_status_set(*, actor, goal: Goal, status: str, seen_status: str | None = None) -> Goal:
+def goal_status_set(*, actor: User, goal: Goal, status: str, seen_status: str | None = None) -> Goal:
     return _status_set(
         actor=actor, obj=goal, choices=GoalStatus, status=status, case=goal.need.case, kind="goal", seen=seen_status
     )
@@ -158,7 +167,7 @@ def goal_status_set(*, actor, goal: Goal, status: str, seen_status: str | None =
 @transaction.atomic
 def service_add(
     *,
-    actor,
+    actor: User,
     goal: Goal,
     kind: str,
     name: str,
@@ -191,7 +200,7 @@ def service_add(
 
 
 @transaction.atomic
-def service_status_set(*, actor, service: Service, status: str, seen_status: str | None = None) -> Service:
+def service_status_set(*, actor: User, service: Service, status: str, seen_status: str | None = None) -> Service:
     return _status_set(
         actor=actor,
         obj=service,

@@ -10,7 +10,7 @@ import uuid
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Role, RoleGrant
+from accounts.models import Role, RoleGrant, User
 from audit.models import Outcome
 from audit.services import audit_record
 from programmes.models import Programme
@@ -20,7 +20,7 @@ from .models import InboundReferral, InboundStatus, OutboundReferral
 INBOX_ROLES = (Role.PRACTITIONER, Role.SUPERVISOR)
 
 
-def inbox_programmes(user) -> QuerySet[Programme]:
+def inbox_programmes(user: User) -> QuerySet[Programme]:
     """The programmes whose referral inbox this user works: a practitioner's or supervisor's team is in them."""
     if not (user and user.is_authenticated and user.is_active and user.organisation_id):
         return Programme.objects.none()
@@ -30,15 +30,15 @@ def inbox_programmes(user) -> QuerySet[Programme]:
     return Programme.objects.filter(organisation_id=user.organisation_id, pk__in=team_programmes)
 
 
-def sees_inbox(user) -> bool:
+def sees_inbox(user: User) -> bool:
     return inbox_programmes(user).exists()
 
 
-def inbox_for(user) -> QuerySet[InboundReferral]:
+def inbox_for(user: User) -> QuerySet[InboundReferral]:
     return InboundReferral.objects.filter(programme__in=inbox_programmes(user))
 
 
-def get_referral_for(user, referral_id: object, *, action: str = "referral.view") -> InboundReferral:
+def get_referral_for(user: User, referral_id: object, *, action: str = "referral.view") -> InboundReferral:
     try:
         parsed = referral_id if isinstance(referral_id, uuid.UUID) else uuid.UUID(str(referral_id))
     except (TypeError, ValueError, AttributeError):
@@ -64,7 +64,7 @@ def get_referral_for(user, referral_id: object, *, action: str = "referral.view"
     return referral
 
 
-def inbox(user, *, status: str = InboundStatus.PENDING) -> list[InboundReferral]:
+def inbox(user: User, *, status: str = InboundStatus.PENDING) -> list[InboundReferral]:
     rows = inbox_for(user).select_related("programme", "partner", "case__client", "referred_on_to")
     if status:
         rows = rows.filter(status=status)
@@ -79,6 +79,6 @@ def case_outbound(case) -> list[OutboundReferral]:
     )
 
 
-def case_section_context(case, user) -> dict:
+def case_section_context(case, user: User) -> dict:
     """The case page's outbound referral section (see cases.sections)."""
     return {"referrals_outbound": case_outbound(case)}

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from audit.services import audit_record
 from cases import services as case_services
 from cases.models import Case, ReferralSource
@@ -69,7 +69,7 @@ def _partner_ok(partner: Partner | None, organisation_id: int) -> bool:
 @transaction.atomic
 def inbound_record(
     *,
-    actor,
+    actor: User,
     programme: Programme,
     referrer_category: str,
     channel: str,
@@ -145,7 +145,7 @@ def _signalled_at(referral: InboundReferral) -> dt.datetime:
 @transaction.atomic
 def inbound_accept(
     *,
-    actor,
+    actor: User,
     referral: InboundReferral,
     team: Team,
     identity: dict[str, str],
@@ -193,7 +193,7 @@ def inbound_accept(
 
 
 @transaction.atomic
-def inbound_decline(*, actor, referral: InboundReferral, decline_reason: str, note: str = "") -> InboundReferral:
+def inbound_decline(*, actor: User, referral: InboundReferral, decline_reason: str, note: str = "") -> InboundReferral:
     _require_pending(referral)
     errors: dict[str, str] = {}
     _choice(decline_reason, DeclineReason, "decline_reason", errors, _("Choose why the referral is declined."))
@@ -211,7 +211,7 @@ def inbound_decline(*, actor, referral: InboundReferral, decline_reason: str, no
 
 
 @transaction.atomic
-def inbound_refer_on(*, actor, referral: InboundReferral, partner: Partner, note: str = "") -> InboundReferral:
+def inbound_refer_on(*, actor: User, referral: InboundReferral, partner: Partner, note: str = "") -> InboundReferral:
     """Record that the person was referred on to another programme or service.
 
     Nothing is sent from here: the referrer (or the person) is given the other programme's contact.
@@ -238,7 +238,7 @@ class ReferralRefused(ValidationError):
 
 def outbound_refer(
     *,
-    actor,
+    actor: User,
     case: Case,
     partner: Partner | None,
     service_area: str,
@@ -318,7 +318,7 @@ PLAN_STATUS_FOR = {
 
 @transaction.atomic
 def outbound_status_set(
-    *, actor, referral: OutboundReferral, status: str, on: dt.date | None = None
+    *, actor: User, referral: OutboundReferral, status: str, on: dt.date | None = None
 ) -> OutboundReferral:
     errors: dict[str, str] = {}
     on = on or timezone.localdate()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 import access
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.reauth import reauth_prompt  # strong sign-in before anything is sent out
 from programmes.models import Team
 
@@ -34,7 +34,7 @@ from .forms import (
 from .models import InboundStatus
 
 
-def _accept_teams(user, referral):
+def _accept_teams(user: User, referral):
     return Team.objects.filter(
         programme=referral.programme, role_grants__user=user, role_grants__role__in=(Role.PRACTITIONER, Role.SUPERVISOR)
     ).distinct()

@@ -7,14 +7,19 @@ restricted: the copy is then recorded in the audit log only.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from audit.services import audit_record
 from sharing import services as sharing_services
 from sharing.policy import Purpose, RecipientCategory
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 ACCESS_BASIS = "GDPR Art. 15 (right of access of the data subject)"
 
 
-def record_access_report(*, actor, case, report, fmt: str) -> object | None:
+def record_access_report(*, actor: User, case, report, fmt: str) -> object | None:
     """Audit the copy; record it as a disclosure to the data subject where the disclosure service allows it."""
     records = sum(len(s.records) for s in report.sections)
     audit_record("client.access_report", case, detail=f"{fmt}, {records} records", actor=actor)

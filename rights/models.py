@@ -3,6 +3,7 @@ corrections (Art. 16), and the record of every retention run."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -60,8 +61,8 @@ class HoldBasis(models.TextChoices):
     OTHER = "other", _("Other documented ground")
 
 
-class LegalHoldQuerySet(models.QuerySet):
-    def active(self, on=None):
+class LegalHoldQuerySet(models.QuerySet["LegalHold"]):
+    def active(self, on: dt.date | None = None) -> LegalHoldQuerySet:
         on = on or timezone.localdate()
         return self.filter(released_at__isnull=True).filter(models.Q(until__isnull=True) | models.Q(until__gte=on))
 

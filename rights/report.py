@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import models
@@ -17,6 +18,9 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Client
 from vault.classification import DataClass, field_class
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # Records that are about the client but are not the client's data: the blind name index (digests only)
 # and conflict-of-interest exclusions (a protective measure about staff members; Art. 15(4)).
@@ -149,7 +153,7 @@ def _report_fields(model: type[models.Model], path: str) -> list:
     return chosen
 
 
-def build_access_report(*, user, client: Client) -> AccessReport:
+def build_access_report(*, user: User, client: Client) -> AccessReport:
     """The report for `client`, as far as `user` may see: cases outside their need-to-know are counted, not shown."""
     import access
 

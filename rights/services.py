@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +18,9 @@ from cases.models import Client
 from programmes.models import Organisation, Programme
 
 from .models import HoldBasis, LegalHold, Restriction, RetentionRun
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +40,7 @@ def _required_text(value: str, field_name: str, message: str) -> str:
 
 
 @transaction.atomic
-def restriction_set(*, actor, client: Client, reason: str) -> Restriction:
+def restriction_set(*, actor: User, client: Client, reason: str) -> Restriction:
     """Restrict the client's record: readable by the tandem; no edits, exports or disclosures until lifted."""
     reason = _required_text(
         reason, "reason", _("Say why the record is restricted (for example: the client contests its accuracy).")
@@ -52,7 +56,7 @@ def restriction_set(*, actor, client: Client, reason: str) -> Restriction:
 
 
 @transaction.atomic
-def restriction_lift(*, actor, client: Client, reason: str) -> Restriction:
+def restriction_lift(*, actor: User, client: Client, reason: str) -> Restriction:
     reason = _required_text(reason, "reason", _("Say why the restriction ends."))
     client = Client.objects.select_for_update().get(pk=client.pk)
     restriction = Restriction.objects.filter(client=client, lifted_at__isnull=True).first()
@@ -69,7 +73,9 @@ def restriction_lift(*, actor, client: Client, reason: str) -> Restriction:
 
 
 @transaction.atomic
-def legal_hold_place(*, actor, client: Client, basis: str, reason: str, until: dt.date | None = None) -> LegalHold:
+def legal_hold_place(
+    *, actor: User, client: Client, basis: str, reason: str, until: dt.date | None = None
+) -> LegalHold:
     """Record why the client's data must be kept; erasure (by hand or by retention) is refused while it applies."""
     if basis not in HoldBasis.values:
         raise ValidationError({"basis": _("Choose the legal basis of the hold.")})
@@ -84,7 +90,7 @@ def legal_hold_place(*, actor, client: Client, basis: str, reason: str, until: d
 
 
 @transaction.atomic
-def legal_hold_release(*, actor, hold: LegalHold) -> LegalHold:
+def legal_hold_release(*, actor: User, hold: LegalHold) -> LegalHold:
     if hold.released_at is not None:
         raise ValidationError(_("This hold was already released."))
     hold.released_at, hold.released_by = timezone.now(), actor
@@ -97,7 +103,9 @@ def legal_hold_release(*, actor, hold: LegalHold) -> LegalHold:
 
 
 @transaction.atomic
-def retention_rules_set(*, actor, programme: Programme, closed_months: int, not_taken_up_months: int) -> Programme:
+def retention_rules_set(
+    *, actor: User, programme: Programme, closed_months: int, not_taken_up_months: int
+) -> Programme:
     errors = {}
     for name, value in (
         ("retention_closed_months", closed_months),

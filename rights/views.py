@@ -53,7 +53,7 @@ def _page(request: HttpRequest, template: str, case, context: dict, status: int 
     return render(request, template, {"case": case, "tandem": case.current_tandem_list, **context}, status=status)
 
 
-def _only_supervisor(user, case) -> None:
+def _only_supervisor(user: User, case) -> None:
     if not access.supervises(user, case):
         raise PermissionDenied(_("Only a supervisor of the case's team can do this."))
 
@@ -228,11 +228,11 @@ def access_report(request: HttpRequest, case_id) -> HttpResponse:
 # Programme-level data protection (programme managers, administrators)
 
 
-def _manages_data_protection(user) -> bool:
+def _manages_data_protection(user: User) -> bool:
     return bool(user.organisation_id) and (user.has_role(Role.PROGRAMME_MANAGER) or user.has_role(Role.ADMINISTRATOR))
 
 
-def _require_manager(user) -> None:
+def _require_manager(user: User) -> None:
     if not _manages_data_protection(user):
         raise PermissionDenied(_("Data protection pages are for programme managers and administrators."))
 

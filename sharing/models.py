@@ -74,8 +74,8 @@ class ConsentForm(models.TextChoices):
     ELECTRONIC = "electronic", _("Electronic")
 
 
-class ConsentQuerySet(models.QuerySet):
-    def valid_on(self, day: dt.date | None = None):
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def valid_on(self, day: dt.date | None = None) -> ConsentQuerySet:
         day = day or timezone.localdate()
         return self.filter(withdrawn_at__isnull=True, given_on__lte=day).filter(
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day)
@@ -266,8 +266,8 @@ class SecurityConcern(models.Model):
         return self.case.client_id
 
 
-class BreakGlassGrantQuerySet(models.QuerySet):
-    def active(self, at=None):
+class BreakGlassGrantQuerySet(models.QuerySet["BreakGlassGrant"]):
+    def active(self, at: dt.datetime | None = None) -> BreakGlassGrantQuerySet:
         return self.filter(expires_at__gt=at or timezone.now())
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import access
-from accounts.models import Role
+from accounts.models import Role, User
 
 from .models import BreakGlassGrant, ConcernStatus, Consent, Disclosure, Partner, SecurityConcern
 from .policy import DataCategory, Ground, Policy, Purpose, RecipientCategory, Rule, policy_for_programme
@@ -13,7 +13,7 @@ from .policy import DataCategory, Ground, Policy, Purpose, RecipientCategory, Ru
 REGISTER_LIMIT = 200
 
 
-def case_section_context(case, user) -> dict:
+def case_section_context(case, user: User) -> dict:
     consents = list(Consent.objects.filter(case=case).select_related("partner"))
     disclosures = list(Disclosure.objects.filter(case=case).select_related("partner", "by"))
     concerns = list(SecurityConcern.objects.filter(case=case).select_related("raised_by", "approved_by"))
@@ -30,7 +30,7 @@ def case_section_context(case, user) -> dict:
     }
 
 
-def partners_for(user):
+def partners_for(user: User):
     return (
         Partner.objects.filter(organisation_id=user.organisation_id).prefetch_related("contacts")
         if user.organisation_id
@@ -38,14 +38,14 @@ def partners_for(user):
     )
 
 
-def programme_register(user):
+def programme_register(user: User):
     """Disclosures and refused attempts on the cases this supervisor may see."""
     return Disclosure.objects.filter(case__in=access.cases_for(user)).select_related("case__client", "partner", "by")[
         :REGISTER_LIMIT
     ]
 
 
-def grants_for_review(user):
+def grants_for_review(user: User):
     if not user.has_role(Role.PROGRAMME_MANAGER) or not user.organisation_id:
         return BreakGlassGrant.objects.none()
     return BreakGlassGrant.objects.filter(case__programme__organisation_id=user.organisation_id).select_related(

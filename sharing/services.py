@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from audit.models import Outcome as AuditOutcome
 from audit.services import audit_record
 from cases.lifecycle import ClosureReason, State
@@ -37,6 +38,11 @@ from .models import (
 )
 from .policy import DataCategory, Ground, Policy, Purpose, RecipientCategory, Rule, policy_for_programme
 
+if TYPE_CHECKING:
+    from django.db.models import TextChoices
+
+    from cases.models import Case
+
 WITHDRAWN_REASONS = frozenset({ClosureReason.ENDED_BY_CLIENT, ClosureReason.DECLINED_BY_CLIENT})
 BREAK_GLASS_DEFAULT_HOURS = 4
 BREAK_GLASS_MAX_HOURS = 12
@@ -51,32 +57,32 @@ class DisclosureRefused(Exception):
         self.attempt = attempt
 
 
-def _label(choices, value: str) -> str:
+def _label(choices: type[TextChoices], value: str) -> str:
     return str(dict(choices.choices).get(value, value))
 
 
-def _labels(choices, values: Iterable[str]) -> str:
+def _labels(choices: type[TextChoices], values: Iterable[str]) -> str:
     return ", ".join(_label(choices, v) for v in values)
 
 
-def _on_case(user, case) -> bool:
+def _on_case(user: User, case: Case) -> bool:
     import access
 
     return access.cases_for(user).filter(pk=case.pk).exists()
 
 
-def _restricted(case) -> bool:
+def _restricted(case: Case) -> bool:
     return getattr(case.client, "restricted_at", None) is not None
 
 
-def _may_edit_partners(user) -> bool:
+def _may_edit_partners(user: User) -> bool:
     return bool(user.organisation_id) and bool(user.role_codes() & {Role.SUPERVISOR, Role.PROGRAMME_MANAGER})
 
 
 # ---- what may be said about a case -------------------------------------------------------------
 
 
-def client_has_withdrawn(case) -> bool:
+def client_has_withdrawn(case: Case) -> bool:
     """Paused or dropped out: facts that must never be held against the client or passed on."""
     return case.state == State.SUSPENDED or (case.state == State.CLOSED and case.closure_reason in WITHDRAWN_REASONS)
 
@@ -88,7 +94,9 @@ class Fact:
     value: str
 
 
-def case_facts_for_disclosure(case, categories: Iterable[str], policy: Policy, recipient_category: str) -> list[Fact]:
+def case_facts_for_disclosure(
+    case: Case, categories: Iterable[str], policy: Policy, recipient_category: str
+) -> list[Fact]:
     """The facts the system itself writes into a disclosure, per data category.
 
     Withdrawal, suspension and dropping out (and the history of them) are left out unless the
@@ -166,7 +174,7 @@ class Decision:
 
 
 def _matching_consents(
-    case, recipient_category: str, partner: Partner | None, purpose: str, day: dt.date
+    case: Case, recipient_category: str, partner: Partner | None, purpose: str, day: dt.date
 ) -> list[Consent]:
     consents = Consent.objects.valid_on(day).filter(case=case, purpose=purpose, recipient_category=recipient_category)
     # A consent naming one partner covers that partner only; one naming a category covers any partner in it.
@@ -176,7 +184,7 @@ def _matching_consents(
 def decide(
     *,
     policy: Policy,
-    case,
+    case: Case,
     recipient_category: str,
     partner: Partner | None,
     data_categories: list[str],
@@ -265,7 +273,13 @@ def decide(
 
 
 def _validate_request(
-    *, actor, recipient_category: str, partner: Partner | None, data_categories: list[str], purpose: str, ground: str
+    *,
+    actor: User,
+    recipient_category: str,
+    partner: Partner | None,
+    data_categories: list[str],
+    purpose: str,
+    ground: str,
 ) -> str:
     errors: dict[str, str] = {}
     if partner is not None:
@@ -293,8 +307,8 @@ def _validate_request(
 
 def disclose(
     *,
-    actor,
-    case,
+    actor: User,
+    case: Case,
     recipient_category: str = "",
     partner: Partner | None = None,
     data_categories: Iterable[str],
@@ -392,8 +406,8 @@ def disclose(
 @transaction.atomic
 def consent_record(
     *,
-    actor,
-    case,
+    actor: User,
+    case: Case,
     data_categories: Iterable[str],
     purpose: str,
     form: str,
@@ -453,7 +467,7 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor, consent: Consent) -> Consent:
+def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
     """Withdrawal takes effect at once: no disclosure can rest on this consent from now on."""
     consent = Consent.objects.select_for_update().select_related("case").get(pk=consent.pk)
     if not _on_case(actor, consent.case):
@@ -470,15 +484,14 @@ def consent_withdraw(*, actor, consent: Consent) -> Consent:
 # ---- partners ----------------------------------------------------------------------------------
 
 
-def _partner_errors(*, actor, name: str, category: str, exclude_pk=None) -> dict[str, str]:
+def _partner_errors(*, organisation_id: int, name: str, category: str, exclude_pk: int | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
+    same_name = Partner.objects.filter(organisation_id=organisation_id, name__iexact=name.strip())
+    if exclude_pk is not None:
+        same_name = same_name.exclude(pk=exclude_pk)
     if not name.strip():
         errors["name"] = _("Enter the organisation's name.")
-    elif (
-        Partner.objects.filter(organisation_id=actor.organisation_id, name__iexact=name.strip())
-        .exclude(pk=exclude_pk)
-        .exists()
-    ):
+    elif same_name.exists():
         errors["name"] = _("A partner with this name is already in the directory.")
     if category not in RecipientCategory.values:
         errors["category"] = _("Choose the kind of organisation.")
@@ -486,14 +499,15 @@ def _partner_errors(*, actor, name: str, category: str, exclude_pk=None) -> dict
 
 
 @transaction.atomic
-def partner_create(*, actor, name: str, category: str, region: str = "", notes: str = "") -> Partner:
-    if not _may_edit_partners(actor):
+def partner_create(*, actor: User, name: str, category: str, region: str = "", notes: str = "") -> Partner:
+    organisation_id = actor.organisation_id
+    if organisation_id is None or not _may_edit_partners(actor):
         raise ValidationError({"name": _("Only supervisors and programme managers edit the partner directory.")})
-    errors = _partner_errors(actor=actor, name=name, category=category)
+    errors = _partner_errors(organisation_id=organisation_id, name=name, category=category)
     if errors:
         raise ValidationError(errors)
     partner = Partner.objects.create(
-        organisation_id=actor.organisation_id,
+        organisation_id=organisation_id,
         name=name.strip(),
         category=category,
         region=region.strip(),
@@ -505,11 +519,13 @@ def partner_create(*, actor, name: str, category: str, region: str = "", notes: 
 
 @transaction.atomic
 def partner_update(
-    *, actor, partner: Partner, name: str, category: str, region: str = "", notes: str = "", active: bool = True
+    *, actor: User, partner: Partner, name: str, category: str, region: str = "", notes: str = "", active: bool = True
 ) -> Partner:
     if not _may_edit_partners(actor) or partner.organisation_id != actor.organisation_id:
         raise ValidationError({"name": _("Only supervisors and programme managers edit the partner directory.")})
-    errors = _partner_errors(actor=actor, name=name, category=category, exclude_pk=partner.pk)
+    errors = _partner_errors(
+        organisation_id=partner.organisation_id, name=name, category=category, exclude_pk=partner.pk
+    )
     if errors:
         raise ValidationError(errors)
     partner.name, partner.category, partner.region = name.strip(), category, region.strip()
@@ -521,7 +537,7 @@ def partner_update(
 
 @transaction.atomic
 def partner_contact_add(
-    *, actor, partner: Partner, name: str, role: str = "", phone: str = "", email: str = ""
+    *, actor: User, partner: Partner, name: str, role: str = "", phone: str = "", email: str = ""
 ) -> PartnerContact:
     if not _may_edit_partners(actor) or partner.organisation_id != actor.organisation_id:
         raise ValidationError({"name": _("Only supervisors and programme managers edit the partner directory.")})
@@ -535,7 +551,7 @@ def partner_contact_add(
 
 
 @transaction.atomic
-def partner_contact_remove(*, actor, contact: PartnerContact) -> None:
+def partner_contact_remove(*, actor: User, contact: PartnerContact) -> None:
     if not _may_edit_partners(actor) or contact.partner.organisation_id != actor.organisation_id:
         raise ValidationError({"name": _("Only supervisors and programme managers edit the partner directory.")})
     audit_record("partner.contact_remove", contact, actor=actor)
@@ -545,7 +561,7 @@ def partner_contact_remove(*, actor, contact: PartnerContact) -> None:
 # ---- security concerns -------------------------------------------------------------------------
 
 
-def _works_on_case(user, case) -> bool:
+def _works_on_case(user: User, case: Case) -> bool:
     import access
     from cases.models import CaseAssignment
 
@@ -555,8 +571,8 @@ def _works_on_case(user, case) -> bool:
 @transaction.atomic
 def concern_raise(
     *,
-    actor,
-    case,
+    actor: User,
+    case: Case,
     kind: str,
     justification: str,
     alert: bool = False,
@@ -602,7 +618,7 @@ def concern_raise(
     return concern
 
 
-def concern_approve_alert(*, actor, concern: SecurityConcern) -> Disclosure:
+def concern_approve_alert(*, actor: User, concern: SecurityConcern) -> Disclosure:
     """The second approval: a supervisor other than the raiser sends the alert through `disclose`."""
     import access
 
@@ -632,7 +648,7 @@ def concern_approve_alert(*, actor, concern: SecurityConcern) -> Disclosure:
             ground=Ground.IMMINENT_DANGER,
             legal_basis=_("Imminent danger: security concern of %(date)s")
             % {"date": formats.date_format(timezone.localtime(concern.raised_at), "DATETIME_FORMAT")},
-            content=concern.alert_content,
+            content=concern.alert_content or "",
             concern=concern,
             source="security_concern",
         )
@@ -644,7 +660,7 @@ def concern_approve_alert(*, actor, concern: SecurityConcern) -> Disclosure:
 
 
 @transaction.atomic
-def concern_close(*, actor, concern: SecurityConcern) -> SecurityConcern:
+def concern_close(*, actor: User, concern: SecurityConcern) -> SecurityConcern:
     if not _works_on_case(actor, concern.case):
         raise ValidationError({"concern": _("Only the practitioners on the case and its supervisors close a concern.")})
     concern.status = ConcernStatus.CLOSED
@@ -657,7 +673,9 @@ def concern_close(*, actor, concern: SecurityConcern) -> SecurityConcern:
 
 
 @transaction.atomic
-def break_glass_open(*, actor, case, justification: str, hours: int = BREAK_GLASS_DEFAULT_HOURS) -> BreakGlassGrant:
+def break_glass_open(
+    *, actor: User, case: Case, justification: str, hours: int = BREAK_GLASS_DEFAULT_HOURS
+) -> BreakGlassGrant:
     """A supervisor opens a case outside their teams for a limited time; audited and reviewed."""
     from cases.models import ClientExclusion
 
@@ -686,7 +704,7 @@ def break_glass_open(*, actor, case, justification: str, hours: int = BREAK_GLAS
 
 
 @transaction.atomic
-def break_glass_review(*, actor, grant: BreakGlassGrant, note: str = "") -> BreakGlassGrant:
+def break_glass_review(*, actor: User, grant: BreakGlassGrant, note: str = "") -> BreakGlassGrant:
     if not actor.has_role(Role.PROGRAMME_MANAGER) or grant.case.programme.organisation_id != actor.organisation_id:
         raise ValidationError({"note": _("Only a programme manager of the organisation reviews break-glass access.")})
     if grant.reviewed_at is not None:

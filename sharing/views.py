@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 import access
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.reauth import reauth_required
 from cases.models import Case, ClientExclusion
 from programmes.models import Programme
@@ -36,11 +36,11 @@ def _case_url(case, anchor: str = "sharing") -> str:
     return reverse("case_detail", kwargs={"case_id": case.pk}) + f"#{anchor}"
 
 
-def _may_edit_partners(user) -> bool:
+def _may_edit_partners(user: User) -> bool:
     return user.has_role(Role.SUPERVISOR) or user.has_role(Role.PROGRAMME_MANAGER)
 
 
-def _require_org(user) -> None:
+def _require_org(user: User) -> None:
     if not user.organisation_id:
         raise PermissionDenied
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core import checks
+from django.db import models
 
 from .classification import SEALED_CLASSES, DataClass, field_class
 
 
-def project_models() -> list[type]:
+def project_models() -> list[type[models.Model]]:
     """Every model of Tandem's own apps (those in the repository, not installed packages)."""
     base = Path(settings.BASE_DIR).resolve()
     own = []
@@ -23,7 +26,9 @@ def project_models() -> list[type]:
 
 
 @checks.register(checks.Tags.models)
-def check_field_classification(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_field_classification(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     from .fields import SealedField
 
     errors: list[checks.CheckMessage] = []

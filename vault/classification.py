@@ -26,10 +26,11 @@ SEALED_CLASSES = frozenset({DataClass.IDENTIFYING, DataClass.SPECIAL})
 def field_class(model: type[models.Model], field_name: str) -> DataClass | None:
     """The classification of a model field, or None when it has none."""
     field = model._meta.get_field(field_name)
-    own = getattr(field, "data_class", None)
+    own: DataClass | None = getattr(field, "data_class", None)
     if own is not None:
         return own
-    return getattr(model, "data_classification", {}).get(field_name)
+    declared: dict[str, DataClass] = getattr(model, "data_classification", {})
+    return declared.get(field_name)
 
 
 def pseudonymised_values(instance: models.Model) -> dict[str, object]:

@@ -48,6 +48,8 @@ def master_key_rotate(*, retire_old: bool = False, batch_size: int = 500) -> tup
             break
         with transaction.atomic():
             for row in batch:
+                if row.wrapped is None:  # erased since the batch was read
+                    continue
                 key = crypto.unwrap_data_key(bytes(row.wrapped), row.master_key_id, row.client_id, ring)
                 row.master_key_id, row.wrapped = crypto.wrap_data_key(key, row.client_id, ring)
                 row.save(update_fields=["master_key_id", "wrapped"])

@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 import access
-from accounts.models import Role
+from accounts.models import Role, User
 from cases import selectors
 
 register = template.Library()
@@ -29,7 +29,7 @@ def tandem_names(assignments) -> str:
 
 
 @register.simple_tag
-def casework_menu(user) -> dict[str, bool]:
+def casework_menu(user: User) -> dict[str, bool]:
     """Which casework pages the navigation offers this user."""
     return {
         "cases": access.sees_case_content(user),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import audit_verify
@@ -6,7 +8,7 @@ from audit.services import audit_verify
 class Command(BaseCommand):
     help = "Verify the hash chain of the audit log; report the first edited, deleted, reordered or truncated entry."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         result = audit_verify()
         if result.ok:
             self.stdout.write(self.style.SUCCESS(f"Audit log intact: {result.checked} entries verified."))

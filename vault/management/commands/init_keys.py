@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from vault import keyring
@@ -7,7 +9,7 @@ from vault.models import ClientKey
 class Command(BaseCommand):
     help = "Create the encryption keyring on first run (does nothing when it exists)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         from django.conf import settings
 
         if settings.TANDEM_KEYRING:
