@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, TypeGuard
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from audit.models import Outcome
 from audit.services import audit_record
-from cases.models import Case, CaseAssignment, Client, ClientExclusion, ClientName
+from cases.models import Case, CaseAssignment, CaseQuerySet, Client, ClientExclusion, ClientName
 from vault.crypto import blind_index
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def sees_case_content(user: User | AnonymousUser | None) -> TypeGuard[User]:
     )
 
 
-def cases_for(user: User | AnonymousUser) -> QuerySet[Case]:
+def cases_for(user: User | AnonymousUser) -> CaseQuerySet:
     """Every case this user may see, and no other."""
     if not sees_case_content(user) or user.organisation_id is None:
         return Case.objects.none()
@@ -154,7 +154,7 @@ def audit_list(action: str, count: int, detail: str = "", user: User | None = No
     audit_record(action, object_type="case", detail=(f"{count} rows " + detail).strip(), actor=user)
 
 
-def lookup_cases_by_name(user: User, name: str) -> QuerySet[Case]:
+def lookup_cases_by_name(user: User, name: str) -> CaseQuerySet:
     """Exact-name lookup through the blind index, within this user's cases only."""
     if not name.strip() or not sees_case_content(user):
         return Case.objects.none()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,10 +29,13 @@ from .forms import CodeForm, EnrolForm, ReauthForm, SignInForm, TokenIssueForm, 
 from .models import ApiToken, User, UserSession
 from .reauth import REAUTH_SESSION_KEY, mark_reauthenticated, reauth_fresh, reauth_redirect
 
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
+
 PASSWORD_AT_SESSION_KEY = "tandem_password_at"  # nosec B105 # the name of a session key, not a password
 
 
-def _next_url(request: HttpRequest, default: str | None = None) -> str:
+def _next_url(request: AuthenticatedHttpRequest, default: str | None = None) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -65,7 +69,7 @@ class SignInView(auth_views.LoginView):
         )
 
 
-def _complete_second_factor(request: HttpRequest, device) -> None:
+def _complete_second_factor(request: AuthenticatedHttpRequest, device) -> None:
     """Mark the session verified under a fresh session key, and register that key."""
     old_key = request.session.session_key
     request.session.cycle_key()
@@ -81,7 +85,7 @@ def _complete_second_factor(request: HttpRequest, device) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def second_factor(request: HttpRequest) -> HttpResponse:
+def second_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     if _is_verified(request.user):
         return HttpResponseRedirect(_next_url(request))
     if not otp.has_second_factor(request.user):
@@ -109,7 +113,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def otp_enrol(request: HttpRequest) -> HttpResponse:
+def otp_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up the authenticator app: scan the QR code (or type the secret), confirm with a code, keep the
     recovery codes, which are shown only here, only once."""
     if otp.has_second_factor(request.user):
@@ -140,7 +144,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reauth(request: HttpRequest) -> HttpResponse:
+def reauth(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReauthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
@@ -179,7 +183,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in user's own API tokens (issue one, shown once; revoke), sessions and recovery codes."""
     user = request.user
     issue_form = TokenIssueForm(request.POST if request.POST.get("action") == "issue" else None)
@@ -221,7 +225,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _tokens_context(request: HttpRequest) -> dict:
+def _tokens_context(request: AuthenticatedHttpRequest) -> dict:
     user = request.user
     now = timezone.now()
     tokens = list(ApiToken.objects.filter(user=user).order_by("-created_at")[:50])

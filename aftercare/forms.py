@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from planning.forms import PlanningForm
+from tandem import widgets
 
 from .models import ConferenceKind, NetworkGroup
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
 
 DATE = {"type": "date"}
@@ -73,10 +76,10 @@ class ReleaseContactForm(PlanningForm):
         label=_("Reachable until"), widget=forms.DateTimeInput(attrs=DATETIME), error_messages=DATETIME_ERRORS
     )
 
-    def __init__(self, *args, staff: User, **kwargs) -> None:
+    def __init__(self, *args, staff: QuerySet[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff
-        self.fields["staff"].label_from_instance = lambda u: u.display_name
+        cast(forms.ModelChoiceField, self.fields["staff"]).queryset = staff
+        widgets.choice_labels(self.fields["staff"], lambda u: u.display_name)
 
 
 class OnCallShiftForm(ReleaseContactForm):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,10 +29,11 @@ from .forms import ConferenceForm, OnCallShiftForm, ReleaseContactForm, ReleaseP
 from .models import OnCallShift, ReleaseCheck, ReleaseContact, ReleasePlan, SocialNetConference
 
 if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
     from accounts.models import User
 
 
-def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
+def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
     return access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
 
 
@@ -50,7 +51,7 @@ def _plan(case: Case) -> ReleasePlan:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def release_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def release_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action=None if request.method == "POST" else "release_plan.view")
     plan = ReleasePlan.objects.filter(case=case).first()
     if request.method == "GET":
@@ -79,7 +80,7 @@ def release_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def release_contact_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def release_contact_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     plan = _plan(case)
     form = ReleaseContactForm(request.POST, staff=assignable_staff(case))
@@ -97,7 +98,9 @@ def release_contact_add(request: HttpRequest, case_id: uuid.UUID) -> HttpRespons
 
 @login_required
 @require_http_methods(["POST"])
-def release_contact_remove(request: HttpRequest, case_id: uuid.UUID, release_contact_id: int) -> HttpResponse:
+def release_contact_remove(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, release_contact_id: int
+) -> HttpResponse:
     case = _case(request, case_id)
     contact = get_object_or_404(ReleaseContact, pk=release_contact_id, plan__case=case)
     contact.plan.case = case
@@ -108,7 +111,7 @@ def release_contact_remove(request: HttpRequest, case_id: uuid.UUID, release_con
 
 @login_required
 @require_http_methods(["POST"])
-def release_check_acknowledge(request: HttpRequest, case_id: uuid.UUID, check_kind: str) -> HttpResponse:
+def release_check_acknowledge(request: AuthenticatedHttpRequest, case_id: uuid.UUID, check_kind: str) -> HttpResponse:
     case = _case(request, case_id)
     if check_kind not in ReleaseCheck.values:
         raise Http404("No such check.")
@@ -119,7 +122,9 @@ def release_check_acknowledge(request: HttpRequest, case_id: uuid.UUID, check_ki
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def conference_record(request: HttpRequest, case_id: uuid.UUID, social_net_id: uuid.UUID | None = None) -> HttpResponse:
+def conference_record(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, social_net_id: uuid.UUID | None = None
+) -> HttpResponse:
     case = _case(request, case_id, action=None if request.method == "POST" else "conference.view")
     conference = None
     if social_net_id is not None:
@@ -167,7 +172,7 @@ def _programmes(user: User):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def on_call(request: HttpRequest) -> HttpResponse:
+def on_call(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = _programmes(request.user)
     chosen = request.GET.get("programme") or request.POST.get("programme")
     programme = programmes.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else programmes.first()
@@ -194,7 +199,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def on_call_remove(request: HttpRequest, on_call_shift_id: int) -> HttpResponse:
+def on_call_remove(request: AuthenticatedHttpRequest, on_call_shift_id: int) -> HttpResponse:
     shift = get_object_or_404(OnCallShift, pk=on_call_shift_id, programme__in=_programmes(request.user))
     programme_id = shift.programme_id
     services.on_call_shift_remove(actor=request.user, shift=shift)
@@ -207,14 +212,14 @@ def on_call_remove(request: HttpRequest, on_call_shift_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = list(selectors.notifications_for(request.user)[:200])
     return render(request, "aftercare/notifications.html", {"notifications": items})
 
 
 @login_required
 @require_http_methods(["POST"])
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     notification = get_object_or_404(selectors.notifications_for(request.user), pk=notification_id)
     services.notification_mark_read(user=request.user, notification=notification)
     target = request.POST.get("next", "")
@@ -225,7 +230,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["POST"])
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
+def notifications_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=request.user)
     messages.success(request, _("%(n)s notifications marked as read.") % {"n": count})
     return redirect("aftercare:notifications")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from aftercare.models import ReleaseCheck
 
 from .serializers import Day, Input, StaffOut
 
-TEXT = {"required": False, "allow_blank": True, "max_length": 20000, "default": ""}
+TEXT: dict[str, Any] = {"required": False, "allow_blank": True, "max_length": 20000, "default": ""}
 
 
 class ReleasePlanIn(Input):

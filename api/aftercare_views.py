@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +17,9 @@ from aftercare.models import ConferenceKind, ReleasePlan
 
 from . import aftercare_serializers as s
 from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _valid
+
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedRequest
 
 NOTIFICATION_ID = OpenApiParameter(
     "notification_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="One of your notifications."
@@ -53,7 +57,7 @@ class ReleasePlanView(APIView):
         parameters=[CASE_ID],
         responses={200: s.ReleasePlanOut, 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="release_plan.view")
         plan = selectors.plans_for(case.__class__.objects.filter(pk=case.pk)).select_related("updated_by").first()
         if plan is None:
@@ -69,7 +73,7 @@ class ReleasePlanView(APIView):
         request=s.ReleasePlanIn,
         responses={200: s.ReleasePlanOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def put(self, request: Request, case_id: str) -> Response:
+    def put(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         data = _valid(s.ReleasePlanIn, request)
         texts = {name: data[name] for name in services.PLAN_TEXT_FIELDS if name in request.data}
@@ -88,7 +92,7 @@ class ReleasePlanView(APIView):
 
 class NotificationListView(APIView):
     @extend_schema(summary="Your notifications, newest first", responses={200: _paginated(s.NotificationOut)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         response, _count = _page(request, self, selectors.notifications_for(request.user), s.NotificationOut)
         return response
 
@@ -100,7 +104,7 @@ class NotificationReadView(APIView):
         request=None,
         responses={200: s.NotificationOut, 404: OpenApiResponse(description="Not one of your notifications.")},
     )
-    def post(self, request: Request, notification_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, notification_id: int) -> Response:
         notification = get_object_or_404(selectors.notifications_for(request.user), pk=notification_id)
         services.notification_mark_read(user=request.user, notification=notification)
         return Response(s.NotificationOut(notification).data)

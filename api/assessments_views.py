@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,6 +15,9 @@ from assessments import instruments, selectors, services
 from . import assessments_serializers as s
 from .views import CASE_ID, INVALID, NOT_FOUND, _valid
 
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedRequest
+
 
 class AssessmentListView(APIView):
     @extend_schema(
@@ -22,7 +26,7 @@ class AssessmentListView(APIView):
         operation_id="cases_assessments_list",
         responses={200: s.AssessmentOut(many=True), 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="assessment.list")
         return Response(s.AssessmentOut(selectors.case_assessments(case), many=True).data)
 
@@ -34,7 +38,7 @@ class AssessmentListView(APIView):
         request=s.AssessmentIn,
         responses={201: s.AssessmentOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def post(self, request: Request, case_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         data = _valid(s.AssessmentIn, request)
         ratings = {
@@ -67,5 +71,5 @@ class InstrumentListView(APIView):
         operation_id="instruments_list",
         responses={200: s.InstrumentOut(many=True)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(s.InstrumentOut(list(instruments.load_all().values()), many=True).data)

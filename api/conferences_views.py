@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework import serializers as drf_serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +21,9 @@ from sharing.models import Partner
 
 from . import conferences_serializers as s
 from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _uuid, _valid
+
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedRequest
 
 CONFERENCE_ID = OpenApiParameter(
     "conference_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A conference on this case."
@@ -64,7 +68,7 @@ class ConferenceListView(APIView):
         operation_id="cases_conferences_list",
         responses={200: _paginated(s.ConferenceListOut), 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="conference.list")
         rows = case.conferences.select_related("chair").order_by("-scheduled_at", "id")
         return _page(request, self, rows, s.ConferenceListOut)[0]
@@ -75,7 +79,7 @@ class ConferenceListView(APIView):
         request=s.ConferenceIn,
         responses={201: s.ConferenceDetailOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def post(self, request: Request, case_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         data = dict(_valid(s.ConferenceIn, request))
         data["chair"] = _staff(data["chair"], case)
@@ -98,7 +102,7 @@ class ConferenceDetailView(APIView):
         parameters=[CASE_ID, CONFERENCE_ID],
         responses={200: s.ConferenceDetailOut, 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str, conference_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str, conference_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="conference.view")
         return Response(_detail(_conference_in(case, conference_id)))
 
@@ -109,7 +113,7 @@ class ConferenceSummaryView(APIView):
         parameters=[CASE_ID, CONFERENCE_ID],
         responses={200: s.SummaryOut, 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str, conference_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str, conference_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="conference.pack_view")
         return Response(s.SummaryOut(build_summary(_conference_in(case, conference_id)).as_dict()).data)
 
@@ -121,7 +125,7 @@ class ConferenceActionListView(APIView):
         operation_id="cases_conference_actions_list",
         responses={200: s.ActionOut(many=True), 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str, conference_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str, conference_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="conference.view")
         return Response(
             s.ActionOut(selectors.conference_detail(_conference_in(case, conference_id))["actions"], many=True).data
@@ -133,7 +137,7 @@ class ConferenceActionListView(APIView):
         request=s.ActionIn,
         responses={201: s.ActionOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def post(self, request: Request, case_id: str, conference_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str, conference_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         conference = _conference_in(case, conference_id)
         data = dict(_valid(s.ActionIn, request))
@@ -162,7 +166,7 @@ class ConferenceActionDetailView(APIView):
         request=s.ActionStatusIn,
         responses={200: s.ActionOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def patch(self, request: Request, case_id: str, action_id: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, case_id: str, action_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         action = (
             ConferenceAction.objects.select_related(

@@ -6,12 +6,13 @@ Sending a referral discloses information: the caller confirms with a current aut
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework import serializers as drf_serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +24,9 @@ from sharing.models import Partner
 
 from . import referrals_serializers as s
 from .views import CASE_ID, INVALID, NOT_FOUND, _uuid, _valid
+
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedRequest
 
 REFERRAL_ID = OpenApiParameter(
     "referral_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="An outbound referral of this case."
@@ -37,7 +41,7 @@ class OutboundListView(APIView):
         operation_id="cases_referrals_list",
         responses={200: s.OutboundOut(many=True), 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="referral.list")
         return Response(s.OutboundOut(selectors.case_outbound(case), many=True).data)
 
@@ -57,7 +61,7 @@ class OutboundListView(APIView):
         request=s.OutboundIn,
         responses={201: s.OutboundOut, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
     )
-    def post(self, request: Request, case_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         data = dict(_valid(s.OutboundIn, request))
         if not api_reauth_ok(request):
@@ -92,7 +96,7 @@ class OutboundDetailView(APIView):
         request=s.OutboundStatusIn,
         responses={200: s.OutboundOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def patch(self, request: Request, case_id: str, referral_id: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, case_id: str, referral_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         referral = (
             case.outbound_referrals.select_related("partner", "plan_service__goal__need").filter(pk=pk).first()

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,6 +28,7 @@ from . import sharing_serializers as s
 from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _uuid, _valid
 
 if TYPE_CHECKING:
+    from accounts.http import AuthenticatedRequest
     from accounts.models import User
 
 CONSENT_ID = OpenApiParameter(
@@ -61,7 +61,7 @@ class ConsentListView(APIView):
         operation_id="cases_consents_list",
         responses={200: _paginated(s.ConsentOut), 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
         return _page(
             request,
@@ -76,7 +76,7 @@ class ConsentListView(APIView):
         request=s.ConsentIn,
         responses={201: s.ConsentOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def post(self, request: Request, case_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True, action="consent.write")
         data = _valid(s.ConsentIn, request)
         data["partner"] = _partner(request.user, data["partner"])
@@ -91,7 +91,7 @@ class ConsentWithdrawView(APIView):
         request=None,
         responses={200: s.ConsentOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def post(self, request: Request, case_id: str, consent_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str, consent_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="consent.write")
         consent = get_object_or_404(
             Consent.objects.select_related("partner", "recorded_by"),
@@ -109,7 +109,7 @@ class DisclosureListView(APIView):
         operation_id="cases_disclosures_list",
         responses={200: _paginated(s.DisclosureOut), 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
         rows = case.disclosures.select_related("partner", "by").order_by("-at")
         return _page(request, self, rows, s.DisclosureOut)[0]
@@ -130,7 +130,7 @@ class DisclosureListView(APIView):
             409: s.DisclosureRefusedOut,
         },
     )
-    def post(self, request: Request, case_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True, action="disclosure.write")
         raw = request.data if isinstance(request.data, dict) else {}
         emergency, override = _flag(raw.get("emergency")), _flag(raw.get("override"))

@@ -7,6 +7,7 @@ write through the cases and planning services. Objects below a case are looked u
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -30,6 +31,9 @@ from planning.models import Goal, Need, Service
 from programmes.models import Team, Topic
 
 from . import serializers as s
+
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedRequest
 
 CASE_ID = OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case.")
 NEED_ID = OpenApiParameter("need_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A need of this case.")
@@ -157,7 +161,7 @@ class CaseListView(APIView):
         ],
         responses={200: _paginated(s.CaseListOut), 400: INVALID},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         filters = s.CaseFilterIn(data=request.query_params)
         filters.is_valid(raise_exception=True)
         wanted = filters.validated_data
@@ -185,7 +189,7 @@ class CaseListView(APIView):
             403: OpenApiResponse(description="Your role does not open cases."),
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         user = request.user
         opens_cases = {Role.PRACTITIONER, Role.SUPERVISOR}
         if not access.sees_case_content(user) or not user.role_codes() & opens_cases:
@@ -218,7 +222,7 @@ class CaseListView(APIView):
 
 class CaseDetailView(APIView):
     @extend_schema(summary="One case", parameters=[CASE_ID], responses={200: s.CaseDetailOut, 404: NOT_FOUND})
-    def get(self, request: Request, case_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         return Response(_detail(access.get_case_for(request.user, case_id)))
 
     @extend_schema(
@@ -227,7 +231,7 @@ class CaseDetailView(APIView):
         request=s.CaseAttributesIn,
         responses={200: s.CaseDetailOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def patch(self, request: Request, case_id: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         changes = _valid(s.CaseAttributesIn, request)
         if "team" in changes:
@@ -246,7 +250,7 @@ class CaseIdentityView(APIView):
         parameters=[CASE_ID],
         responses={200: s.IdentityOut, 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="client.identity_view")
         return Response(s.IdentityOut(case.client).data)
 
@@ -260,7 +264,7 @@ class ClientLookupView(APIView):
         request=s.LookupIn,
         responses={200: s.LookupOut, 400: INVALID},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         name = _valid(s.LookupIn, request)["name"]
         cases = with_tandem(access.lookup_cases_by_name(request.user, name)).order_by("client__pseudonym", "id")
         return Response({"results": s.CaseListOut(cases, many=True).data})
@@ -276,7 +280,7 @@ class TransitionListView(APIView):
         operation_id="cases_transitions_list",
         responses={200: _paginated(s.TransitionOut), 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
         return _page(request, self, case.transitions.select_related("by").order_by("at", "id"), s.TransitionOut)[0]
 
@@ -286,7 +290,7 @@ class TransitionListView(APIView):
         request=s.TransitionIn,
         responses={201: s.TransitionOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def post(self, request: Request, case_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         transition = case_services.case_transition(actor=request.user, case=case, **_valid(s.TransitionIn, request))
         return Response(s.TransitionOut(transition).data, status=status.HTTP_201_CREATED)
@@ -299,7 +303,7 @@ class ContactListView(APIView):
         operation_id="cases_contacts_list",
         responses={200: _paginated(s.ContactOut), 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
         contacts = (
             case.contacts.select_related("recorded_by")
@@ -314,7 +318,7 @@ class ContactListView(APIView):
         request=s.ContactIn,
         responses={201: s.ContactOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def post(self, request: Request, case_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         data = _valid(s.ContactIn, request)
         codes = list(dict.fromkeys(data.pop("topics")))
@@ -341,7 +345,7 @@ class AgreementView(APIView):
         parameters=[CASE_ID],
         responses={200: s.AgreementOut, 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
         current = case.agreement_revisions.select_related("recorded_by").order_by("-number").first()
         numbers = list(case.agreement_revisions.order_by("-number").values_list("number", flat=True))
@@ -355,7 +359,7 @@ class AgreementView(APIView):
         request=s.AgreementIn,
         responses={201: s.AgreementRevisionOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
     )
-    def post(self, request: Request, case_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         revision = plan_services.agreement_revise(actor=request.user, case=case, **_valid(s.AgreementIn, request))
         return Response(s.AgreementRevisionOut(revision).data, status=status.HTTP_201_CREATED)
@@ -370,7 +374,7 @@ class PlanView(APIView):
         parameters=[CASE_ID],
         responses={200: s.PlanOut, 404: NOT_FOUND},
     )
-    def get(self, request: Request, case_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
         goals = Goal.objects.prefetch_related(
             Prefetch("services", queryset=Service.objects.order_by("created_at", "id"))
@@ -386,7 +390,7 @@ class NeedListView(APIView):
         request=s.NeedIn,
         responses={201: s.NeedOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def post(self, request: Request, case_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         need = plan_services.need_add(actor=request.user, case=case, **_valid(s.NeedIn, request))
         return Response(s.NeedOut(need).data, status=status.HTTP_201_CREATED)
@@ -399,7 +403,7 @@ class NeedDetailView(APIView):
         request=s.NeedStatusIn,
         responses={200: s.NeedOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
     )
-    def patch(self, request: Request, case_id: str, need_id: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, case_id: str, need_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         need = _need_in(case, need_id)
         need = plan_services.need_status_set(actor=request.user, need=need, **_valid(s.NeedStatusIn, request))
@@ -413,7 +417,7 @@ class GoalListView(APIView):
         request=s.GoalIn,
         responses={201: s.GoalOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def post(self, request: Request, case_id: str, need_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str, need_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         need = _need_in(case, need_id)
         goal = plan_services.goal_add(actor=request.user, need=need, **_valid(s.GoalIn, request))
@@ -427,7 +431,7 @@ class GoalDetailView(APIView):
         request=s.GoalStatusIn,
         responses={200: s.GoalOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
     )
-    def patch(self, request: Request, case_id: str, goal_id: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, case_id: str, goal_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         goal = _goal_in(case, goal_id)
         goal = plan_services.goal_status_set(actor=request.user, goal=goal, **_valid(s.GoalStatusIn, request))
@@ -441,7 +445,7 @@ class ServiceListView(APIView):
         request=s.ServiceIn,
         responses={201: s.ServiceOut, 400: INVALID, 404: NOT_FOUND},
     )
-    def post(self, request: Request, case_id: str, goal_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, case_id: str, goal_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         goal = _goal_in(case, goal_id)
         service = plan_services.service_add(actor=request.user, goal=goal, **_valid(s.ServiceIn, request))
@@ -455,7 +459,7 @@ class ServiceDetailView(APIView):
         request=s.ServiceStatusIn,
         responses={200: s.ServiceOut, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
     )
-    def patch(self, request: Request, case_id: str, service_id: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, case_id: str, service_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, write=True)
         service = _service_in(case, service_id)
         service = plan_services.service_status_set(

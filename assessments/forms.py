@@ -4,6 +4,7 @@ forms check the shape of the input, assessments.services checks the rules."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -183,7 +184,7 @@ class IntakeForm(PlanningForm):
         from .models import ExclusionAction
 
         actions = dict(ExclusionAction.choices)
-        self.fields["exclusions"].choices = [
+        cast(forms.ChoiceField, self.fields["exclusions"]).choices = [
             (c["key"], f"{instruments.tr(c)} — {actions.get(c.get('action'), c.get('action', ''))}") for c in criteria
         ]
         self._describe_errors()
@@ -218,7 +219,7 @@ class PlanReviewForm(PlanningForm):
 
     def __init__(self, assessments: list, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assessment"].choices = [
+        cast(forms.ChoiceField, self.fields["assessment"]).choices = [
             (str(a.pk), f"{a.assessed_on.isoformat()} · {a.get_kind_display()} · {a.get_final_level_display()}")
             for a in assessments
         ]

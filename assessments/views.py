@@ -4,11 +4,12 @@ assessments are looked up only within their case."""
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,8 +23,11 @@ from . import instruments, selectors, services
 from .forms import AssessmentForm, ExternalResultForm, IntakeForm, JudgementForm, PlanReviewForm
 from .models import Assessment
 
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
 
-def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
+
+def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
     return access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
 
 
@@ -63,7 +67,7 @@ def _index_url(case: Case, anchor: str = "") -> str:
 
 @login_required
 @require_http_methods(["GET"])
-def index(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's assessments: history, the chart per domain over time, intake, external results, plan reviews."""
     case = _case(request, case_id, action="assessment.list")
     history = selectors.case_assessments(case)
@@ -86,7 +90,7 @@ def index(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action=None if request.method == "POST" else "assessment.form")
     key = (
         request.POST.get("instrument")
@@ -132,7 +136,7 @@ def _detail_context(assessment: Assessment) -> dict:
 
 @login_required
 @require_http_methods(["GET"])
-def detail(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action="assessment.view")
     assessment = _assessment(case, assessment_id)
     return _page(request, case, "assessments/detail.html", _detail_context(assessment))
@@ -140,7 +144,7 @@ def detail(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def judgement(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
+def judgement(request: AuthenticatedHttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action=None if request.method == "POST" else "assessment.view")
     assessment = _assessment(case, assessment_id)
     if request.method == "GET":
@@ -164,7 +168,7 @@ def judgement(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID
 
 @login_required
 @require_http_methods(["POST"])
-def goals(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
+def goals(request: AuthenticatedHttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
     """Selected needs become plan needs, each with a first goal, in one step."""
     case = _case(request, case_id)
     assessment = _assessment(case, assessment_id)
@@ -207,7 +211,7 @@ def goals(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) ->
 
 @login_required
 @require_http_methods(["GET"])
-def compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Two assessments side by side, per domain and per item, changes highlighted."""
     case = _case(request, case_id, action="assessment.compare")
     history = selectors.case_assessments(case)
@@ -245,7 +249,7 @@ def compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intake(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def intake(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action=None if request.method == "POST" else "assessment.intake_view")
     criteria = services.exclusion_criteria(case.programme)
     if request.method == "GET":
@@ -267,7 +271,7 @@ def intake(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def external_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def external_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action=None if request.method == "POST" else "assessment.external_view")
     if request.method == "GET":
         return _form_page(
@@ -287,7 +291,7 @@ def external_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_review_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def plan_review_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action=None if request.method == "POST" else "assessment.review_view")
     history = selectors.case_assessments(case)
     if request.method == "GET":

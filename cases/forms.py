@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -94,7 +95,9 @@ class ContactForm(TandemForm):
         )
         super().__init__(*args, **kwargs)
         self.case = case
-        self.fields["topics"].queryset = Topic.objects.filter(programme_id=case.programme_id, active=True)
+        cast(forms.ModelChoiceField, self.fields["topics"]).queryset = Topic.objects.filter(
+            programme_id=case.programme_id, active=True
+        )
 
     def topic_groups(self) -> list[tuple[str, list]]:
         """The topic checkboxes, grouped by the programme's topic groups."""
@@ -144,8 +147,8 @@ class EnquiryForm(TandemForm):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = enquiry_teams(user)
-        self.fields["team"].label_from_instance = lambda team: f"{team.programme.name} — {team.name}"
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = enquiry_teams(user)
+        widgets.choice_labels(self.fields["team"], lambda team: f"{team.programme.name} — {team.name}")
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -196,7 +199,9 @@ class TransitionForm(TandemForm):
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_state"].choices = [(t, _target_label(case.state, t)) for t in allowed_targets(case.state)]
+        cast(forms.ChoiceField, self.fields["to_state"]).choices = [
+            (t, _target_label(case.state, t)) for t in allowed_targets(case.state)
+        ]
         self.fields["to_state"].error_messages["invalid_choice"] = _(
             "This case cannot move to that state from “%(state)s”."
         ) % {"state": State(case.state).label}
@@ -241,8 +246,8 @@ class AssignmentForm(TandemForm):
     def __init__(self, *args, staff_queryset, **kwargs) -> None:
         kwargs.setdefault("initial", {"starts_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_queryset
-        self.fields["staff"].label_from_instance = lambda user: user.display_name
+        cast(forms.ModelChoiceField, self.fields["staff"]).queryset = staff_queryset
+        widgets.choice_labels(self.fields["staff"], lambda user: user.display_name)
 
 
 class EndAssignmentForm(TandemForm):
@@ -291,9 +296,9 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, workers, shown_workers=None, **kwargs) -> None:
         """`workers` may be chosen; `shown_workers` (default: all of them) are listed in the drop-down."""
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = workers
-        self.fields["worker"].label_from_instance = lambda user: user.display_name
+        cast(forms.ModelChoiceField, self.fields["worker"]).queryset = workers
+        widgets.choice_labels(self.fields["worker"], lambda user: user.display_name)
         if shown_workers is not None:
-            self.fields["worker"].widget.choices = [("", self.fields["worker"].empty_label)] + [
-                (user.pk, user.display_name) for user in shown_workers
-            ]
+            self.fields["worker"].widget.choices = [
+                ("", cast(forms.ModelChoiceField, self.fields["worker"]).empty_label)
+            ] + [(user.pk, user.display_name) for user in shown_workers]

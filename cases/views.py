@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +34,9 @@ from .forms import (
 from .lifecycle import State
 from .sections import section_context
 
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
+
 CASES_PER_PAGE = 50
 CASELOAD_PER_PAGE = 50
 DUE_SHOWN = 30
@@ -43,7 +48,7 @@ def _can_open_enquiries(user: User) -> bool:
 
 @login_required
 @require_http_methods(["GET"])
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     context: dict = {"sees_cases": access.sees_case_content(user)}
     if context["sees_cases"]:
@@ -64,7 +69,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = CaseFilterForm(
         request.GET or None,
@@ -98,7 +103,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not _can_open_enquiries(user) or not enquiry_teams(user).exists():
         raise PermissionDenied
@@ -117,7 +122,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_new.html", {"form": form})
 
 
-def _case_page_context(request: HttpRequest, case, contact_form: ContactForm | None = None) -> dict:
+def _case_page_context(request: AuthenticatedHttpRequest, case, contact_form: ContactForm | None = None) -> dict:
     return {
         "case": case,
         "tandem": case.current_tandem_list,
@@ -130,7 +135,7 @@ def _case_page_context(request: HttpRequest, case, contact_form: ContactForm | N
     }
 
 
-def _load_case(request: HttpRequest, case_id, *, write: bool = False, action: str | None = None):
+def _load_case(request: AuthenticatedHttpRequest, case_id, *, write: bool = False, action: str | None = None):
     case = access.get_case_for(request.user, case_id, write=write, action=action)
     # One query serves both the sticky header (today's tandem) and the team section.
     case.team_list = selectors.case_team(case)
@@ -140,14 +145,14 @@ def _load_case(request: HttpRequest, case_id, *, write: bool = False, action: st
 
 @login_required
 @require_http_methods(["GET"])
-def case_detail(request: HttpRequest, case_id) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     case = _load_case(request, case_id)
     return render(request, "cases/case_detail.html", _case_page_context(request, case))
 
 
 @login_required
 @require_http_methods(["GET"])
-def case_identity(request: HttpRequest, case_id) -> HttpResponse:
+def case_identity(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     case = _load_case(request, case_id, action="client.identity_view")
     return render(
         request, "cases/case_identity.html", {"case": case, "client": case.client, "tandem": case.current_tandem_list}
@@ -156,7 +161,7 @@ def case_identity(request: HttpRequest, case_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_new(request: HttpRequest, case_id) -> HttpResponse:
+def contact_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     case = _load_case(request, case_id, write=request.method == "POST")
     form = ContactForm(request.POST or None, case=case)
     recorded = False
@@ -194,7 +199,7 @@ def contact_new(request: HttpRequest, case_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_transition(request: HttpRequest, case_id) -> HttpResponse:
+def case_transition(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     case = _load_case(request, case_id, write=request.method == "POST")
     form = TransitionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
@@ -220,7 +225,7 @@ def case_transition(request: HttpRequest, case_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_attributes(request: HttpRequest, case_id) -> HttpResponse:
+def case_attributes(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     case = _load_case(request, case_id, write=request.method == "POST")
     form = AttributesForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
@@ -242,7 +247,7 @@ def case_attributes(request: HttpRequest, case_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_team(request: HttpRequest, case_id) -> HttpResponse:
+def case_team(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     case = _load_case(request, case_id, write=request.method == "POST")
     add_form = AssignmentForm(
         request.POST if request.POST.get("action") == "add" else None, staff_queryset=selectors.assignable_staff(case)
@@ -307,7 +312,7 @@ def case_team(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 @reauth_required
 @require_http_methods(["GET", "POST"])
-def case_erase(request: HttpRequest, case_id) -> HttpResponse:
+def case_erase(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     case = _load_case(request, case_id, write=request.method == "POST")
     if not access.supervises(request.user, case):
         raise PermissionDenied

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,7 @@ from accounts.models import Role, User
 from cases.forms import TandemForm
 from sharing.models import Partner
 from sharing.policy import Ground
+from tandem import widgets
 
 from .models import ActionStatus, ClientInvolvement, Mode, Purpose
 
@@ -89,11 +92,11 @@ class ConferenceForm(TandemForm):
     def __init__(self, *args, case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         staff = programme_staff(case)
-        self.fields["chair"].queryset = staff
-        self.fields["staff_participants"].queryset = staff
-        self.fields["chair_partner"].queryset = directory(case)
+        cast(forms.ModelChoiceField, self.fields["chair"]).queryset = staff
+        cast(forms.ModelChoiceField, self.fields["staff_participants"]).queryset = staff
+        cast(forms.ModelChoiceField, self.fields["chair_partner"]).queryset = directory(case)
         for name in ("chair", "staff_participants"):
-            self.fields[name].label_from_instance = lambda user: user.display_name
+            widgets.choice_labels(self.fields[name], lambda user: user.display_name)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -131,8 +134,8 @@ class ParticipantForm(TandemForm):
     def __init__(self, *args, case, **kwargs) -> None:
         kwargs.setdefault("auto_id", "participant-%s")
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = directory(case)
-        self.fields["partner"].label_from_instance = lambda p: f"{p.name} ({p.get_category_display()})"
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = directory(case)
+        widgets.choice_labels(self.fields["partner"], lambda p: f"{p.name} ({p.get_category_display()})")
 
 
 class StaffParticipantForm(TandemForm):
@@ -146,8 +149,8 @@ class StaffParticipantForm(TandemForm):
     def __init__(self, *args, case, **kwargs) -> None:
         kwargs.setdefault("auto_id", "staff-%s")
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = programme_staff(case)
-        self.fields["staff"].label_from_instance = lambda user: user.display_name
+        cast(forms.ModelChoiceField, self.fields["staff"]).queryset = programme_staff(case)
+        widgets.choice_labels(self.fields["staff"], lambda user: user.display_name)
 
 
 class AttendanceForm(TandemForm):
@@ -157,7 +160,7 @@ class AttendanceForm(TandemForm):
         kwargs.setdefault("auto_id", "attendance-%s")
         super().__init__(*args, **kwargs)
         participants = list(conference.participants.select_related("staff", "partner"))
-        self.fields["attended"].choices = [(str(p.pk), p.label()) for p in participants]
+        cast(forms.ChoiceField, self.fields["attended"]).choices = [(str(p.pk), p.label()) for p in participants]
         self.initial.setdefault("attended", [str(p.pk) for p in participants if p.attended])
 
 
@@ -191,7 +194,7 @@ class PackForm(TandemForm):
     def __init__(self, *args, conference, **kwargs) -> None:
         kwargs.setdefault("auto_id", "pack-%s")
         super().__init__(*args, **kwargs)
-        self.fields["participants"].choices = [
+        cast(forms.ChoiceField, self.fields["participants"]).choices = [
             (str(p.pk), p.label()) for p in conference.participants.select_related("partner") if p.is_external
         ]
 
@@ -220,7 +223,7 @@ class ActionForm(TandemForm):
         kwargs.setdefault("auto_id", "action-%s")
         super().__init__(*args, **kwargs)
         participants = conference.participants.select_related("staff", "partner")
-        self.fields["owner"].choices = [
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [
             ("", _("Choose a participant")),
             *[(str(p.pk), p.label()) for p in participants],
         ]
@@ -265,6 +268,6 @@ class RevealForm(TandemForm):
     def __init__(self, *args, conference, **kwargs) -> None:
         kwargs.setdefault("auto_id", "reveal-%s")
         super().__init__(*args, **kwargs)
-        self.fields["participants"].choices = [
+        cast(forms.ChoiceField, self.fields["participants"]).choices = [
             (str(p.pk), p.label()) for p in conference.participants.select_related("staff", "partner")
         ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,8 +36,11 @@ from .forms import (
 from .models import Conference, ConferenceAction
 from .summary import build_summary
 
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
 
-def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
+
+def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
     case = access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
     case.current_tandem_list = list(
         case.assignments.current().filter(role__in=("case_manager", "co_worker")).select_related("staff")
@@ -56,7 +60,7 @@ def _detail_url(conference: Conference, anchor: str = "") -> str:
     return url + (f"#{anchor}" if anchor else "")
 
 
-def _forms(request: HttpRequest, case: Case, conference: Conference, bound: dict | None = None) -> dict:
+def _forms(request: AuthenticatedHttpRequest, case: Case, conference: Conference, bound: dict | None = None) -> dict:
     forms = {
         "participant_form": ParticipantForm(case=case),
         "staff_form": StaffParticipantForm(case=case),
@@ -72,7 +76,7 @@ def _forms(request: HttpRequest, case: Case, conference: Conference, bound: dict
 
 
 def _detail_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     case: Case,
     conference: Conference,
     *,
@@ -92,7 +96,7 @@ def _detail_page(
 
 
 def _apply(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     case: Case,
     conference: Conference,
     form,
@@ -115,7 +119,7 @@ def _apply(
 
 @login_required
 @require_http_methods(["GET"])
-def conference_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def conference_list(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action="conference.list")
     return render(
         request,
@@ -126,7 +130,7 @@ def conference_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def conference_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def conference_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     form = ConferenceForm(request.POST or None, case=case, initial={"chair": request.user.pk})
     if request.method == "POST" and form.is_valid():
@@ -147,14 +151,14 @@ def conference_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def conference_detail(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
+def conference_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action="conference.view")
     return _detail_page(request, case, _conference(case, conference_id))
 
 
 @login_required
 @require_http_methods(["GET"])
-def conference_pack(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
+def conference_pack(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     """The pseudonymised pack, as the participants get it."""
     case = _case(request, case_id, action="conference.pack_view")
     conference = _conference(case, conference_id)
@@ -172,7 +176,7 @@ def conference_pack(request: HttpRequest, case_id: uuid.UUID, conference_id: uui
 
 @login_required
 @require_http_methods(["POST"])
-def participant_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
+def participant_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
     if "staff" in request.POST:
@@ -204,7 +208,7 @@ def participant_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uui
 
 @login_required
 @require_http_methods(["POST"])
-def attendance(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
     form = AttendanceForm(request.POST, conference=conference)
@@ -222,7 +226,7 @@ def attendance(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUI
 
 @login_required
 @require_http_methods(["POST"])
-def summary_write(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
+def summary_write(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
     form = SummaryForm(request.POST)
@@ -240,7 +244,7 @@ def summary_write(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.
 
 @login_required
 @require_http_methods(["POST"])
-def summary_review(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
+def summary_review(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
     try:
@@ -253,7 +257,7 @@ def summary_review(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid
 
 @login_required
 @require_http_methods(["POST"])
-def pack_send(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
+def pack_send(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
     if (prompt := reauth_prompt(request)) is not None:
@@ -289,7 +293,7 @@ def pack_send(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID
 
 @login_required
 @require_http_methods(["POST"])
-def decision_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
+def decision_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
     form = DecisionForm(request.POST)
@@ -307,7 +311,7 @@ def decision_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.U
 
 @login_required
 @require_http_methods(["POST"])
-def action_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
+def action_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
     form = ActionForm(request.POST, conference=conference)
@@ -327,7 +331,7 @@ def action_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUI
 
 @login_required
 @require_http_methods(["POST"])
-def action_status(request: HttpRequest, case_id: uuid.UUID, action_id: uuid.UUID) -> HttpResponse:
+def action_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     action = ConferenceAction.objects.select_related("conference").filter(conference__case=case, pk=action_id).first()
     if action is None:
@@ -346,7 +350,7 @@ def action_status(request: HttpRequest, case_id: uuid.UUID, action_id: uuid.UUID
 
 @login_required
 @require_http_methods(["POST"])
-def identity_reveal(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
+def identity_reveal(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
     if (prompt := reauth_prompt(request)) is not None:
@@ -378,7 +382,7 @@ def identity_reveal(request: HttpRequest, case_id: uuid.UUID, conference_id: uui
 
 @login_required
 @require_http_methods(["POST"])
-def conference_cancel(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
+def conference_cancel(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
     try:
@@ -392,7 +396,7 @@ def conference_cancel(request: HttpRequest, case_id: uuid.UUID, conference_id: u
 
 @login_required
 @require_http_methods(["GET"])
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     actions = list(selectors.my_actions(request.user))
     access.audit_list("conference.my_actions", len(actions), user=request.user)
     return render(

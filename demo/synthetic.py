@@ -664,7 +664,7 @@ def _case_contacts(
     key,
     client_id: str,
     case_hex: str,
-    manager: User,
+    manager,
     co_worker,
     newcomer,
     handover,

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from loadtest import harness
 
@@ -157,7 +158,7 @@ def main() -> int:
         server.stop()
     load_after = os.getloadavg()
 
-    report = {
+    report: dict[str, Any] = {
         "mode": "ramp" if args.ramp else "steady",
         "cores": os.cpu_count(),
         "loadavg_before": load_before,

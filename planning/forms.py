@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -200,9 +202,9 @@ class StatusForm(PlanningForm):
 
     def __init__(self, *args, choices, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = choices
+        cast(forms.ChoiceField, self.fields["status"]).choices = choices
         self.fields["status"].error_messages["invalid_choice"] = _("Choose a status from the list.")
-        self.fields["seen_status"].choices = [("", "")] + list(choices)
+        cast(forms.ChoiceField, self.fields["seen_status"]).choices = [("", "")] + list(choices)
         self.fields["seen_status"].error_messages["invalid_choice"] = _(
             "The form was out of date; reload the plan and choose again."
         )

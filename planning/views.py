@@ -4,11 +4,12 @@ writes go through planning.services, objects below the case are looked up only w
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,8 +22,11 @@ from . import selectors, services
 from .forms import AgreementForm, GoalForm, NeedForm, PlanningForm, ServiceForm, status_form
 from .models import Goal, Need, Service
 
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
 
-def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
+
+def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
     return access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
 
 
@@ -49,7 +53,12 @@ def _error_text(form: PlanningForm) -> str:
 
 
 def _plan_response(
-    request: HttpRequest, case: Case, *, message: str = "", error: str = "", need_form: NeedForm | None = None
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    *,
+    message: str = "",
+    error: str = "",
+    need_form: NeedForm | None = None,
 ) -> HttpResponse:
     """htmx gets the plan section re-rendered; a plain form post goes back to the case page."""
     if request.htmx:
@@ -63,7 +72,9 @@ def _plan_response(
     return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + "#plan")
 
 
-def _form_page(request: HttpRequest, case: Case, template: str, context: dict, status: int = 200) -> HttpResponse:
+def _form_page(
+    request: AuthenticatedHttpRequest, case: Case, template: str, context: dict, status: int = 200
+) -> HttpResponse:
     return render(request, template, {"case": case, **context}, status=status)
 
 
@@ -72,7 +83,7 @@ def _form_page(request: HttpRequest, case: Case, template: str, context: dict, s
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def agreement_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action=None if request.method == "POST" else "agreement.view")
     current = services.agreement_current(case)
     if request.method == "GET":
@@ -111,7 +122,7 @@ def agreement_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def agreement_history(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def agreement_history(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action="agreement.history")
     revisions = list(selectors.agreement_revisions(case))
     return _form_page(request, case, "planning/agreement_history.html", {"revisions": revisions})
@@ -119,7 +130,7 @@ def agreement_history(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def agreement_revision(request: HttpRequest, case_id: uuid.UUID, number: int) -> HttpResponse:
+def agreement_revision(request: AuthenticatedHttpRequest, case_id: uuid.UUID, number: int) -> HttpResponse:
     case = _case(request, case_id, action="agreement.view")
     revision = selectors.revision_for(case, number)
     if revision is None:
@@ -129,7 +140,7 @@ def agreement_revision(request: HttpRequest, case_id: uuid.UUID, number: int) ->
 
 @login_required
 @require_http_methods(["GET"])
-def agreement_compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def agreement_compare(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action="agreement.compare")
     revisions = list(selectors.agreement_revisions(case))
     by_number = {r.number: r for r in revisions}
@@ -162,14 +173,14 @@ def agreement_compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, action="plan.view")
     return _form_page(request, case, "planning/plan.html", selectors.case_plan_context(case))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def need_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def need_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     form = NeedForm(request.POST or None)
     if request.method == "POST":
@@ -187,7 +198,7 @@ def need_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_new(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
+def goal_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     need = _need(case, need_id)
     form = GoalForm(request.POST or None)
@@ -208,7 +219,7 @@ def goal_new(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_new(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
+def service_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     goal = _goal(case, goal_id)
     form = ServiceForm(request.POST or None)
@@ -227,7 +238,7 @@ def service_new(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) ->
     )
 
 
-def _status_change(request: HttpRequest, case: Case, kind: str, apply) -> HttpResponse:
+def _status_change(request: AuthenticatedHttpRequest, case: Case, kind: str, apply) -> HttpResponse:
     form = status_form(request.POST, kind)
     status = 400
     if form.is_valid():
@@ -250,7 +261,7 @@ def _status_change(request: HttpRequest, case: Case, kind: str, apply) -> HttpRe
 
 @login_required
 @require_http_methods(["POST"])
-def need_status(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
+def need_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     need = _need(case, need_id)
     return _status_change(
@@ -263,7 +274,7 @@ def need_status(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) ->
 
 @login_required
 @require_http_methods(["POST"])
-def goal_status(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
+def goal_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     goal = _goal(case, goal_id)
     return _status_change(
@@ -276,7 +287,7 @@ def goal_status(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) ->
 
 @login_required
 @require_http_methods(["POST"])
-def service_status(request: HttpRequest, case_id: uuid.UUID, service_id: uuid.UUID) -> HttpResponse:
+def service_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, service_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     service = _service(case, service_id)
     return _status_change(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from planning.models import Service
 from programmes.models import Ideology, Programme, Setting, Team
 from sharing.models import Partner
 from sharing.policy import DataCategory, Ground
+from tandem import widgets
 
 from .models import Channel, ContactConsent, DeclineReason, OutboundStatus, ServiceArea, Urgency
 from .services import DEFAULT_OUTBOUND_CATEGORIES
@@ -68,9 +71,9 @@ class InboundForm(TandemForm):
     def __init__(self, *args, programmes, organisation_id: int, **kwargs) -> None:
         kwargs.setdefault("initial", {"received_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-        self.fields["partner"].queryset = _partners(organisation_id)
-        self.fields["partner"].label_from_instance = _partner_label
+        cast(forms.ModelChoiceField, self.fields["programme"]).queryset = programmes
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = _partners(organisation_id)
+        widgets.choice_labels(self.fields["partner"], _partner_label)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -107,7 +110,7 @@ class AcceptForm(TandemForm):
     def __init__(self, *args, teams, **kwargs) -> None:
         kwargs.setdefault("auto_id", "accept-%s")
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -154,8 +157,8 @@ class ReferOnForm(TandemForm):
     def __init__(self, *args, organisation_id: int, **kwargs) -> None:
         kwargs.setdefault("auto_id", "referon-%s")
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = _partners(organisation_id)
-        self.fields["partner"].label_from_instance = _partner_label
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = _partners(organisation_id)
+        widgets.choice_labels(self.fields["partner"], _partner_label)
 
 
 class OutboundForm(TandemForm):
@@ -205,10 +208,12 @@ class OutboundForm(TandemForm):
     def __init__(self, *args, case, **kwargs) -> None:
         kwargs.setdefault("initial", {"sent_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = _partners(case.programme.organisation_id)
-        self.fields["partner"].label_from_instance = _partner_label
-        self.fields["plan_service"].queryset = Service.objects.filter(goal__need__case=case).order_by("created_at")
-        self.fields["plan_service"].label_from_instance = lambda s: f"{s.name} ({s.get_status_display()})"
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = _partners(case.programme.organisation_id)
+        widgets.choice_labels(self.fields["partner"], _partner_label)
+        cast(forms.ModelChoiceField, self.fields["plan_service"]).queryset = Service.objects.filter(
+            goal__need__case=case
+        ).order_by("created_at")
+        widgets.choice_labels(self.fields["plan_service"], lambda s: f"{s.name} ({s.get_status_display()})")
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -7,11 +7,12 @@ layer, writes go through referrals.services.
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +34,9 @@ from .forms import (
 )
 from .models import InboundStatus
 
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
+
 
 def _accept_teams(user: User, referral):
     return Team.objects.filter(
@@ -40,7 +44,7 @@ def _accept_teams(user: User, referral):
     ).distinct()
 
 
-def _detail_forms(request: HttpRequest, referral, bound: dict | None = None) -> dict:
+def _detail_forms(request: AuthenticatedHttpRequest, referral, bound: dict | None = None) -> dict:
     person = referral.person_name or ""
     forms = {
         "accept_form": AcceptForm(teams=_accept_teams(request.user, referral), initial={"aliases": person}),
@@ -50,7 +54,9 @@ def _detail_forms(request: HttpRequest, referral, bound: dict | None = None) -> 
     return forms | (bound or {})
 
 
-def _detail(request: HttpRequest, referral, *, bound: dict | None = None, status: int = 200) -> HttpResponse:
+def _detail(
+    request: AuthenticatedHttpRequest, referral, *, bound: dict | None = None, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "referrals/inbound_detail.html",
@@ -61,7 +67,7 @@ def _detail(request: HttpRequest, referral, *, bound: dict | None = None, status
 
 @login_required
 @require_http_methods(["GET"])
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", InboundStatus.PENDING)
     if status not in {"", *InboundStatus.values}:
         status = InboundStatus.PENDING
@@ -81,7 +87,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def inbound_new(request: HttpRequest) -> HttpResponse:
+def inbound_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = selectors.inbox_programmes(request.user)
     if not programmes.exists():
         raise PermissionDenied
@@ -99,13 +105,13 @@ def inbound_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def inbound_detail(request: HttpRequest, inbound_id: uuid.UUID) -> HttpResponse:
+def inbound_detail(request: AuthenticatedHttpRequest, inbound_id: uuid.UUID) -> HttpResponse:
     return _detail(request, selectors.get_referral_for(request.user, inbound_id))
 
 
 @login_required
 @require_http_methods(["POST"])
-def inbound_accept(request: HttpRequest, inbound_id: uuid.UUID) -> HttpResponse:
+def inbound_accept(request: AuthenticatedHttpRequest, inbound_id: uuid.UUID) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, inbound_id, action="referral.decide")
     form = AcceptForm(request.POST, teams=_accept_teams(request.user, referral))
     if form.is_valid():
@@ -125,7 +131,7 @@ def inbound_accept(request: HttpRequest, inbound_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def inbound_decline(request: HttpRequest, inbound_id: uuid.UUID) -> HttpResponse:
+def inbound_decline(request: AuthenticatedHttpRequest, inbound_id: uuid.UUID) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, inbound_id, action="referral.decide")
     form = DeclineForm(request.POST)
     if form.is_valid():
@@ -141,7 +147,7 @@ def inbound_decline(request: HttpRequest, inbound_id: uuid.UUID) -> HttpResponse
 
 @login_required
 @require_http_methods(["POST"])
-def inbound_refer_on(request: HttpRequest, inbound_id: uuid.UUID) -> HttpResponse:
+def inbound_refer_on(request: AuthenticatedHttpRequest, inbound_id: uuid.UUID) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, inbound_id, action="referral.decide")
     form = ReferOnForm(request.POST, organisation_id=referral.programme.organisation_id)
     if form.is_valid():
@@ -155,7 +161,7 @@ def inbound_refer_on(request: HttpRequest, inbound_id: uuid.UUID) -> HttpRespons
     return _detail(request, referral, bound={"refer_on_form": form}, status=400)
 
 
-def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None):
+def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: str | None = None):
     case = access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
     case.current_tandem_list = list(
         case.assignments.current().filter(role__in=("case_manager", "co_worker")).select_related("staff")
@@ -165,7 +171,7 @@ def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outbound_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def outbound_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     if request.method == "POST" and (prompt := reauth_prompt(request)) is not None:
         return prompt
@@ -194,7 +200,7 @@ def outbound_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def outbound_status(request: HttpRequest, case_id: uuid.UUID, referral_id: uuid.UUID) -> HttpResponse:
+def outbound_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, referral_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     referral = case.outbound_referrals.filter(pk=referral_id).first()
     if referral is None:

@@ -4,12 +4,13 @@ through rights.services and cases.services."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,15 +42,18 @@ from .report import build_access_report
 from .ropa import record_of_processing
 from .statistics import programme_statistics_rows
 
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
 
-def _case(request: HttpRequest, case_id, *, action: str, write: bool = False):
+
+def _case(request: AuthenticatedHttpRequest, case_id, *, action: str, write: bool = False):
     case = access.get_case_for(request.user, case_id, write=write, action=action)
     case.team_list = case_selectors.case_team(case)
     case.current_tandem_list = [a for a in case.team_list if a.is_current and a.is_tandem]
     return case
 
 
-def _page(request: HttpRequest, template: str, case, context: dict, status: int = 200) -> HttpResponse:
+def _page(request: AuthenticatedHttpRequest, template: str, case, context: dict, status: int = 200) -> HttpResponse:
     return render(request, template, {"case": case, "tandem": case.current_tandem_list, **context}, status=status)
 
 
@@ -63,7 +67,7 @@ def _only_supervisor(user: User, case) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def restriction(request: HttpRequest, case_id) -> HttpResponse:
+def restriction(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     # Setting and lifting a restriction is not an edit of the record, so it does not ask for write access.
     case = _case(
         request, case_id, action="client.restriction" if request.method == "POST" else "client.restriction_view"
@@ -105,7 +109,7 @@ def restriction(request: HttpRequest, case_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def legal_holds(request: HttpRequest, case_id) -> HttpResponse:
+def legal_holds(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     case = _case(request, case_id, action="client.legal_hold" if request.method == "POST" else "client.legal_hold_view")
     client = case.client
     action = request.POST.get("action")
@@ -158,7 +162,7 @@ def legal_holds(request: HttpRequest, case_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def identity_correct(request: HttpRequest, case_id) -> HttpResponse:
+def identity_correct(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     writing = request.method == "POST"
     case = _case(request, case_id, write=writing, action="client.update" if writing else "client.identity_view")
     form = IdentityCorrectionForm.for_client(case.client, request.POST if writing else None)
@@ -181,7 +185,7 @@ def identity_correct(request: HttpRequest, case_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def identity_history(request: HttpRequest, case_id) -> HttpResponse:
+def identity_history(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     case = _case(request, case_id, action="client.identity_history")
     revisions = list(IdentityRevision.objects.filter(client=case.client).select_related("by"))
     labels = {name: str(field.label) for name, field in IdentityCorrectionForm.base_fields.items()}
@@ -197,7 +201,7 @@ def identity_history(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 @reauth_required
 @require_http_methods(["GET", "POST"])
-def access_report(request: HttpRequest, case_id) -> HttpResponse:
+def access_report(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     # The data subject's own copy is given also while the record is restricted (Art. 15 is not restricted).
     case = _case(
         request, case_id, action="client.access_report" if request.method == "POST" else "client.access_report_view"
@@ -239,7 +243,7 @@ def _require_manager(user: User) -> None:
 
 @login_required
 @require_http_methods(["GET"])
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not (_manages_data_protection(user) or (user.has_role(Role.EVALUATOR) and user.organisation_id)):
         raise PermissionDenied(_("Data protection pages are for programme managers and administrators."))
@@ -248,7 +252,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def retention(request: HttpRequest) -> HttpResponse:
+def retention(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     _require_manager(user)
     programmes = list(Programme.objects.filter(organisation_id=user.organisation_id).order_by("name"))
@@ -308,7 +312,7 @@ def retention(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def ropa(request: HttpRequest) -> HttpResponse:
+def ropa(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     _require_manager(user)
     record = record_of_processing(organisation=user.organisation)
@@ -328,7 +332,7 @@ def ropa(request: HttpRequest) -> HttpResponse:
 @login_required
 @reauth_required
 @require_http_methods(["GET"])
-def breach(request: HttpRequest) -> HttpResponse:
+def breach(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     _require_manager(user)
     form = BreachForm(request.GET or None)
@@ -359,7 +363,7 @@ def breach(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def statistics_csv(request: HttpRequest) -> HttpResponse:
+def statistics_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not user.organisation_id or not (user.has_role(Role.PROGRAMME_MANAGER) or user.has_role(Role.EVALUATOR)):
         raise PermissionDenied(_("Programme numbers are for programme managers and evaluators."))

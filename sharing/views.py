@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -31,6 +33,9 @@ from .forms import (
 from .models import BreakGlassGrant, Consent, PartnerContact, SecurityConcern
 from .policy import PolicyError
 
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
+
 
 def _case_url(case, anchor: str = "sharing") -> str:
     return reverse("case_detail", kwargs={"case_id": case.pk}) + f"#{anchor}"
@@ -50,7 +55,7 @@ def _require_org(user: User) -> None:
 
 @login_required
 @require_http_methods(["GET"])
-def policy_page(request: HttpRequest) -> HttpResponse:
+def policy_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_org(request.user)
     programmes = list(Programme.objects.filter(organisation_id=request.user.organisation_id).order_by("name"))
     chosen = next(
@@ -86,7 +91,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_org(request.user)
     return render(
         request,
@@ -97,7 +102,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partner_new(request: HttpRequest) -> HttpResponse:
+def partner_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not _may_edit_partners(request.user):
         raise PermissionDenied
     form = PartnerForm(request.POST or None)
@@ -116,7 +121,7 @@ def partner_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partner_edit(request: HttpRequest, partner_id: int) -> HttpResponse:
+def partner_edit(request: AuthenticatedHttpRequest, partner_id: int) -> HttpResponse:
     partner = get_object_or_404(selectors.partners_for(request.user), pk=partner_id)
     can_edit = _may_edit_partners(request.user)
     if request.method == "POST" and not can_edit:
@@ -167,7 +172,7 @@ def partner_edit(request: HttpRequest, partner_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_new(request: HttpRequest, case_id) -> HttpResponse:
+def consent_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     case = access.get_case_for(
         request.user,
         case_id,
@@ -188,7 +193,7 @@ def consent_new(request: HttpRequest, case_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def consent_withdraw(request: HttpRequest, case_id, consent_id) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, case_id, consent_id) -> HttpResponse:
     case = access.get_case_for(request.user, case_id, action="consent.write")
     consent = get_object_or_404(Consent, case=case, pk=consent_id)
     try:
@@ -203,7 +208,7 @@ def consent_withdraw(request: HttpRequest, case_id, consent_id) -> HttpResponse:
 @login_required
 @reauth_required
 @require_http_methods(["GET", "POST"])
-def disclosure_new(request: HttpRequest, case_id) -> HttpResponse:
+def disclosure_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     case = access.get_case_for(
         request.user, case_id, action="disclosure.write" if request.method == "POST" else "case.view"
     )
@@ -242,7 +247,7 @@ def disclosure_new(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 @reauth_required
 @require_http_methods(["GET", "POST"])
-def concern_new(request: HttpRequest, case_id) -> HttpResponse:
+def concern_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     case = access.get_case_for(
         request.user, case_id, action="concern.write" if request.method == "POST" else "case.view"
     )
@@ -269,7 +274,7 @@ def concern_new(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 @reauth_required
 @require_http_methods(["POST"])
-def concern_approve(request: HttpRequest, case_id, concern_id) -> HttpResponse:
+def concern_approve(request: AuthenticatedHttpRequest, case_id, concern_id) -> HttpResponse:
     case = access.get_case_for(request.user, case_id, action="concern.approve")
     concern = get_object_or_404(SecurityConcern, case=case, pk=concern_id)
     try:
@@ -288,7 +293,7 @@ def concern_approve(request: HttpRequest, case_id, concern_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def programme_register(request: HttpRequest) -> HttpResponse:
+def programme_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.SUPERVISOR):
         raise PermissionDenied
     rows = list(selectors.programme_register(request.user))
@@ -298,7 +303,7 @@ def programme_register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def break_glass(request: HttpRequest) -> HttpResponse:
+def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_role(Role.SUPERVISOR) or not user.organisation_id:
         raise PermissionDenied
@@ -338,7 +343,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def break_glass_review_list(request: HttpRequest) -> HttpResponse:
+def break_glass_review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.PROGRAMME_MANAGER):
         raise PermissionDenied
     return render(
@@ -350,7 +355,7 @@ def break_glass_review_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def break_glass_review(request: HttpRequest, grant_id) -> HttpResponse:
+def break_glass_review(request: AuthenticatedHttpRequest, grant_id) -> HttpResponse:
     if not request.user.has_role(Role.PROGRAMME_MANAGER):
         raise PermissionDenied
     grant = get_object_or_404(selectors.grants_for_review(request.user), pk=grant_id)
