@@ -19,6 +19,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SIZES = ("tiny", "small", "medium", "large")
@@ -68,7 +69,7 @@ def ensure_postgres_database() -> None:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    params = {
+    params: dict[str, Any] = {
         k: v
         for k, v in {
             "host": db.get("HOST"),

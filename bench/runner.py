@@ -16,9 +16,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.http import HttpResponseBase
 from django.utils import timezone
 
 from accounts.models import User
@@ -47,7 +49,7 @@ class QueryCounter:
 class Spec:
     name: str
     label: str
-    call: Callable[[int], object]  # iteration -> response
+    call: Callable[[int], HttpResponseBase]  # iteration -> response
     expect: int
     prepare: Callable[[int], None] | None = None
     times_ms: list[float] = field(default_factory=list)
@@ -125,7 +127,7 @@ def build_specs(targets: Targets, rounds: int) -> list[Spec]:
     from accounts.services import api_token_issue
 
     _token, raw_token = api_token_issue(user=manager, name="benchmark", days=1)
-    api = {"HTTP_AUTHORIZATION": f"Bearer {raw_token}"}
+    api: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {raw_token}"}
     web_manager, web_supervisor = signed_in(manager), signed_in(supervisor)
     api_client = TandemClient()
     case_id = targets.long_case_id

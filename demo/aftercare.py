@@ -5,15 +5,17 @@ of the daily job."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
+from accounts.models import User
 from aftercare import services as aftercare
 from aftercare.reminders import run_daily_job
 from cases.lifecycle import State
 from cases.models import AssignmentRole, Case
 
-PLAN_TEXTS = {
+PLAN_TEXTS: dict[str, Any] = {
     "place": "JVA, main gate",
     "housing": "Room in an assisted-living flat from the first night; key handed over on the day.",
     "income": "Citizen's income applied for four weeks before release; first payment expected in the second week.",
@@ -29,9 +31,14 @@ def _next(weekday: int, after: dt.date) -> dt.date:
     return after + dt.timedelta(days=(weekday - after.weekday()) % 7)
 
 
-def _manager(case: Case):
-    assignment = case.assignments.current().filter(role=AssignmentRole.CASE_MANAGER).select_related("staff").first()
-    return assignment.staff if assignment else case.assignments.select_related("staff").first().staff
+def _manager(case: Case) -> User:
+    assignment = (
+        case.assignments.current().filter(role=AssignmentRole.CASE_MANAGER).select_related("staff").first()
+        or case.assignments.select_related("staff").first()
+    )
+    if assignment is None:
+        raise ValueError(f"the demo case {case.pk} has no staff")
+    return assignment.staff
 
 
 def seed_release_and_aftercare(built: list[tuple[Case, list]], today: dt.date) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -182,7 +183,7 @@ def seed_conferences_and_referrals(built: list[tuple[Case, list]], today: dt.dat
             )
 
     # The referral inbox: some pending, one declined, one referred on.
-    inbox = [
+    inbox: list[dict[str, Any]] = [
         dict(
             referrer_category="helpline",
             channel="helpline",

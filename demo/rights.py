@@ -10,14 +10,14 @@ from rights import services as rights
 
 
 def _supervisor(case: Case) -> User:
-    return User.objects.filter(role_grants__role=Role.SUPERVISOR, role_grants__team=case.team_id).order_by("pk").first()
+    return User.objects.filter(role_grants__role=Role.SUPERVISOR, role_grants__team=case.team_id).earliest("pk")
 
 
 def seed_data_protection(built: list[tuple[Case, list]]) -> None:
     for programme in Programme.objects.select_related("organisation"):
         manager = User.objects.filter(
             organisation=programme.organisation, role_grants__role=Role.PROGRAMME_MANAGER
-        ).first()
+        ).earliest("pk")
         statutory = programme.sharing_policy == "statutory"
         rights.retention_rules_set(
             actor=manager,

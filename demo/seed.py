@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -24,7 +25,7 @@ from cases.lifecycle import State
 from cases.models import Case, Contact
 from planning import services as planning
 from planning.models import AgreementRevision, Goal, Need, Service
-from programmes.models import Organisation, Topic
+from programmes.models import Organisation, Programme, Team, Topic
 from programmes.services import organisation_create, programme_create, team_create
 from vault.crypto import key_scope
 
@@ -134,7 +135,7 @@ CASE_PLANS: list[tuple[str, str, str, str, dict]] = [
         {"released_to": "community", "current_days": 790, "min_age": 1180, "max_age": 1200},
     ),
 ]
-OTHER_CASE_PLANS = [
+OTHER_CASE_PLANS: list[tuple[str, str, str, str, dict[str, Any]]] = [
     (C.OTHER_TEAM, "community", "right_wing", "S E A G W", {}),
     (C.OTHER_TEAM, "probation", "conspiracy", "S E", {}),
     (C.OTHER_TEAM, "community", "islamist", "", {}),
@@ -217,8 +218,8 @@ class DemoBuilder:
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.staff: dict[str, User] = {}
-        self.teams: dict[str, object] = {}
-        self.programmes: dict[str, object] = {}
+        self.teams: dict[str, Team] = {}
+        self.programmes: dict[str, Programme] = {}
         self.topics: dict[int, dict[str, int]] = {}
         self.stats = Stats()
         self.tandem_turn: Counter = Counter()
@@ -413,7 +414,7 @@ class DemoBuilder:
         if not states & worked:
             return [(start, manager, None)]  # screening is the case manager's task
         cases.assignment_add(actor=supervisor, case=case, staff=co_worker, role="co_worker", starts_on=start)
-        timeline = [(start, manager, co_worker)]
+        timeline: list[tuple[dt.date, User, User | None]] = [(start, manager, co_worker)]
         if traits.get("handover"):
             # The co-worker changes halfway through active work; the newcomer takes over the role.
             active = next(p for p in phases if p.state == State.ACTIVE)
@@ -652,6 +653,7 @@ class DemoBuilder:
     def _phase_events(self, ctx: dict, phases: list[Phase], index: int) -> None:
         phase, case, rng = phases[index], ctx["case"], self.rng
         last = index == len(phases) - 1
+        # The case manager; agreement and aftercare are worked states, which a case reaches only with a tandem.
         actor = self._tandem_on(ctx["tandem"], phase.start)[0] if ctx["tandem"] else None
         if (
             phase.state == State.ASSESSMENT
@@ -660,7 +662,7 @@ class DemoBuilder:
             and not case.needs.exists()
         ):
             self._plan(ctx, phases, phase.start + dt.timedelta(days=10), draft=True)
-        if phase.state == State.AGREEMENT:
+        if phase.state == State.AGREEMENT and actor is not None:
             level = (
                 rng.choices(["moderate", "high"], [40, 60])
                 if case.security_relevant
@@ -683,7 +685,7 @@ class DemoBuilder:
             while day < phase.end - dt.timedelta(days=14) and day < self.today and case.agreement_revisions.count() < 3:
                 self._revise(ctx, self._tandem_on(ctx["tandem"], day)[0], day)
                 day += dt.timedelta(days=rng.randint(120, 200))
-        if phase.state == State.AFTERCARE and ctx["traits"].get("released_to"):
+        if phase.state == State.AFTERCARE and actor is not None and ctx["traits"].get("released_to"):
             released = ctx["traits"]["released_to"]
             cases.case_attributes_update(
                 actor=actor,
@@ -699,7 +701,7 @@ class DemoBuilder:
         if current is None:
             objectives = rng.sample(C.OBJECTIVES, rng.choice((2, 3)))
         else:
-            kept = [line.removeprefix("- ") for line in current.objectives.splitlines()][: rng.choice((1, 2))]
+            kept = [line.removeprefix("- ") for line in (current.objectives or "").splitlines()][: rng.choice((1, 2))]
             objectives = kept + [o for o in rng.sample(C.OBJECTIVES, 3) if o not in kept][:1]
         revision = planning.agreement_revise(
             actor=actor,

@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -41,7 +42,7 @@ from cases.lifecycle import State
 from cases.models import Case, CaseAssignment, CaseTransition, Client, ClientName, Contact, new_pseudonym
 from programmes.models import Organisation, Team, Topic
 from programmes.services import organisation_create, programme_create, team_create
-from vault import crypto
+from vault import crypto, keyring
 from vault.models import ClientKey
 
 from . import content as C
@@ -309,7 +310,7 @@ def network_create(seed: int) -> None:
     """The organisation, the helpline and partner programmes, their teams and staff, with demo sign-in."""
     rng = random.Random(f"network-{seed}")  # nosec B311 # reproducible synthetic data, not a secret
     org = organisation_create(name=ORGANISATION[0], slug=ORGANISATION[1])
-    common = dict(
+    common: dict[str, Any] = dict(
         target_group=C.TARGET_GROUP,
         ideologies=IDEOLOGIES[0],
         settings_served=["detention", "prison", "probation", "community"],
@@ -479,6 +480,12 @@ TABLES: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
 ORDER = ("key", "client", "name", "case", "transition", "assignment", "contact", "topic")
 
 
+def _column(f: models.Field) -> str:
+    if f.column is None:  # fields without a column of their own; concrete fields always have one
+        raise RuntimeError(f"{f} has no column")
+    return f.column
+
+
 def _table_columns(model: type[models.Model], attnames: tuple[str, ...]) -> tuple[list[str], list[models.Field]]:
     """The columns written, and every other concrete field: with a default (added as a constant) or nullable."""
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
@@ -492,13 +499,13 @@ def _table_columns(model: type[models.Model], attnames: tuple[str, ...]) -> tupl
         if not f.has_default() and not f.null:
             raise RuntimeError(f"{model._meta.label}.{f.name} has no default; the synthetic generator must set it")
         extra.append(f)
-    return [by_attname[a].column for a in attnames] + [f.column for f in extra], [
+    return [_column(by_attname[a]) for a in attnames] + [_column(f) for f in extra], [
         by_attname[a] for a in attnames
     ] + extra
 
 
 def _converter(f: models.Field, vendor: str) -> Callable | None:
-    kind = (f.target_field if f.is_relation else f).get_internal_type()
+    kind = (f.target_field if isinstance(f, models.ForeignKey) else f).get_internal_type()
     if kind == "JSONField":
         return lambda v: v if isinstance(v, str) else json.dumps(v)
     if vendor == "postgresql":
@@ -533,12 +540,14 @@ class _Rows:
                 extra.append(conv(value) if conv and value is not None else value)
             self.extra[name] = tuple(extra)
 
-    def add(self, name: str, *values) -> None:
+    def add(self, name: str, *values: Any) -> None:
+        row: tuple[Any, ...] = values
         if self.convert[name]:
-            values = list(values)
+            converted = list(values)
             for i, conv in self.convert[name]:
-                values[i] = conv(values[i])
-        self.rows[name].append(tuple(values) + self.extra[name])
+                converted[i] = conv(converted[i])
+            row = tuple(converted)
+        self.rows[name].append(row + self.extra[name])
 
 
 class _Ids:
@@ -593,7 +602,7 @@ class _Clock:
         offset = self.offsets.get(day)
         date = dt.date.fromordinal(day)
         if offset is None:
-            offset = self.offsets[day] = dt.datetime.combine(date, dt.time(12), self.tz).utcoffset()
+            offset = self.offsets[day] = dt.datetime.combine(date, dt.time(12), self.tz).utcoffset() or dt.timedelta()
         return dt.datetime(date.year, date.month, date.day, hour, minute, tzinfo=dt.UTC) - offset
 
 
@@ -662,7 +671,7 @@ def _case_contacts(
     clock,
     now,
     key,
-    client_id: str,
+    client_id: uuid.UUID,
     case_hex: str,
     manager,
     co_worker,
@@ -699,7 +708,7 @@ def _case_contacts(
         n = len(codes)
         chosen = list(dict.fromkeys([codes[int(r() * n)] for _ in range(TOPIC_COUNTS[int(r() * 5)])]))
         pool = chosen[0]
-        participants = ("client",)
+        participants: tuple[str, ...] = ("client",)
         if state == "suspended":
             kind = "phone"
             if r() < 0.5:
@@ -755,14 +764,14 @@ def build_chunk(task: tuple[int, list[CasePlan]]) -> tuple[int, dict[str, list[t
     chunk, plans = task
     network: Network = _STATE["network"]
     vendor, seed, base_ms, today = _STATE["vendor"], _STATE["seed"], _STATE["base_ms"], _STATE["today"]
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE or "UTC")
     now = timezone.now() - dt.timedelta(minutes=10)
     clock = _Clock(tz)
     rng = random.Random(f"chunk-{seed}-{chunk}")  # nosec B311 # reproducible synthetic data, not a secret
     if "notes" not in _STATE:
         _STATE["notes"] = _notes(random.Random(f"notes-{seed}"))  # nosec B311 # reproducible synthetic data, not a secret
     notes = _STATE["notes"]
-    ring = crypto.keyring.load()
+    ring = keyring.load()
     new_id = _Ids(base_ms, chunk)
     out = _Rows(vendor)
     facts: dict = {"long": [], "named": [], "states": {}}
@@ -884,7 +893,7 @@ def build_chunk(task: tuple[int, list[CasePlan]]) -> tuple[int, dict[str, list[t
                 clock,
                 now,
                 key,
-                str(client_id),
+                client_id,
                 case_id.hex,
                 manager,
                 co_worker,
@@ -1048,7 +1057,7 @@ def generate(
             f"The database has {Case.objects.count()} cases already. Generate into an empty database, or pass "
             "--append to add synthetic cases to it."
         )
-    crypto.keyring.load()  # fail early without a keyring, and warm the cache the workers inherit
+    keyring.load()  # fail early without a keyring, and warm the cache the workers inherit
     with transaction.atomic():
         if network_load() is None:
             network_create(spec.seed)

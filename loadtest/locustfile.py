@@ -25,6 +25,15 @@ ACCOUNTS = json.loads(Path(os.environ["TANDEM_LOAD_ACCOUNTS"]).read_text())
 _next_account = itertools.count()
 _lock = threading.Lock()
 FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def form_token(page: str) -> str:
+    found = FORM_TOKEN.search(page)
+    if found is None:
+        raise RuntimeError("the page has no form token")
+    return found.group(1)
+
+
 HEADER_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 WAIT = [float(x) for x in os.environ.get("TANDEM_LOAD_WAIT", "1,3").split(",")]
 
@@ -49,7 +58,7 @@ class Staff(FastHttpUser):
             data={
                 "username": self.account["username"],
                 "password": ACCOUNTS["password"],
-                "csrfmiddlewaretoken": FORM_TOKEN.search(page).group(1),
+                "csrfmiddlewaretoken": form_token(page),
             },
         )
         page = self.client.get("/accounts/second-factor/", name="second factor").text
@@ -58,7 +67,7 @@ class Staff(FastHttpUser):
             name="second factor",
             allow_redirects=False,
             catch_response=True,
-            data={"code": code(ACCOUNTS["totp_secret"]), "csrfmiddlewaretoken": FORM_TOKEN.search(page).group(1)},
+            data={"code": code(ACCOUNTS["totp_secret"]), "csrfmiddlewaretoken": form_token(page)},
         ) as r:
             if r.status_code != 302:
                 r.failure(f"sign-in of {self.account['username']} did not complete ({r.status_code})")

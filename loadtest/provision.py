@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 GIVEN = ["Aino", "Bela", "Cem", "Dara", "Eliv", "Fenja", "Gorm", "Hanne", "Ilko", "Juna", "Kasimir", "Lejla"]
 FAMILY = [
@@ -68,7 +69,7 @@ def provision(*, staff: int, cases_per_staff: int, prefix: str = "load", tokens:
         for user in [supervisor, *users]:
             TOTPDevice.objects.create(user=user, name="authenticator", key=hex_key(DEMO_TOTP_SECRET), confirmed=True)
         for n, user in enumerate(users):
-            entry = {"username": user.username, "cases": [], "names": []}
+            entry: dict[str, Any] = {"username": user.username, "cases": [], "names": []}
             if tokens:  # API tokens for the fault tests' writers; never printed, only written to the file
                 entry["token"] = api_token_issue(user=user, name="load test", days=1)[1]
             for k in range(cases_per_staff):

@@ -49,7 +49,8 @@ class Command(BaseCommand):
                 sees = f"{access.cases_for(user).count()} cases"
             else:
                 sees = next(text for role, text in WHAT_THEY_SEE.items() if role in codes)
-            rows.append((username, user.get_full_name(), described, user.organisation.name, sees))
+            organisation = user.organisation.name if user.organisation else ""
+            rows.append((username, user.get_full_name(), described, organisation, sees))
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         self.stdout.write(f"Demo logins (password for all: {content.DEMO_PASSWORD}; synthetic data only):\n")
         header = ("username", "name", "role", "organisation", "sees")
