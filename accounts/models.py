@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +32,8 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         "programmes.Organisation", on_delete=models.PROTECT, null=True, related_name="staff"
     )
+
+    is_verified: Callable[[], bool]  # set on the request's user by django_otp's OTPMiddleware
 
     data_classification = {
         "id": DataClass.TECHNICAL,
@@ -119,6 +122,8 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
+
+    usable: bool  # set by the tokens page
 
     data_classification = {
         "id": DataClass.TECHNICAL,

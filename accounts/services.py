@@ -112,8 +112,10 @@ def _session_store(session_key: str):
 
 
 @transaction.atomic
-def session_register(*, user: User, session_key: str, ip: str | None = None) -> UserSession:
+def session_register(*, user: User, session_key: str | None, ip: str | None = None) -> UserSession:
     """Remember a signed-in session of ``user`` so it can be ended on the server."""
+    if session_key is None:
+        raise ValueError("a session is registered once it is saved and has its key")
     now = timezone.now()
     UserSession.objects.filter(user=user, last_seen__lt=now - timedelta(seconds=settings.SESSION_COOKIE_AGE)).delete()
     row, _created = UserSession.objects.update_or_create(

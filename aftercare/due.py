@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -13,8 +13,11 @@ from cases.due import DueItem, case_url
 from . import selectors
 from .models import ConferenceKind, PhaseKind, ReleaseCheck
 
+if TYPE_CHECKING:
+    from cases.models import CaseQuerySet
 
-def release_warnings_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
+
+def release_warnings_due(cases_qs: CaseQuerySet, today: dt.date) -> list[DueItem]:
     """Release-day warnings nobody has acknowledged yet: due by the release date."""
     labels = dict(ReleaseCheck.choices)
     items = []
@@ -37,7 +40,7 @@ def release_warnings_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
     return items
 
 
-def conferences_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
+def conferences_due(cases_qs: CaseQuerySet, today: dt.date) -> list[DueItem]:
     """Social-net conferences planned within two weeks or past and not yet recorded."""
     items = []
     for conference in selectors.conferences_due(cases_qs, today):
@@ -60,14 +63,14 @@ def conferences_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
     return items
 
 
-def aftercare_frequency_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
+def aftercare_frequency_due(cases_qs: CaseQuerySet, today: dt.date) -> list[DueItem]:
     """Released clients with fewer contacts in the rolling window than their current phase asks for."""
     phases = dict(PhaseKind.choices)
     items = []
     for plan, status in selectors.frequency_statuses(cases_qs, today):
-        if not status.below:
-            continue
         phase = status.phase
+        if not status.below or phase is None or status.due_on is None:  # below a target means both are set
+            continue
         label = _("Aftercare (%(phase)s): %(contacts)s of %(required)s contacts in the last %(days)s days") % {
             "phase": phases[phase.kind],
             "contacts": status.contacts,

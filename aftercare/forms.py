@@ -61,7 +61,7 @@ class ReleasePlanForm(PlanningForm):
 
 
 class ReleaseContactForm(PlanningForm):
-    staff = forms.ModelChoiceField(
+    staff: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Staff member"),
         queryset=None,
         error_messages={

@@ -8,8 +8,14 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .holidays import holiday_name
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .models import AftercarePhase
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -36,7 +42,7 @@ def phase_on(phases: Sequence, release_on: dt.date, day: dt.date):
 
 @dataclass
 class FrequencyStatus:
-    phase: object | None
+    phase: AftercarePhase | None
     window_start: dt.date | None = None
     window_days: int = 0
     contacts: int = 0
@@ -101,7 +107,7 @@ def coverage_gaps(
 @dataclass
 class DayCheck:
     kind: str  # ReleaseCheck value
-    detail: str = ""  # a holiday's name
+    detail: StrOrPromise = ""  # a holiday's name
 
 
 def release_day_checks(release_on: dt.date, region: str) -> list[DayCheck]:

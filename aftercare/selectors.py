@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Contact
+from cases.models import Case, CaseQuerySet, Contact
 from cases.selectors import assignable_staff
 
 from . import services
@@ -30,6 +30,8 @@ from .models import (
 from .rhythm import FrequencyStatus, coverage_gaps, frequency_status, release_day_checks
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from accounts.models import User
 
 ROSTER_WEEKS = 4
@@ -53,7 +55,7 @@ def _when(moment: dt.datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
-def _message(kind: str, plan: ReleasePlan, detail: str = "", gaps=()) -> str:
+def _message(kind: str, plan: ReleasePlan, detail: StrOrPromise = "", gaps=()) -> str:
     day = formats.date_format(plan.release_on, "DATE_FORMAT")
     if kind == ReleaseCheck.FRIDAY:
         return _(
@@ -136,13 +138,13 @@ def _with_plan_details(plans: QuerySet[ReleasePlan]) -> QuerySet[ReleasePlan]:
     )
 
 
-def plans_for(cases_qs: QuerySet[Case]) -> QuerySet[ReleasePlan]:
+def plans_for(cases_qs: CaseQuerySet) -> QuerySet[ReleasePlan]:
     return _with_plan_details(
         ReleasePlan.objects.filter(case__in=cases_qs).select_related("case__client", "case__programme")
     )
 
 
-def open_release_warnings(cases_qs: QuerySet[Case]) -> list[tuple[ReleasePlan, CheckResult]]:
+def open_release_warnings(cases_qs: CaseQuerySet) -> list[tuple[ReleasePlan, CheckResult]]:
     """Unacknowledged warnings on these cases' release plans: a fixed number of queries."""
     plans = list(plans_for(cases_qs.open()))
     ctx = _release_context(plans)
@@ -163,7 +165,7 @@ def _phases(found: dict, programme) -> list[AftercarePhase]:
     return found[programme.pk]
 
 
-def frequency_statuses(cases_qs: QuerySet[Case], today: dt.date) -> list[tuple[ReleasePlan, FrequencyStatus]]:
+def frequency_statuses(cases_qs: CaseQuerySet, today: dt.date) -> list[tuple[ReleasePlan, FrequencyStatus]]:
     """Released clients' contacts in the rolling window of their current phase, for many cases at once."""
     plans = list(plans_for(cases_qs.open()).filter(release_on__lte=today))
     if not plans:
@@ -190,7 +192,7 @@ def frequency_statuses(cases_qs: QuerySet[Case], today: dt.date) -> list[tuple[R
     ]
 
 
-def conferences_due(cases_qs: QuerySet[Case], today: dt.date) -> QuerySet[SocialNetConference]:
+def conferences_due(cases_qs: CaseQuerySet, today: dt.date) -> QuerySet[SocialNetConference]:
     horizon = today + dt.timedelta(days=CONFERENCE_DUE_WINDOW_DAYS)
     return SocialNetConference.objects.filter(
         case__in=cases_qs.open(), held_on__isnull=True, scheduled_on__lte=horizon

@@ -93,7 +93,7 @@ def phases_replace(*, actor: User, programme: Programme, phases: list[dict]) -> 
     return created
 
 
-def _follow_up_sync(*, actor: User, plan: ReleasePlan) -> SocialNetConference:
+def _follow_up_sync(*, actor: User, plan: ReleasePlan) -> SocialNetConference | None:
     """The follow-up conference some months after release: created, or moved while it has not been held."""
     due = add_months(plan.release_on, plan.follow_up_months)
     conference = plan.case.social_net_conferences.filter(kind=ConferenceKind.FOLLOW_UP, held_on__isnull=True).first()
@@ -147,7 +147,7 @@ def release_plan_save(
     if errors:
         raise ValidationError(errors)
     created = plan is None
-    if created:
+    if plan is None:
         plan = ReleasePlan(case=case)
     plan.case = case
     plan.release_on = release_on

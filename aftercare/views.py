@@ -29,6 +29,8 @@ from .forms import ConferenceForm, OnCallShiftForm, ReleaseContactForm, ReleaseP
 from .models import OnCallShift, ReleaseCheck, ReleaseContact, ReleasePlan, SocialNetConference
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.http import AuthenticatedHttpRequest
     from accounts.models import User
 
@@ -164,8 +166,8 @@ def conference_record(
 # --- On-call roster ---------------------------------------------------------------------------------
 
 
-def _programmes(user: User):
-    if not access.sees_case_content(user):
+def _programmes(user: User) -> QuerySet[Programme]:
+    if not access.sees_case_content(user) or user.organisation_id is None:
         raise PermissionDenied
     return Programme.objects.filter(organisation_id=user.organisation_id).order_by("name")
 

@@ -65,7 +65,7 @@ class NotificationOut(serializers.Serializer):
     case_id = serializers.UUIDField(allow_null=True)
     pseudonym = serializers.CharField(source="case.client.pseudonym", allow_null=True, default=None)
     kind = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, which DRF's metaclass takes off the class
     url = serializers.CharField()
     due_on = serializers.DateField()
     overdue = serializers.BooleanField()

@@ -17,7 +17,7 @@ class LocalText(serializers.Serializer):
 
 class OptionOut(serializers.Serializer):
     value = serializers.IntegerField()
-    label = LocalText()
+    label = LocalText()  # type: ignore[assignment]  # a declared field, which DRF's metaclass takes off the class
 
 
 class ScaleOut(serializers.Serializer):
@@ -61,7 +61,8 @@ class InstrumentOut(serializers.Serializer):
     domains = DomainOut(many=True)
 
     def get_scales(self, instrument) -> list[dict]:
-        return ScaleOut(list(instrument.scales.values()), many=True).data
+        # many=True makes a ListSerializer, whose data is a list; the stubs see ScaleOut's dict.
+        return ScaleOut(list(instrument.scales.values()), many=True).data  # type: ignore[return-value]
 
 
 class DomainRatingIn(serializers.Serializer):

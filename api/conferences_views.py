@@ -93,7 +93,7 @@ class ConferenceListView(APIView):
                 raise drf_serializers.ValidationError({"chair_partner": [_("No such partner in your directory.")]})
         data["staff_participants"] = [_staff(pk, case) for pk in data["staff_participants"]]
         conference = services.conference_schedule(actor=request.user, case=case, **data)
-        return Response(_detail(selectors.conference_in(case, conference.pk)), status=status.HTTP_201_CREATED)
+        return Response(_detail(_conference_in(case, str(conference.pk))), status=status.HTTP_201_CREATED)
 
 
 class ConferenceDetailView(APIView):

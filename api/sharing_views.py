@@ -42,7 +42,11 @@ FORBIDDEN = OpenApiResponse(
 def _partner(user: User, partner_id: int | None) -> Partner | None:
     if partner_id is None:
         return None
-    partner = Partner.objects.filter(organisation_id=user.organisation_id, pk=partner_id).first()
+    partner = (
+        Partner.objects.filter(organisation_id=user.organisation_id, pk=partner_id).first()
+        if user.organisation_id is not None
+        else None
+    )
     if partner is None:
         raise exceptions.ValidationError({"partner": [_("No such partner in your organisation's directory.")]})
     return partner

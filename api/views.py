@@ -7,7 +7,7 @@ write through the cases and planning services. Objects below a case are looked u
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -68,7 +68,7 @@ def _valid(serializer_class: type[drf_serializers.Serializer], request: Request)
 
 def _page(request: Request, view: APIView, queryset, serializer_class) -> tuple[Response, int]:
     paginator = PageNumberPagination()
-    rows = paginator.paginate_queryset(queryset, request, view=view)
+    rows: list[Any] = paginator.paginate_queryset(queryset, request, view=view) or []
     return paginator.get_paginated_response(serializer_class(rows, many=True).data), len(rows)
 
 
@@ -97,7 +97,8 @@ def _detail(case: Case) -> dict:
     today = timezone.localdate()
     assignments = list(case.assignments.select_related("staff").order_by("role", "starts_on"))
     case.all_assignments = assignments
-    case.current_tandem = [
+    # The attribute with_current_tandem's prefetch sets, which the Django plugin knows on that queryset only.
+    case.current_tandem = [  # type: ignore[attr-defined]
         a
         for a in assignments
         if a.role in TANDEM_ROLES and a.starts_on <= today and (a.ends_on is None or a.ends_on >= today)
@@ -192,7 +193,7 @@ class CaseListView(APIView):
     def post(self, request: AuthenticatedRequest) -> Response:
         user = request.user
         opens_cases = {Role.PRACTITIONER, Role.SUPERVISOR}
-        if not access.sees_case_content(user) or not user.role_codes() & opens_cases:
+        if not access.sees_case_content(user) or user.organisation_id is None or not user.role_codes() & opens_cases:
             raise exceptions.PermissionDenied(_("Only practitioners and supervisors record enquiries."))
         serializer = s.EnquiryIn(data=request.data)
         serializer.is_valid(raise_exception=True)

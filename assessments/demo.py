@@ -51,7 +51,7 @@ def _staff_on(case, day: dt.date):
 def add_demo_assessments(cases, rng: random.Random, today: dt.date | None = None) -> int:
     """Assess the worked cases among `cases`; returns how many assessments were recorded."""
     today = today or timezone.localdate()
-    instrument = instruments.get(instruments.DEFAULT_INSTRUMENT)
+    instrument = instruments.load_all()[instruments.DEFAULT_INSTRUMENT]
     programmes = {case.programme_id: case.programme for case in cases}
     for programme in programmes.values():
         AssessmentSettings.objects.get_or_create(programme=programme)

@@ -4,7 +4,7 @@ forms check the shape of the input, assessments.services checks the rules."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils import timezone
@@ -14,6 +14,9 @@ from planning.forms import PlanningForm
 
 from . import instruments
 from .models import Fit, GroupPosition, Kind, Level, Outcome, Rating, Source
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 UNKNOWN = "unknown"
 
@@ -63,7 +66,7 @@ class AssessmentForm(PlanningForm):
         super().__init__(*args, **kwargs)
         for domain in instrument.domains:
             for item in domain.items:
-                choices = [(str(o.value), o.text) for o in item.scale.options]
+                choices: list[tuple[str, StrOrPromise]] = [(str(o.value), o.text) for o in item.scale.options]
                 if item.scale.unknown:
                     choices.append((UNKNOWN, _("Unknown")))
                 self.fields[f"item__{item.key}"] = forms.ChoiceField(
@@ -185,7 +188,8 @@ class IntakeForm(PlanningForm):
 
         actions = dict(ExclusionAction.choices)
         cast(forms.ChoiceField, self.fields["exclusions"]).choices = [
-            (c["key"], f"{instruments.tr(c)} — {actions.get(c.get('action'), c.get('action', ''))}") for c in criteria
+            (c["key"], f"{instruments.tr(c)} — {actions.get(c.get('action', ''), c.get('action', ''))}")
+            for c in criteria
         ]
         self._describe_errors()
 

@@ -278,6 +278,8 @@ class IntakeScreening(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    advice: list[dict[str, str]]  # set by assessments.selectors for the page
+
     data_classification = {
         "id": DataClass.TECHNICAL,
         "case": DataClass.CASE,

@@ -9,10 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
-from cases.models import Case
+from cases.models import Case, CaseQuerySet
 
 from . import instruments
 from .models import Assessment, ExternalResult, IntakeScreening, Intensity, PlanReview, Rating
@@ -70,7 +70,7 @@ def case_section_context(case, user: User) -> dict:
 # --- Due reassessments -------------------------------------------------------------------------------
 
 
-def reassessments_due(cases_qs: QuerySet, today: dt.date) -> list:
+def reassessments_due(cases_qs: CaseQuerySet, today: dt.date) -> list:
     """Open, worked cases whose reassessment is due within two weeks or overdue, and cases in assessment
     without any assessment four weeks on. One query."""
     from cases.due import DueItem, case_url

@@ -269,7 +269,7 @@ def exclusion_advice(programme, keys: Iterable[str]) -> list[dict]:
         {
             "key": key,
             "label": tr(criteria[key]) or key,
-            "action": str(labels.get(criteria[key].get("action"), criteria[key].get("action", ""))),
+            "action": str(labels.get(criteria[key].get("action", ""), criteria[key].get("action", ""))),
         }
         for key in keys
         if key in criteria
@@ -311,17 +311,17 @@ def external_result_record(
 
 @transaction.atomic
 def plan_review_record(
-    *, actor: User, case: Case, assessment: Assessment, reviewed_on: dt.date, notes: str = ""
+    *, actor: User, case: Case, assessment: Assessment | None, reviewed_on: dt.date, notes: str = ""
 ) -> PlanReview:
     errors: dict[str, str] = {}
     if assessment is None or assessment.case_id != case.pk:
         errors["assessment"] = _("Choose one of this case's assessments.")
     _check_date(reviewed_on, "reviewed_on", errors, label=_("of the review"))
-    if not errors and reviewed_on < assessment.assessed_on:
+    if not errors and assessment is not None and reviewed_on < assessment.assessed_on:
         errors["reviewed_on"] = _("A plan review follows its assessment: date it on or after %(date)s.") % {
             "date": assessment.assessed_on.isoformat()
         }
-    if errors:
+    if errors or assessment is None:  # no assessment is one of the errors
         raise ValidationError(errors)
     review = PlanReview.objects.create(
         case=case, assessment=assessment, reviewed_on=reviewed_on, notes=_text(notes) or None, reviewed_by=actor

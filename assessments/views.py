@@ -97,7 +97,7 @@ def new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
         or request.GET.get("instrument")
         or services.settings_for(case.programme).instrument_key
     )
-    instrument = instruments.get(key) or instruments.get(instruments.DEFAULT_INSTRUMENT)
+    instrument = instruments.get(key) or instruments.load_all()[instruments.DEFAULT_INSTRUMENT]
     previous = services.latest_assessment(case)
     if previous is not None:
         previous.case = case

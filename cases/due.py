@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -20,12 +21,15 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+if TYPE_CHECKING:
+    from cases.models import Case, CaseQuerySet
+
 GOAL_DUE_WINDOW_DAYS = 7
 
 
 @dataclass
 class DueItem:
-    case: object  # cases.models.Case
+    case: Case
     kind: str  # e.g. "contact", "tandem", "goal", "reassessment", "release_check", "aftercare"
     label: str  # names what is due, never case content
     due_on: dt.date
@@ -54,7 +58,7 @@ def case_url(case, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def due_items(cases_qs: QuerySet, today: dt.date | None = None) -> list[DueItem]:
+def due_items(cases_qs: CaseQuerySet, today: dt.date | None = None) -> list[DueItem]:
     """Everything due on these cases from every registered provider, earliest first."""
     today = today or timezone.localdate()
     items: list[DueItem] = []
@@ -63,7 +67,7 @@ def due_items(cases_qs: QuerySet, today: dt.date | None = None) -> list[DueItem]
     return sorted(items, key=lambda item: (item.due_on, item.kind))
 
 
-def _with_tandem(cases_qs: QuerySet, today: dt.date) -> QuerySet:
+def _with_tandem(cases_qs: CaseQuerySet, today: dt.date) -> QuerySet:
     from .models import TANDEM_ROLES, CaseAssignment
 
     tandem = CaseAssignment.objects.current(today).filter(role__in=TANDEM_ROLES).select_related("staff")
@@ -76,7 +80,7 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def contact_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
+def contact_due(cases_qs: CaseQuerySet, today: dt.date) -> list[DueItem]:
     """Open cases without a contact within their programme's expected interval.
 
     The database picks the late cases (one condition per distinct interval), so only they are loaded."""
@@ -124,7 +128,7 @@ def contact_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
     return items
 
 
-def tandem_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
+def tandem_due(cases_qs: CaseQuerySet, today: dt.date) -> list[DueItem]:
     """Worked cases whose tandem misses a case manager or a co-worker (only those are loaded)."""
     from .lifecycle import WORKED_STATES
     from .models import AssignmentRole, CaseAssignment
@@ -149,7 +153,7 @@ def tandem_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
     return items
 
 
-def goals_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
+def goals_due(cases_qs: CaseQuerySet, today: dt.date) -> list[DueItem]:
     """Open plan goals whose target date is past or within a week."""
     from planning.models import OPEN_GOAL_STATUSES, Goal
 
@@ -162,6 +166,8 @@ def goals_due(cases_qs: QuerySet, today: dt.date) -> list[DueItem]:
     items = []
     for goal in goals:
         case = goal.need.case
+        if goal.target_date is None:  # filtered out above
+            continue
         if goal.target_date < today:
             label = _("Plan goal overdue since %(date)s") % {"date": goal.target_date.isoformat()}
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,6 +25,10 @@ from .models import (
     ReferralSource,
     RiskLevel,
 )
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
 
 
 class TandemForm(forms.Form):
@@ -99,7 +103,7 @@ class ContactForm(TandemForm):
             programme_id=case.programme_id, active=True
         )
 
-    def topic_groups(self) -> list[tuple[str, list]]:
+    def topic_groups(self) -> list[tuple[StrOrPromise, list]]:
         """The topic checkboxes, grouped by the programme's topic groups."""
         labels = dict(Topic.Group.choices)
         groups: OrderedDict[str, list] = OrderedDict((g, []) for g in Topic.Group.values)
@@ -167,8 +171,10 @@ class EnquiryForm(TandemForm):
         }
 
 
-def enquiry_teams(user: User):
+def enquiry_teams(user: User) -> QuerySet[Team]:
     """The teams in which this user opens cases: where they are a practitioner or supervisor."""
+    if user.organisation_id is None:
+        return Team.objects.none()
     return (
         Team.objects.filter(
             role_grants__user=user,

@@ -162,6 +162,11 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    # Set on loaded cases by the selectors' prefetches and by the case pages, for the templates.
+    current_tandem_list: list[CaseAssignment]
+    team_list: list[CaseAssignment]
+    all_assignments: list[CaseAssignment]
+
     data_classification = {
         "id": DataClass.TECHNICAL,
         "client": DataClass.CASE,
@@ -262,6 +267,8 @@ class CaseAssignment(models.Model):
     task = models.CharField(_("task"), max_length=200, blank=True)
 
     objects = CaseAssignmentQuerySet.as_manager()
+
+    is_current: bool  # set by cases.selectors.case_team
 
     data_classification = {
         "id": DataClass.TECHNICAL,

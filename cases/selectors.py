@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -20,6 +21,9 @@ from . import due
 from .due import DueItem
 from .lifecycle import State
 from .models import TANDEM_ROLES, Case, CaseAssignment, CaseTransition, Contact, Participant
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SMALL_CELL = 5
 
@@ -58,7 +62,7 @@ class Caseload:
     due: list[DueItem]  # everything due on all the open cases, earliest first
 
 
-def caseload(user: User, *, page: object = 1, per_page: int = 50) -> Caseload:
+def caseload(user: User, *, page: int | str | None = 1, per_page: int = 50) -> Caseload:
     """The user's open cases (their assignments, and their teams' cases for supervisors), most urgent first,
     one page at a time. What is due comes from the providers registered in cases.due.
 
@@ -105,7 +109,7 @@ def _suppress(counts: dict[str, int]) -> dict[str, str]:
     }
 
 
-def organisation_counts(organisation_id: int) -> dict[str, list[tuple[str, str]]]:
+def organisation_counts(organisation_id: int) -> dict[str, list[tuple[StrOrPromise, str]]]:
     """Case counts by state and by setting for one organisation: numbers only, small cells suppressed."""
     base = Case.objects.filter(programme__organisation_id=organisation_id, client__erased_at__isnull=True)
     by_state = dict(base.values_list("state").annotate(n=Count("pk")).order_by())
@@ -141,8 +145,10 @@ def case_list(
     return with_current_tandem(cases).order_by("client__pseudonym", "opened_on")
 
 
-def case_workers(organisation_id: int) -> QuerySet[User]:
+def case_workers(organisation_id: int | None) -> QuerySet[User]:
     """Active staff of an organisation who hold a casework role."""
+    if organisation_id is None:
+        return User.objects.none()
     return (
         User.objects.filter(
             organisation_id=organisation_id,
@@ -166,6 +172,8 @@ def case_list_workers(user: User) -> QuerySet[User]:
     supervised = user.supervised_team_ids() if user.has_role(Role.SUPERVISOR) else []
     if supervised:
         chosen |= Q(pk__in=RoleGrant.objects.filter(team_id__in=supervised).values("user_id"))
+    if user.organisation_id is None:
+        return User.objects.none()
     return User.objects.filter(chosen, organisation_id=user.organisation_id, is_active=True).order_by(
         "first_name", "last_name", "username"
     )
@@ -232,28 +240,30 @@ class TimelinePage:
         return self.number - 1 if self.number > 1 else None
 
 
-def timeline_page_number(raw: object) -> int:
+def timeline_page_number(raw: str | int | None) -> int:
+    if raw is None:
+        return 1
     try:
         number = int(raw)
-    except (TypeError, ValueError):
+    except ValueError:
         return 1
     return min(max(number, 1), 10_000)
 
 
-def timeline(case: Case, page: int = 1, per_page: int = TIMELINE_PAGE_SIZE) -> TimelinePage:
+def timeline(case: Case, page: str | int | None = 1, per_page: int = TIMELINE_PAGE_SIZE) -> TimelinePage:
     """Contacts and state changes, newest first, one page at a time.
 
     The newest `page * per_page + 1` rows of each kind are enough to merge the page (both lists are read
     through their (case, time) indexes), so the first page costs the same however long the case's history is.
     """
-    page = timeline_page_number(page)
-    upto = page * per_page + 1
+    number = timeline_page_number(page)
+    upto = number * per_page + 1
     contacts = case.contacts.select_related("recorded_by").order_by("-occurred_at", "-recorded_at")[:upto]
     transitions = case.transitions.select_related("by").order_by("-at")[:upto]
     entries = [TimelineEntry(c.occurred_at, "contact", c) for c in contacts]
     entries += [TimelineEntry(t.at, "transition", t) for t in transitions]
     entries.sort(key=lambda e: e.at, reverse=True)
-    start = (page - 1) * per_page
+    start = (number - 1) * per_page
     shown = entries[start : start + per_page]
     # The shown contacts' topics in one query on the link table (lighter than a prefetch of the relation).
     topics: dict = {e.item.pk: [] for e in shown if e.kind == "contact"}
@@ -266,7 +276,7 @@ def timeline(case: Case, page: int = 1, per_page: int = TIMELINE_PAGE_SIZE) -> T
         for link in links:
             topics[link.contact_id].append(link.topic)
     present_timeline(shown, topics)
-    return TimelinePage(shown, page, has_older=len(entries) > start + per_page)
+    return TimelinePage(shown, number, has_older=len(entries) > start + per_page)
 
 
 def _labels(model, name: str) -> dict:
@@ -292,10 +302,10 @@ def present_timeline(entries: list[TimelineEntry], topics: dict) -> None:
     states, reasons = _labels(CaseTransition, "to_state"), _labels(CaseTransition, "closure_reason")
     for entry in entries:
         item = entry.item
-        at = timezone.template_localtime(entry.at)
+        at = timezone.template_localtime(entry.at)  # type: ignore[attr-defined]  # in Django, missing from the stubs
         entry.when_iso = at.isoformat()
         entry.when = formats.date_format(at, "DATETIME_FORMAT")
-        if entry.kind == "contact":
+        if isinstance(item, Contact):  # entry.kind == "contact"
             entry.title = kinds.get(item.kind, item.kind)
             minutes = item.duration_minutes
             entry.duration = _blocktranslate(

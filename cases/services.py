@@ -114,10 +114,10 @@ def client_identity_update(*, actor: User, client: Client, reason: str = "", **i
     return client
 
 
-def client_erase(*, actor: User, client: Client) -> None:
+def client_erase(*, actor: User | None, client: Client) -> None:
     """Crypto-shred: destroy the client's data key and name index. Nothing sealed for them opens again.
 
-    Refused while a legal hold applies (rights.LegalHold): the one erasure path checks it.
+    Refused while a legal hold applies (rights.LegalHold): the one erasure path checks it. No actor: the retention job.
     """
     from rights.models import LegalHold
 

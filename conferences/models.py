@@ -188,10 +188,10 @@ class ConferenceParticipant(models.Model):
         return self.kind == ParticipantKind.EXTERNAL
 
     def label(self) -> str:
-        if self.kind == ParticipantKind.STAFF:
+        if self.kind == ParticipantKind.STAFF and self.staff is not None:
             return self.staff.display_name
         who = self.name or self.role or str(_("participant"))
-        return f"{who} ({self.partner.name})"
+        return f"{who} ({self.partner.name})" if self.partner is not None else who
 
 
 class ConferenceDecision(models.Model):
@@ -268,9 +268,9 @@ class ConferenceAction(models.Model):
         return self.conference.case.client_id
 
     def owner_label(self) -> str:
-        if self.owner_staff_id:
+        if self.owner_staff_id and self.owner_staff is not None:
             return self.owner_staff.display_name
-        return self.owner_participant.label()
+        return self.owner_participant.label() if self.owner_participant is not None else ""
 
     @property
     def overdue(self) -> bool:

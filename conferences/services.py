@@ -63,6 +63,13 @@ def _partner_ok(partner: Partner | None, case: Case) -> bool:
     return partner is not None and partner.active and partner.organisation_id == case.programme.organisation_id
 
 
+def _organisation(participant: ConferenceParticipant) -> Partner:
+    """An external participant's organisation, which participant_add requires."""
+    if participant.partner is None:
+        raise ValueError(f"the external participant {participant.pk} names no organisation")
+    return participant.partner
+
+
 @transaction.atomic
 def conference_schedule(
     *,
@@ -109,7 +116,7 @@ def conference_schedule(
         errors["staff_participants"] = _("Only programme staff who may work on this client can take part as staff.")
     if case.state == State.CLOSED:
         errors["scheduled_at"] = _("The case is closed; reopen it before scheduling a conference.")
-    if errors:
+    if errors or scheduled_at is None:  # no time is one of the errors
         raise ValidationError(errors)
     conference = Conference(
         case=case,
@@ -277,7 +284,7 @@ def pack_send(
     results: list[PackResult] = []
     for participant in externals:
         categories = list(PACK_CATEGORIES)
-        with_risk = policy.rule(participant.partner.category, DataCategory.RISK_ASSESSMENT).rule != Rule.NEVER
+        with_risk = policy.rule(_organisation(participant).category, DataCategory.RISK_ASSESSMENT).rule != Rule.NEVER
         if with_risk:
             categories.append(DataCategory.RISK_ASSESSMENT)
         content = summary.as_text(with_risk=with_risk)
@@ -286,7 +293,7 @@ def pack_send(
                 actor=actor,
                 case=conference.case,
                 partner=participant.partner,
-                recipient_category=participant.partner.category,
+                recipient_category=_organisation(participant).category,
                 data_categories=categories,
                 purpose=SharingPurpose.CASE_CONFERENCE,
                 ground=ground,
@@ -385,7 +392,7 @@ def _reveal_disclose(
         actor=actor,
         case=conference.case,
         partner=participant.partner,
-        recipient_category=participant.partner.category,
+        recipient_category=_organisation(participant).category,
         data_categories=[DataCategory.IDENTITY],
         purpose=SharingPurpose.CASE_CONFERENCE,
         ground=ground,
@@ -431,7 +438,7 @@ def identity_reveal(
         decision = sharing.decide(
             policy=policy,
             case=case,
-            recipient_category=participant.partner.category,
+            recipient_category=_organisation(participant).category,
             partner=participant.partner,
             data_categories=[DataCategory.IDENTITY],
             purpose=SharingPurpose.CASE_CONFERENCE,

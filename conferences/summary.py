@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
@@ -29,7 +30,7 @@ class SealedValueRequested(LookupError):
     """The summary asked for a value the field classification keeps out of pseudonymised output."""
 
 
-def _pick(values: dict[str, object], key: str) -> object:
+def _pick(values: dict[str, Any], key: str) -> Any:
     if key not in values:
         raise SealedValueRequested(key)
     return values[key]

@@ -33,7 +33,7 @@ from .forms import (
     StaffParticipantForm,
     SummaryForm,
 )
-from .models import Conference, ConferenceAction
+from .models import ActionStatus, Conference, ConferenceAction
 from .summary import build_summary
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def _forms(request: AuthenticatedHttpRequest, case: Case, conference: Conference
         "decision_form": DecisionForm(),
         "action_form": ActionForm(conference=conference),
         "reveal_form": RevealForm(conference=conference),
-        "action_statuses": ActionStatusForm.base_fields["status"].choices,
+        "action_statuses": ActionStatus.choices,
     }
     return forms | (bound or {})
 
@@ -179,6 +179,7 @@ def conference_pack(request: AuthenticatedHttpRequest, case_id: uuid.UUID, confe
 def participant_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     conference = _conference(case, conference_id)
+    form: StaffParticipantForm | ParticipantForm
     if "staff" in request.POST:
         form = StaffParticipantForm(request.POST, case=case)
         return _apply(
@@ -402,5 +403,8 @@ def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "conferences/my_actions.html",
-        {"actions": actions, "action_statuses": ActionStatusForm.base_fields["status"].choices},
+        {
+            "actions": actions,
+            "action_statuses": ActionStatus.choices,
+        },
     )

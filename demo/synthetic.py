@@ -764,7 +764,7 @@ def build_chunk(task: tuple[int, list[CasePlan]]) -> tuple[int, dict[str, list[t
     chunk, plans = task
     network: Network = _STATE["network"]
     vendor, seed, base_ms, today = _STATE["vendor"], _STATE["seed"], _STATE["base_ms"], _STATE["today"]
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE or "UTC")
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     now = timezone.now() - dt.timedelta(minutes=10)
     clock = _Clock(tz)
     rng = random.Random(f"chunk-{seed}-{chunk}")  # nosec B311 # reproducible synthetic data, not a secret

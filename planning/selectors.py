@@ -24,6 +24,8 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from accounts.models import User
 
 
@@ -32,7 +34,7 @@ class DomainGroup:
     """The needs of one domain, in the order the plan shows them."""
 
     domain: str
-    label: str
+    label: StrOrPromise
     needs: list[Need] = field(default_factory=list)
 
 

@@ -14,7 +14,7 @@ class ProgrammeAdmin(AdministratorModelAdmin):
 @admin.register(Team)
 class TeamAdmin(AdministratorModelAdmin):
     organisation_path = "programme__organisation"
-    list_display = ("name", "programme")
+    list_display: tuple[str, ...] = ("name", "programme")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "programme":

@@ -12,6 +12,7 @@ sharing.services.disclose, then the provider's answers are followed with dates.
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import ReferralSource
 from vault.classification import DataClass
 from vault.fields import SealedField
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Channel(models.TextChoices):
@@ -221,7 +225,7 @@ class OutboundReferral(models.Model):
     def vault_client_id(self) -> uuid.UUID:
         return self.case.client_id
 
-    def next_statuses(self) -> list[tuple[str, str]]:
+    def next_statuses(self) -> list[tuple[str, StrOrPromise]]:
         return [(s, OutboundStatus(s).label) for s in OUTBOUND_EDGES[self.status]]
 
 

@@ -40,7 +40,7 @@ from .selectors import inbox_programmes
 SOURCE = "referral"
 REASON_MAX = 2000
 DEFAULT_OUTBOUND_CATEGORIES = (DataCategory.CONTACT_DETAILS, DataCategory.NEEDS_AND_PLAN)
-PURPOSE_FOR_AREA = {
+PURPOSE_FOR_AREA: dict[str, Purpose] = {
     ServiceArea.HOUSING: Purpose.HOUSING,
     ServiceArea.MENTAL_HEALTH: Purpose.HEALTH_CARE,
     ServiceArea.ADDICTION: Purpose.HEALTH_CARE,
@@ -268,7 +268,7 @@ def outbound_refer(
     sent_on = sent_on or timezone.localdate()
     if sent_on > timezone.localdate():
         errors["sent_on"] = _("The referral cannot be dated in the future.")
-    if errors:
+    if errors or partner is None:  # no partner is one of the errors
         raise ValidationError(errors)
     purpose = PURPOSE_FOR_AREA[service_area]
     try:
@@ -310,7 +310,7 @@ def outbound_refer(
 
 
 # How the provider's answer shows in the plan.
-PLAN_STATUS_FOR = {
+PLAN_STATUS_FOR: dict[str, ServiceStatus] = {
     OutboundStatus.FIRST_APPOINTMENT: ServiceStatus.ONGOING,
     OutboundStatus.DECLINED: ServiceStatus.DECLINED,
 }

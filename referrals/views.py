@@ -89,9 +89,10 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def inbound_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = selectors.inbox_programmes(request.user)
-    if not programmes.exists():
+    organisation_id = request.user.organisation_id
+    if organisation_id is None or not programmes.exists():
         raise PermissionDenied
-    form = InboundForm(request.POST or None, programmes=programmes, organisation_id=request.user.organisation_id)
+    form = InboundForm(request.POST or None, programmes=programmes, organisation_id=organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.inbound_record(actor=request.user, **form.service_kwargs())

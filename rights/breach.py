@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from audit.models import AuditEntry, Outcome
 
@@ -55,9 +56,9 @@ class BreachReport:
         }
 
 
-def _object_types() -> dict[str, tuple[type, str]]:
+def _object_types() -> dict[str, tuple[type[models.Model], str]]:
     """model_name (as the audit log records it) -> (model, lookup to the client)."""
-    return {model._meta.model_name: (model, path) for model, path in client_paths().items()}
+    return {model._meta.model_name or "": (model, path) for model, path in client_paths().items()}
 
 
 def clients_opened_by(
@@ -91,7 +92,7 @@ def clients_opened_by(
             except (ValidationError, ValueError, TypeError):
                 continue
         client_lookup = f"{path}__" if path else ""
-        rows = model.objects.filter(pk__in=list(valid))
+        rows = model._default_manager.filter(pk__in=list(valid))
         if organisation_id is not None:
             rows = rows.filter(**{f"{client_lookup}organisation_id": organisation_id})
         for pk, client_id, pseudonym in rows.values_list(

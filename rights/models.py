@@ -89,6 +89,8 @@ class LegalHold(models.Model):
 
     objects = LegalHoldQuerySet.as_manager()
 
+    active: bool  # set by the legal holds page
+
     data_classification = {
         "id": DataClass.TECHNICAL,
         "client": DataClass.CASE,
@@ -123,6 +125,8 @@ class IdentityRevision(models.Model):
     reason = SealedField(_("reason"), data_class=DataClass.SPECIAL)
     at = models.DateTimeField(_("corrected on"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+
+    rows: list[tuple[str, str]]  # set by the identity history page
 
     data_classification = {
         "id": DataClass.TECHNICAL,

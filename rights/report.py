@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
@@ -108,7 +108,8 @@ def _related_label(obj: models.Model | None, case_labels: dict) -> str:
 
 
 def _values(obj: models.Model, fields, case_labels: dict) -> tuple[list[str], dict]:
-    shown, machine = [], {}
+    shown: list[str] = []
+    machine: dict[str, Any] = {}
     for f in fields:
         if f.many_to_many:
             related = list(getattr(obj, f.name).all())
@@ -173,10 +174,11 @@ def build_access_report(*, user: User, client: Client) -> AccessReport:
     sections: list[Section] = []
     for model in models_in_report:
         path = to_client[model]
+        queryset: models.QuerySet[Any]
         if model is Client:
             queryset = Client.objects.filter(pk=client.pk)
         else:
-            queryset = model.objects.filter(**{path: client})
+            queryset = model._default_manager.filter(**{path: client})
             if model is Case:
                 queryset = queryset.filter(pk__in=case_ids)
             elif model in to_case:

@@ -167,10 +167,10 @@ def record_of_processing(*, organisation=None) -> RecordOfProcessing:
                 )
             )
         models.append(entry)
-    programmes = Programme.objects.select_related("organisation").order_by("organisation__name", "name")
+    chosen = Programme.objects.select_related("organisation").order_by("organisation__name", "name")
     if organisation is not None:
-        programmes = programmes.filter(organisation=organisation)
-    programmes = list(programmes)
+        chosen = chosen.filter(organisation=organisation)
+    programmes = list(chosen)
     retention = [
         {
             "programme": p.name,

@@ -147,9 +147,10 @@ def case_retention_ends(case) -> dt.date | None:
 def client_retention_ends(cases) -> dt.date | None:
     """A client is kept until the period of every one of their cases has passed."""
     ends = [case_retention_ends(c) for c in cases]
-    if not ends or any(e is None for e in ends):
+    known = [e for e in ends if e is not None]
+    if not ends or len(known) < len(ends):
         return None
-    return max(ends)
+    return max(known)
 
 
 @dataclass

@@ -236,9 +236,11 @@ def _manages_data_protection(user: User) -> bool:
     return bool(user.organisation_id) and (user.has_role(Role.PROGRAMME_MANAGER) or user.has_role(Role.ADMINISTRATOR))
 
 
-def _require_manager(user: User) -> None:
-    if not _manages_data_protection(user):
+def _require_manager(user: User) -> int:
+    """The manager's organisation; anyone else is refused."""
+    if not _manages_data_protection(user) or user.organisation_id is None:
         raise PermissionDenied(_("Data protection pages are for programme managers and administrators."))
+    return user.organisation_id
 
 
 @login_required
@@ -254,8 +256,8 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def retention(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    _require_manager(user)
-    programmes = list(Programme.objects.filter(organisation_id=user.organisation_id).order_by("name"))
+    organisation_id = _require_manager(user)
+    programmes = list(Programme.objects.filter(organisation_id=organisation_id).order_by("name"))
     form = RetentionForm(request.POST or None)
     if request.method == "POST":
         if not user.has_role(Role.PROGRAMME_MANAGER):
@@ -295,7 +297,7 @@ def retention(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         for p in programmes
     ]
-    runs = list(RetentionRun.objects.filter(organisation_id=user.organisation_id)[:30])
+    runs = list(RetentionRun.objects.filter(organisation_id=organisation_id)[:30])
     audit_record("retention.view", object_type="retentionrun", detail=f"{len(runs)} runs", actor=user)
     return render(
         request,
@@ -334,12 +336,12 @@ def ropa(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def breach(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    _require_manager(user)
+    organisation_id = _require_manager(user)
     form = BreachForm(request.GET or None)
     result = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        account = User.objects.filter(username=data["username"], organisation_id=user.organisation_id).first()
+        account = User.objects.filter(username=data["username"], organisation_id=organisation_id).first()
         if account is None:
             form.add_error("username", _("There is no account with this user name in your organisation."))
         else:

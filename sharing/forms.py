@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +20,15 @@ def _blank(choices, label) -> list[tuple[str, str]]:
 
 
 class _RecipientMixin:
-    def _setup_partner(self, organisation_id) -> None:
-        self.fields["partner"].queryset = Partner.objects.filter(organisation_id=organisation_id, active=True)
+    fields: dict[str, forms.Field]  # the form's
+
+    def _setup_partner(self, organisation_id: int | None) -> None:
+        partner = cast(forms.ModelChoiceField, self.fields["partner"])
+        partner.queryset = (
+            Partner.objects.filter(organisation_id=organisation_id, active=True)
+            if organisation_id is not None
+            else Partner.objects.none()
+        )
 
 
 class PartnerForm(TandemForm):

@@ -17,7 +17,8 @@ def case_section_context(case, user: User) -> dict:
     consents = list(Consent.objects.filter(case=case).select_related("partner"))
     disclosures = list(Disclosure.objects.filter(case=case).select_related("partner", "by"))
     concerns = list(SecurityConcern.objects.filter(case=case).select_related("raised_by", "approved_by"))
-    for row in (*consents, *disclosures, *concerns):
+    rows: list[Consent | Disclosure | SecurityConcern] = [*consents, *disclosures, *concerns]
+    for row in rows:
         row.case = case  # already loaded: not joined again (sealed fields read its client)
     supervisor = access.supervises(user, case)
     return {

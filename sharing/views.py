@@ -45,9 +45,11 @@ def _may_edit_partners(user: User) -> bool:
     return user.has_role(Role.SUPERVISOR) or user.has_role(Role.PROGRAMME_MANAGER)
 
 
-def _require_org(user: User) -> None:
+def _require_org(user: User) -> int:
+    """The user's organisation; staff without one are refused."""
     if not user.organisation_id:
         raise PermissionDenied
+    return user.organisation_id
 
 
 # ---- policy ------------------------------------------------------------------------------------
@@ -56,8 +58,8 @@ def _require_org(user: User) -> None:
 @login_required
 @require_http_methods(["GET"])
 def policy_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require_org(request.user)
-    programmes = list(Programme.objects.filter(organisation_id=request.user.organisation_id).order_by("name"))
+    organisation_id = _require_org(request.user)
+    programmes = list(Programme.objects.filter(organisation_id=organisation_id).order_by("name"))
     chosen = next(
         (p for p in programmes if str(p.pk) == request.GET.get("programme")), programmes[0] if programmes else None
     )

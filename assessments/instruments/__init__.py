@@ -262,7 +262,7 @@ class Instrument:
             if rule.applies(answers):
                 reasons.append(rule.reason)
                 if rank[rule.level] > rank[level.key]:
-                    level = self.level(rule.level)
+                    level = self.level(rule.level) or level
         return Result(total, level, reasons, domain_scores, protective, needs, unknown)
 
 
@@ -308,7 +308,8 @@ class _Located:
 
 class _Problems:
     def __init__(self, name: str, located: _Located | None) -> None:
-        self.name, self.located, self.items = name, located, []
+        self.name, self.located = name, located
+        self.items: list[str] = []
 
     def add(self, path, message: str) -> None:
         path = tuple(path)
@@ -366,7 +367,7 @@ def _semantic_checks(data: dict, problems: _Problems) -> None:
             problems.add(("domains", d, "key"), f"domain key '{domain['key']}' is used twice")
         domain_keys.add(domain["key"])
         for i, item in enumerate(domain["items"]):
-            place = ("domains", d, "items", i)
+            place: tuple[str | int, ...] = ("domains", d, "items", i)
             if item["key"] in items:
                 problems.add(place + ("key",), f"item key '{item['key']}' is used twice")
             if item["scale"] not in scales:
@@ -374,8 +375,7 @@ def _semantic_checks(data: dict, problems: _Problems) -> None:
                     place + ("scale",),
                     f"scale '{item['scale']}' is not defined; defined scales: " + ", ".join(sorted(scales)),
                 )
-            values = scales.get(item["scale"], set())
-            items[item["key"]] = values
+            items[item["key"]] = scales.get(item["scale"], set())
             if "protective" in item["roles"] and ({"risk", "need"} & set(item["roles"])):
                 problems.add(place + ("roles",), "an item is either protective or a risk/need, not both")
             if "need" in item["roles"] and not (item.get("area") or domain.get("area")):

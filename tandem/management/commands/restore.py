@@ -41,7 +41,7 @@ def verify_sealed() -> tuple[int, int]:
     with key_scope():
         for model in apps.get_models():
             fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, SealedField)]
-            for obj in model.objects.all().iterator() if fields else []:
+            for obj in model._default_manager.all().iterator() if fields else []:
                 for name in fields:
                     if obj.__dict__.get(name) is None:
                         continue
