@@ -88,7 +88,8 @@ FAMILY_PARTS = [
 NICKNAMES = ["Janni", "Kalle", "Momo", "Bär", "Tiggi", "Lenny", "Sami", "Flo", "Mats", "Becci"]
 
 # Staff of the demo organisation: username, given name, family name, roles ((role, team or None), ...).
-STAFF = [
+StaffSpec = tuple[str, str, str, list[tuple[str, str | None]]]
+STAFF: list[StaffSpec] = [
     ("cm.nord", "Katrin", "Westerfeld", [("practitioner", "Team Nord")]),
     ("cw.nord", "Deniz", "Aksoylu", [("practitioner", "Team Nord")]),
     ("pr.nord", "Ole", "Sjöblad", [("practitioner", "Team Nord")]),
@@ -121,7 +122,7 @@ STAFF = [
     ("eval", "Paul", "Norlund", [("evaluator", None)]),
     ("admin", "Sabine", "Rottbecker", [("administrator", None)]),
 ]
-OTHER_STAFF = [
+OTHER_STAFF: list[StaffSpec] = [
     ("lb.cm", "Fatma", "Tekhan", [("practitioner", OTHER_TEAM)]),
     ("lb.cw", "Jonas", "Dahlqvist", [("practitioner", OTHER_TEAM)]),
     ("lb.sup", "Ewa", "Sobiak", [("supervisor", OTHER_TEAM)]),

@@ -15,9 +15,10 @@ def _supervisor(case: Case) -> User:
 
 def seed_data_protection(built: list[tuple[Case, list]]) -> None:
     for programme in Programme.objects.select_related("organisation"):
+        # The other organisation of the demo has no programme manager: its rules are set by no one in particular.
         manager = User.objects.filter(
             organisation=programme.organisation, role_grants__role=Role.PROGRAMME_MANAGER
-        ).earliest("pk")
+        ).first()
         statutory = programme.sharing_policy == "statutory"
         rights.retention_rules_set(
             actor=manager,

@@ -243,7 +243,7 @@ class DemoBuilder:
             seed_conferences_and_referrals(built, self.today)
         return self.stats
 
-    def _organisation(self, org_spec, programme_name, team_names, staff, *, statutory: bool) -> None:
+    def _organisation(self, org_spec, programme_name, team_names, staff: list[C.StaffSpec], *, statutory: bool) -> None:
         name, slug = org_spec
         org = organisation_create(name=name, slug=slug)
         programme = programme_create(

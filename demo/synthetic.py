@@ -673,9 +673,9 @@ def _case_contacts(
     key,
     client_id: uuid.UUID,
     case_hex: str,
-    manager,
-    co_worker,
-    newcomer,
+    manager: int,  # staff ids: the rows are written without loading users
+    co_worker: int,
+    newcomer: int | None,
     handover,
     notes,
     female,
@@ -724,7 +724,7 @@ def _case_contacts(
         elif "family" in chosen and r() < 0.3:
             participants = ("client", "relatives")
         low, high, step = DURATIONS[kind]
-        author = manager
+        author: int | None = manager
         if state in TANDEM_STATES and r() < 0.4:
             author = newcomer if handover and day >= handover else co_worker
         texts = notes[(pool, female)]
@@ -824,11 +824,9 @@ def build_chunk(task: tuple[int, list[CasePlan]]) -> tuple[int, dict[str, list[t
         # The tandem: case manager from screening on, co-worker once the case is worked; some co-workers change.
         steps, starts = plan.steps, plan.starts
         ends = starts[1:] + [horizon + 1]
-        manager, co_worker, newcomer = (
-            rng.sample(team.practitioner_ids, 3)
-            if len(team.practitioner_ids) >= 3
-            else (*rng.sample(team.practitioner_ids, 2), None)
-        )
+        picked = rng.sample(team.practitioner_ids, min(3, len(team.practitioner_ids)))
+        manager, co_worker = picked[0], picked[1]
+        newcomer = picked[2] if len(picked) > 2 else None
         handover = None
         if len(steps) > 1:
             begin = dt.date.fromordinal(starts[1])

@@ -104,8 +104,9 @@ def legal_hold_release(*, actor: User, hold: LegalHold) -> LegalHold:
 
 @transaction.atomic
 def retention_rules_set(
-    *, actor: User, programme: Programme, closed_months: int, not_taken_up_months: int
+    *, actor: User | None, programme: Programme, closed_months: int, not_taken_up_months: int
 ) -> Programme:
+    """The programme's retention periods; `actor` None when no one in particular sets them (the demo seed)."""
     errors = {}
     for name, value in (
         ("retention_closed_months", closed_months),
