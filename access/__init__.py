@@ -21,8 +21,6 @@ lookup uses the organisation's blind index, within the user's own cases, and is 
 
 from __future__ import annotations
 
-import uuid
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -33,6 +31,7 @@ from accounts.models import Role
 from audit.models import Outcome
 from audit.services import audit_record
 from cases.models import Case, CaseAssignment, Client, ClientExclusion, ClientName
+from tandem.ids import parse_uuid
 from vault.crypto import blind_index
 
 CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.SPECIALIST, Role.SUPERVISOR})
@@ -98,13 +97,6 @@ def cases_for(user) -> QuerySet[Case]:
     )
 
 
-def _parse_id(value: object) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        return None
-
-
 def get_case_for(user, case_id: object, *, write: bool = False, action: str | None = None) -> Case:
     """The case, if this user may see it, with an audit entry for the access; else Http404 (also audited).
 
@@ -112,7 +104,7 @@ def get_case_for(user, case_id: object, *, write: bool = False, action: str | No
     that keeps every edit path of pages and API away from a restricted record.
     """
     action = action or ("case.write" if write else "case.view")
-    parsed = _parse_id(case_id)
+    parsed = parse_uuid(case_id)
     case = None
     if parsed is not None:
         case = cases_for(user).select_related("client", "programme", "team").filter(pk=parsed).first()

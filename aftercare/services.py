@@ -14,6 +14,7 @@ import access
 from audit.services import audit_record
 from cases.models import Case
 from programmes.models import Programme, Setting
+from tandem.dates import add_months
 
 from .models import (
     DEFAULT_PHASES,
@@ -29,7 +30,6 @@ from .models import (
     ReleasePlan,
     SocialNetConference,
 )
-from .rhythm import add_months
 
 RELEASE_SETTINGS = (Setting.DETENTION, Setting.PRISON)
 PLAN_TEXT_FIELDS = (

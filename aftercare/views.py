@@ -20,16 +20,12 @@ from django.views.decorators.http import require_http_methods
 
 import access
 from cases.models import Case
-from cases.selectors import assignable_staff, case_workers
+from cases.selectors import assignable_staff, case_for_page, case_workers
 from programmes.models import Programme
 
 from . import selectors, services
 from .forms import ConferenceForm, OnCallShiftForm, ReleaseContactForm, ReleasePlanForm
 from .models import OnCallShift, ReleaseCheck, ReleaseContact, ReleasePlan, SocialNetConference
-
-
-def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
-    return access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
 
 
 def _back(case: Case) -> HttpResponse:
@@ -47,7 +43,12 @@ def _plan(case: Case) -> ReleasePlan:
 @login_required
 @require_http_methods(["GET", "POST"])
 def release_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "release_plan.view")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "release_plan.view",
+    )
     plan = ReleasePlan.objects.filter(case=case).first()
     if request.method == "GET":
         if plan is not None:
@@ -76,7 +77,7 @@ def release_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def release_contact_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     plan = _plan(case)
     form = ReleaseContactForm(request.POST, staff=assignable_staff(case))
     if form.is_valid():
@@ -94,7 +95,7 @@ def release_contact_add(request: HttpRequest, case_id: uuid.UUID) -> HttpRespons
 @login_required
 @require_http_methods(["POST"])
 def release_contact_remove(request: HttpRequest, case_id: uuid.UUID, release_contact_id: int) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     contact = get_object_or_404(ReleaseContact, pk=release_contact_id, plan__case=case)
     contact.plan.case = case
     services.release_contact_remove(actor=request.user, contact=contact)
@@ -105,7 +106,7 @@ def release_contact_remove(request: HttpRequest, case_id: uuid.UUID, release_con
 @login_required
 @require_http_methods(["POST"])
 def release_check_acknowledge(request: HttpRequest, case_id: uuid.UUID, check_kind: str) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     if check_kind not in ReleaseCheck.values:
         raise Http404("No such check.")
     services.release_check_acknowledge(actor=request.user, plan=_plan(case), kind=check_kind)
@@ -116,7 +117,12 @@ def release_check_acknowledge(request: HttpRequest, case_id: uuid.UUID, check_ki
 @login_required
 @require_http_methods(["GET", "POST"])
 def conference_record(request: HttpRequest, case_id: uuid.UUID, social_net_id: uuid.UUID | None = None) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "conference.view")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "conference.view",
+    )
     conference = None
     if social_net_id is not None:
         conference = get_object_or_404(SocialNetConference, pk=social_net_id, case=case)

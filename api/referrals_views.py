@@ -20,9 +20,10 @@ from accounts.reauth import api_reauth_ok
 from planning.models import Service
 from referrals import selectors, services
 from sharing.models import Partner
+from tandem.ids import parse_uuid
 
 from . import referrals_serializers as s
-from .views import CASE_ID, INVALID, NOT_FOUND, _uuid, _valid
+from .views import CASE_ID, INVALID, NOT_FOUND, _valid
 
 REFERRAL_ID = OpenApiParameter(
     "referral_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="An outbound referral of this case."
@@ -96,7 +97,7 @@ class OutboundDetailView(APIView):
         case = access.get_case_for(request.user, case_id, write=True)
         referral = (
             case.outbound_referrals.select_related("partner", "plan_service__goal__need").filter(pk=pk).first()
-            if (pk := _uuid(referral_id))
+            if (pk := parse_uuid(referral_id))
             else None
         )
         if referral is None:

@@ -6,7 +6,6 @@ counts, and it alone updates the case's risk level.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from cases.models import Case
 from cases.services import case_attributes_update
+from tandem.dates import add_months
 
 from . import instruments
 from .models import (
@@ -46,12 +46,6 @@ def settings_for(programme) -> AssessmentSettings:
         return programme.assessment_settings
     except AssessmentSettings.DoesNotExist:
         return AssessmentSettings(programme=programme)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def next_due(programme, level: str, assessed_on: dt.date) -> dt.date:

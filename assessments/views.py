@@ -15,16 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-import access
 from cases.models import Case
+from cases.selectors import case_for_page
 
 from . import instruments, selectors, services
 from .forms import AssessmentForm, ExternalResultForm, IntakeForm, JudgementForm, PlanReviewForm
 from .models import Assessment
-
-
-def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
-    return access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
 
 
 def _assessment(case: Case, assessment_id) -> Assessment:
@@ -65,7 +61,7 @@ def _index_url(case: Case, anchor: str = "") -> str:
 @require_http_methods(["GET"])
 def index(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's assessments: history, the chart per domain over time, intake, external results, plan reviews."""
-    case = _case(request, case_id, action="assessment.list")
+    case = case_for_page(request.user, case_id, write=request.method == "POST", action="assessment.list")
     history = selectors.case_assessments(case)
     return _page(
         request,
@@ -87,7 +83,12 @@ def index(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "assessment.form")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "assessment.form",
+    )
     key = (
         request.POST.get("instrument")
         or request.GET.get("instrument")
@@ -133,7 +134,7 @@ def _detail_context(assessment: Assessment) -> dict:
 @login_required
 @require_http_methods(["GET"])
 def detail(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action="assessment.view")
+    case = case_for_page(request.user, case_id, write=request.method == "POST", action="assessment.view")
     assessment = _assessment(case, assessment_id)
     return _page(request, case, "assessments/detail.html", _detail_context(assessment))
 
@@ -141,7 +142,12 @@ def detail(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -
 @login_required
 @require_http_methods(["GET", "POST"])
 def judgement(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "assessment.view")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "assessment.view",
+    )
     assessment = _assessment(case, assessment_id)
     if request.method == "GET":
         form = JudgementForm(initial={"final_level": assessment.final_level, "rationale": assessment.rationale})
@@ -166,7 +172,7 @@ def judgement(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID
 @require_http_methods(["POST"])
 def goals(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
     """Selected needs become plan needs, each with a first goal, in one step."""
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     assessment = _assessment(case, assessment_id)
     selected = request.POST.getlist("need")
     goals_by_need = {key[:60]: request.POST.get(f"goal__{key}", "") for key in selected}
@@ -209,7 +215,7 @@ def goals(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) ->
 @require_http_methods(["GET"])
 def compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Two assessments side by side, per domain and per item, changes highlighted."""
-    case = _case(request, case_id, action="assessment.compare")
+    case = case_for_page(request.user, case_id, write=request.method == "POST", action="assessment.compare")
     history = selectors.case_assessments(case)
     by_id = {str(a.pk): a for a in history}
     older = by_id.get(request.GET.get("a", ""))
@@ -246,7 +252,12 @@ def compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "assessment.intake_view")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "assessment.intake_view",
+    )
     criteria = services.exclusion_criteria(case.programme)
     if request.method == "GET":
         from django.utils import timezone
@@ -268,7 +279,12 @@ def intake(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def external_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "assessment.external_view")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "assessment.external_view",
+    )
     if request.method == "GET":
         return _form_page(
             request, case, "assessments/external_new.html", ExternalResultForm(), "external", request.path
@@ -288,7 +304,12 @@ def external_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_review_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "assessment.review_view")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "assessment.review_view",
+    )
     history = selectors.case_assessments(case)
     if request.method == "GET":
         from django.utils import timezone

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 
@@ -244,10 +245,22 @@ class AssignmentRole(models.TextChoices):
 TANDEM_ROLES = (AssignmentRole.CASE_MANAGER, AssignmentRole.CO_WORKER)
 
 
+def _current_on(on: dt.date | None) -> models.Q:
+    """The one rule for "current": started on or before the day, not ended before it."""
+    on = on or timezone.localdate()
+    return models.Q(starts_on__lte=on) & (models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on))
+
+
 class CaseAssignmentQuerySet(models.QuerySet):
-    def current(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(starts_on__lte=on).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on))
+    def current(self, on: dt.date | None = None) -> CaseAssignmentQuerySet:
+        return self.filter(_current_on(on))
+
+    def with_is_current(self, on: dt.date | None = None) -> CaseAssignmentQuerySet:
+        """Every assignment, each with `is_current` by the same rule as current()."""
+        return self.annotate(is_current=models.ExpressionWrapper(_current_on(on), output_field=models.BooleanField()))
+
+    def tandem(self) -> CaseAssignmentQuerySet:
+        return self.filter(role__in=TANDEM_ROLES)
 
 
 class CaseAssignment(models.Model):

@@ -120,8 +120,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def _case_page_context(request: HttpRequest, case, contact_form: ContactForm | None = None) -> dict:
     return {
         "case": case,
-        "tandem": case.current_tandem_list,
-        "team": case.team_list,
+        "team": selectors.case_team(case),
         "timeline": selectors.timeline(case, request.GET.get("timeline", 1)),
         "contact_form": contact_form or ContactForm(case=case),
         "can_erase": access.supervises(request.user, case),
@@ -130,34 +129,24 @@ def _case_page_context(request: HttpRequest, case, contact_form: ContactForm | N
     }
 
 
-def _load_case(request: HttpRequest, case_id, *, write: bool = False, action: str | None = None):
-    case = access.get_case_for(request.user, case_id, write=write, action=action)
-    # One query serves both the sticky header (today's tandem) and the team section.
-    case.team_list = selectors.case_team(case)
-    case.current_tandem_list = [a for a in case.team_list if a.is_current and a.is_tandem]
-    return case
-
-
 @login_required
 @require_http_methods(["GET"])
 def case_detail(request: HttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id)
+    case = selectors.case_for_page(request.user, case_id)
     return render(request, "cases/case_detail.html", _case_page_context(request, case))
 
 
 @login_required
 @require_http_methods(["GET"])
 def case_identity(request: HttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id, action="client.identity_view")
-    return render(
-        request, "cases/case_identity.html", {"case": case, "client": case.client, "tandem": case.current_tandem_list}
-    )
+    case = selectors.case_for_page(request.user, case_id, action="client.identity_view")
+    return render(request, "cases/case_identity.html", {"case": case, "client": case.client})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_new(request: HttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id, write=request.method == "POST")
+    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
     form = ContactForm(request.POST or None, case=case)
     recorded = False
     if request.method == "POST" and form.is_valid():
@@ -185,7 +174,6 @@ def contact_new(request: HttpRequest, case_id) -> HttpResponse:
         "cases/contact_new.html",
         {
             "case": case,
-            "tandem": case.current_tandem_list,
             "contact_form": form,
             "is_closed": case.state == State.CLOSED,
         },
@@ -195,7 +183,7 @@ def contact_new(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_transition(request: HttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id, write=request.method == "POST")
+    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
     form = TransitionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -213,15 +201,13 @@ def case_transition(request: HttpRequest, case_id) -> HttpResponse:
             case.refresh_from_db(fields=["state"])
             messages.success(request, _("The case is now in “%(state)s”.") % {"state": case.get_state_display()})
             return redirect("case_detail", case_id=case.pk)
-    return render(
-        request, "cases/case_transition.html", {"case": case, "tandem": case.current_tandem_list, "form": form}
-    )
+    return render(request, "cases/case_transition.html", {"case": case, "form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_attributes(request: HttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id, write=request.method == "POST")
+    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
     form = AttributesForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
@@ -235,15 +221,13 @@ def case_attributes(request: HttpRequest, case_id) -> HttpResponse:
         else:
             messages.success(request, _("Case details saved."))
             return redirect("case_detail", case_id=case.pk)
-    return render(
-        request, "cases/case_attributes.html", {"case": case, "tandem": case.current_tandem_list, "form": form}
-    )
+    return render(request, "cases/case_attributes.html", {"case": case, "form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_team(request: HttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id, write=request.method == "POST")
+    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
     add_form = AssignmentForm(
         request.POST if request.POST.get("action") == "add" else None, staff_queryset=selectors.assignable_staff(case)
     )
@@ -295,8 +279,7 @@ def case_team(request: HttpRequest, case_id) -> HttpResponse:
         "cases/case_team.html",
         {
             "case": case,
-            "tandem": case.current_tandem_list,
-            "team": case.team_list,
+            "team": selectors.case_team(case),
             "add_form": add_form,
             "end_form": end_form,
         },
@@ -308,7 +291,7 @@ def case_team(request: HttpRequest, case_id) -> HttpResponse:
 @reauth_required
 @require_http_methods(["GET", "POST"])
 def case_erase(request: HttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id, write=request.method == "POST")
+    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
     if not access.supervises(request.user, case):
         raise PermissionDenied
     form = EraseForm(request.POST or None, expected=case.client.pseudonym)
@@ -325,7 +308,6 @@ def case_erase(request: HttpRequest, case_id) -> HttpResponse:
         "cases/case_erase.html",
         {
             "case": case,
-            "tandem": case.current_tandem_list,
             "form": form,
             "other_cases": case.client.cases.exclude(pk=case.pk).count(),
         },

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 import access
 from accounts.reauth import reauth_prompt  # strong sign-in before anything is sent out
 from cases.models import Case
+from cases.selectors import case_for_page
 
 from . import selectors, services
 from .forms import (
@@ -34,14 +35,6 @@ from .forms import (
 )
 from .models import Conference, ConferenceAction
 from .summary import build_summary
-
-
-def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
-    case = access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
-    case.current_tandem_list = list(
-        case.assignments.current().filter(role__in=("case_manager", "co_worker")).select_related("staff")
-    )
-    return case
 
 
 def _conference(case: Case, conference_id: uuid.UUID) -> Conference:
@@ -82,7 +75,6 @@ def _detail_page(
 ) -> HttpResponse:
     context = {
         "case": case,
-        "tandem": case.current_tandem_list,
         "conference": conference,
         **selectors.conference_detail(conference),
         **_forms(request, case, conference, bound),
@@ -116,18 +108,18 @@ def _apply(
 @login_required
 @require_http_methods(["GET"])
 def conference_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action="conference.list")
+    case = case_for_page(request.user, case_id, write=request.method == "POST", action="conference.list")
     return render(
         request,
         "conferences/conference_list.html",
-        {"case": case, "tandem": case.current_tandem_list, "conferences": selectors.case_conferences(case)},
+        {"case": case, "conferences": selectors.case_conferences(case)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def conference_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     form = ConferenceForm(request.POST or None, case=case, initial={"chair": request.user.pk})
     if request.method == "POST":
         if form.is_valid():
@@ -141,7 +133,7 @@ def conference_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "conferences/conference_new.html",
-        {"case": case, "tandem": case.current_tandem_list, "form": form},
+        {"case": case, "form": form},
         status=400 if form.is_bound else 200,
     )
 
@@ -149,7 +141,7 @@ def conference_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def conference_detail(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action="conference.view")
+    case = case_for_page(request.user, case_id, write=request.method == "POST", action="conference.view")
     return _detail_page(request, case, _conference(case, conference_id))
 
 
@@ -157,14 +149,13 @@ def conference_detail(request: HttpRequest, case_id: uuid.UUID, conference_id: u
 @require_http_methods(["GET"])
 def conference_pack(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     """The pseudonymised pack, as the participants get it."""
-    case = _case(request, case_id, action="conference.pack_view")
+    case = case_for_page(request.user, case_id, write=request.method == "POST", action="conference.pack_view")
     conference = _conference(case, conference_id)
     return render(
         request,
         "conferences/conference_pack.html",
         {
             "case": case,
-            "tandem": case.current_tandem_list,
             "conference": conference,
             "summary": build_summary(conference),
         },
@@ -174,7 +165,7 @@ def conference_pack(request: HttpRequest, case_id: uuid.UUID, conference_id: uui
 @login_required
 @require_http_methods(["POST"])
 def participant_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     conference = _conference(case, conference_id)
     if "staff" in request.POST:
         form = StaffParticipantForm(request.POST, case=case)
@@ -206,7 +197,7 @@ def participant_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uui
 @login_required
 @require_http_methods(["POST"])
 def attendance(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     conference = _conference(case, conference_id)
     form = AttendanceForm(request.POST, conference=conference)
     return _apply(
@@ -224,7 +215,7 @@ def attendance(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUI
 @login_required
 @require_http_methods(["POST"])
 def summary_write(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     conference = _conference(case, conference_id)
     form = SummaryForm(request.POST)
     return _apply(
@@ -242,7 +233,7 @@ def summary_write(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.
 @login_required
 @require_http_methods(["POST"])
 def summary_review(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     conference = _conference(case, conference_id)
     try:
         services.summary_review(actor=request.user, conference=conference)
@@ -255,7 +246,7 @@ def summary_review(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid
 @login_required
 @require_http_methods(["POST"])
 def pack_send(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     conference = _conference(case, conference_id)
     if (prompt := reauth_prompt(request)) is not None:
         return prompt
@@ -291,7 +282,7 @@ def pack_send(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID
 @login_required
 @require_http_methods(["POST"])
 def decision_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     conference = _conference(case, conference_id)
     form = DecisionForm(request.POST)
     return _apply(
@@ -309,7 +300,7 @@ def decision_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.U
 @login_required
 @require_http_methods(["POST"])
 def action_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     conference = _conference(case, conference_id)
     form = ActionForm(request.POST, conference=conference)
 
@@ -329,7 +320,7 @@ def action_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUI
 @login_required
 @require_http_methods(["POST"])
 def action_status(request: HttpRequest, case_id: uuid.UUID, action_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     action = ConferenceAction.objects.select_related("conference").filter(conference__case=case, pk=action_id).first()
     if action is None:
         raise Http404("No such action.")
@@ -348,7 +339,7 @@ def action_status(request: HttpRequest, case_id: uuid.UUID, action_id: uuid.UUID
 @login_required
 @require_http_methods(["POST"])
 def identity_reveal(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     conference = _conference(case, conference_id)
     if (prompt := reauth_prompt(request)) is not None:
         return prompt
@@ -380,7 +371,7 @@ def identity_reveal(request: HttpRequest, case_id: uuid.UUID, conference_id: uui
 @login_required
 @require_http_methods(["POST"])
 def conference_cancel(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     conference = _conference(case, conference_id)
     try:
         services.conference_cancel(actor=request.user, conference=conference)

@@ -9,38 +9,37 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-import access
 from cases.models import Case
+from cases.selectors import case_for_page
 
 from . import selectors, services
 from .forms import AgreementForm, GoalForm, NeedForm, PlanningForm, ServiceForm, status_form
 from .models import Goal, Need, Service
 
 
-def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
-    return access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
-
-
 def _need(case: Case, need_id: uuid.UUID) -> Need:
-    need = get_object_or_404(Need, pk=need_id, case=case)
-    need.case = case
+    need = selectors.need_in(case, need_id)
+    if need is None:
+        raise Http404("No such need.")
     return need
 
 
 def _goal(case: Case, goal_id: uuid.UUID) -> Goal:
-    goal = get_object_or_404(Goal.objects.select_related("need"), pk=goal_id, need__case=case)
-    goal.need.case = case
+    goal = selectors.goal_in(case, goal_id)
+    if goal is None:
+        raise Http404("No such goal.")
     return goal
 
 
 def _service(case: Case, service_id: uuid.UUID) -> Service:
-    service = get_object_or_404(Service.objects.select_related("goal__need"), pk=service_id, goal__need__case=case)
-    service.goal.need.case = case
+    service = selectors.service_in(case, service_id)
+    if service is None:
+        raise Http404("No such service.")
     return service
 
 
@@ -73,7 +72,12 @@ def _form_page(request: HttpRequest, case: Case, template: str, context: dict, s
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "agreement.view")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "agreement.view",
+    )
     current = services.agreement_current(case)
     if request.method == "GET":
         return _form_page(
@@ -112,7 +116,7 @@ def agreement_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def agreement_history(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action="agreement.history")
+    case = case_for_page(request.user, case_id, write=request.method == "POST", action="agreement.history")
     revisions = list(selectors.agreement_revisions(case))
     return _form_page(request, case, "planning/agreement_history.html", {"revisions": revisions})
 
@@ -120,7 +124,7 @@ def agreement_history(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def agreement_revision(request: HttpRequest, case_id: uuid.UUID, number: int) -> HttpResponse:
-    case = _case(request, case_id, action="agreement.view")
+    case = case_for_page(request.user, case_id, write=request.method == "POST", action="agreement.view")
     revision = selectors.revision_for(case, number)
     if revision is None:
         raise Http404("No such version.")
@@ -130,7 +134,7 @@ def agreement_revision(request: HttpRequest, case_id: uuid.UUID, number: int) ->
 @login_required
 @require_http_methods(["GET"])
 def agreement_compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action="agreement.compare")
+    case = case_for_page(request.user, case_id, write=request.method == "POST", action="agreement.compare")
     revisions = list(selectors.agreement_revisions(case))
     by_number = {r.number: r for r in revisions}
     try:
@@ -163,14 +167,14 @@ def agreement_compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action="plan.view")
+    case = case_for_page(request.user, case_id, write=request.method == "POST", action="plan.view")
     return _form_page(request, case, "planning/plan.html", selectors.case_plan_context(case))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def need_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     form = NeedForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -188,7 +192,7 @@ def need_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_new(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     need = _need(case, need_id)
     form = GoalForm(request.POST or None)
     if request.method == "POST":
@@ -209,7 +213,7 @@ def goal_new(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> Ht
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_new(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     goal = _goal(case, goal_id)
     form = ServiceForm(request.POST or None)
     if request.method == "POST":
@@ -251,7 +255,7 @@ def _status_change(request: HttpRequest, case: Case, kind: str, apply) -> HttpRe
 @login_required
 @require_http_methods(["POST"])
 def need_status(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     need = _need(case, need_id)
     return _status_change(
         request,
@@ -264,7 +268,7 @@ def need_status(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) ->
 @login_required
 @require_http_methods(["POST"])
 def goal_status(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     goal = _goal(case, goal_id)
     return _status_change(
         request,
@@ -277,7 +281,7 @@ def goal_status(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) ->
 @login_required
 @require_http_methods(["POST"])
 def service_status(request: HttpRequest, case_id: uuid.UUID, service_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     service = _service(case, service_id)
     return _status_change(
         request,

@@ -5,8 +5,6 @@ Like access.get_case_for, a referral outside the inbox does not exist for the ca
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -14,6 +12,7 @@ from accounts.models import Role, RoleGrant
 from audit.models import Outcome
 from audit.services import audit_record
 from programmes.models import Programme
+from tandem.ids import parse_uuid
 
 from .models import InboundReferral, InboundStatus, OutboundReferral
 
@@ -39,10 +38,7 @@ def inbox_for(user) -> QuerySet[InboundReferral]:
 
 
 def get_referral_for(user, referral_id: object, *, action: str = "referral.view") -> InboundReferral:
-    try:
-        parsed = referral_id if isinstance(referral_id, uuid.UUID) else uuid.UUID(str(referral_id))
-    except (TypeError, ValueError, AttributeError):
-        parsed = None
+    parsed = parse_uuid(referral_id)
     referral = None
     if parsed is not None:
         referral = (

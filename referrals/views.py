@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 import access
 from accounts.models import Role
 from accounts.reauth import reauth_prompt  # strong sign-in before anything is sent out
+from cases.selectors import case_for_page
 from programmes.models import Team
 
 from . import selectors, services
@@ -156,18 +157,10 @@ def inbound_refer_on(request: HttpRequest, inbound_id: uuid.UUID) -> HttpRespons
     return _detail(request, referral, bound={"refer_on_form": form}, status=400)
 
 
-def _case(request: HttpRequest, case_id: uuid.UUID, action: str | None = None):
-    case = access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
-    case.current_tandem_list = list(
-        case.assignments.current().filter(role__in=("case_manager", "co_worker")).select_related("staff")
-    )
-    return case
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def outbound_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     if request.method == "POST" and (prompt := reauth_prompt(request)) is not None:
         return prompt
     form = OutboundForm(request.POST or None, case=case)
@@ -188,7 +181,7 @@ def outbound_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "referrals/outbound_new.html",
-        {"case": case, "tandem": case.current_tandem_list, "form": form},
+        {"case": case, "form": form},
         status=status,
     )
 
@@ -196,7 +189,7 @@ def outbound_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def outbound_status(request: HttpRequest, case_id: uuid.UUID, referral_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     referral = case.outbound_referrals.filter(pk=referral_id).first()
     if referral is None:
         raise Http404("No such referral.")
@@ -217,6 +210,6 @@ def outbound_status(request: HttpRequest, case_id: uuid.UUID, referral_id: uuid.
     return render(
         request,
         "referrals/outbound_list.html",
-        {"case": case, "tandem": case.current_tandem_list, "referrals_outbound": selectors.case_outbound(case)},
+        {"case": case, "referrals_outbound": selectors.case_outbound(case)},
         status=400,
     )

@@ -15,6 +15,7 @@ from audit.services import audit_record
 from cases.lifecycle import ClosureReason, State
 from cases.models import Client
 from programmes.models import Organisation, Programme
+from tandem.dates import add_months
 
 from .models import HoldBasis, LegalHold, Restriction, RetentionRun
 
@@ -111,17 +112,6 @@ def retention_rules_set(*, actor, programme: Programme, closed_months: int, not_
     programme.save(update_fields=["retention_closed_months", "retention_not_taken_up_months"])
     audit_record("programme.retention", programme, detail=f"{closed_months}/{not_taken_up_months} months", actor=actor)
     return programme
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def case_retention_ends(case) -> dt.date | None:

@@ -42,15 +42,8 @@ from .ropa import record_of_processing
 from .statistics import programme_statistics_rows
 
 
-def _case(request: HttpRequest, case_id, *, action: str, write: bool = False):
-    case = access.get_case_for(request.user, case_id, write=write, action=action)
-    case.team_list = case_selectors.case_team(case)
-    case.current_tandem_list = [a for a in case.team_list if a.is_current and a.is_tandem]
-    return case
-
-
 def _page(request: HttpRequest, template: str, case, context: dict, status: int = 200) -> HttpResponse:
-    return render(request, template, {"case": case, "tandem": case.current_tandem_list, **context}, status=status)
+    return render(request, template, {"case": case, **context}, status=status)
 
 
 def _only_supervisor(user, case) -> None:
@@ -65,8 +58,8 @@ def _only_supervisor(user, case) -> None:
 @require_http_methods(["GET", "POST"])
 def restriction(request: HttpRequest, case_id) -> HttpResponse:
     # Setting and lifting a restriction is not an edit of the record, so it does not ask for write access.
-    case = _case(
-        request, case_id, action="client.restriction" if request.method == "POST" else "client.restriction_view"
+    case = case_selectors.case_for_page(
+        request.user, case_id, action="client.restriction" if request.method == "POST" else "client.restriction_view"
     )
     client = case.client
     form = RestrictionForm(request.POST or None)
@@ -106,7 +99,9 @@ def restriction(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def legal_holds(request: HttpRequest, case_id) -> HttpResponse:
-    case = _case(request, case_id, action="client.legal_hold" if request.method == "POST" else "client.legal_hold_view")
+    case = case_selectors.case_for_page(
+        request.user, case_id, action="client.legal_hold" if request.method == "POST" else "client.legal_hold_view"
+    )
     client = case.client
     action = request.POST.get("action")
     place_form = LegalHoldForm(request.POST if action == "place" else None)
@@ -160,7 +155,9 @@ def legal_holds(request: HttpRequest, case_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def identity_correct(request: HttpRequest, case_id) -> HttpResponse:
     writing = request.method == "POST"
-    case = _case(request, case_id, write=writing, action="client.update" if writing else "client.identity_view")
+    case = case_selectors.case_for_page(
+        request.user, case_id, write=writing, action="client.update" if writing else "client.identity_view"
+    )
     form = IdentityCorrectionForm.for_client(case.client, request.POST if writing else None)
     if writing and form.is_valid():
         try:
@@ -182,7 +179,7 @@ def identity_correct(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def identity_history(request: HttpRequest, case_id) -> HttpResponse:
-    case = _case(request, case_id, action="client.identity_history")
+    case = case_selectors.case_for_page(request.user, case_id, action="client.identity_history")
     revisions = list(IdentityRevision.objects.filter(client=case.client).select_related("by"))
     labels = {name: str(field.label) for name, field in IdentityCorrectionForm.base_fields.items()}
     for revision in revisions:
@@ -199,8 +196,10 @@ def identity_history(request: HttpRequest, case_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def access_report(request: HttpRequest, case_id) -> HttpResponse:
     # The data subject's own copy is given also while the record is restricted (Art. 15 is not restricted).
-    case = _case(
-        request, case_id, action="client.access_report" if request.method == "POST" else "client.access_report_view"
+    case = case_selectors.case_for_page(
+        request.user,
+        case_id,
+        action="client.access_report" if request.method == "POST" else "client.access_report_view",
     )
     form = AccessReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -16,6 +16,7 @@ import access
 from accounts.models import Role
 from accounts.reauth import reauth_required
 from cases.models import Case, ClientExclusion
+from cases.selectors import case_for_page
 from programmes.models import Programme
 
 from . import selectors, services
@@ -168,7 +169,7 @@ def partner_edit(request: HttpRequest, partner_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_new(request: HttpRequest, case_id) -> HttpResponse:
-    case = access.get_case_for(
+    case = case_for_page(
         request.user,
         case_id,
         write=request.method == "POST",
@@ -189,7 +190,7 @@ def consent_new(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def consent_withdraw(request: HttpRequest, case_id, consent_id) -> HttpResponse:
-    case = access.get_case_for(request.user, case_id, action="consent.write")
+    case = case_for_page(request.user, case_id, action="consent.write")
     consent = get_object_or_404(Consent, case=case, pk=consent_id)
     try:
         services.consent_withdraw(actor=request.user, consent=consent)
@@ -204,9 +205,7 @@ def consent_withdraw(request: HttpRequest, case_id, consent_id) -> HttpResponse:
 @reauth_required
 @require_http_methods(["GET", "POST"])
 def disclosure_new(request: HttpRequest, case_id) -> HttpResponse:
-    case = access.get_case_for(
-        request.user, case_id, action="disclosure.write" if request.method == "POST" else "case.view"
-    )
+    case = case_for_page(request.user, case_id, action="disclosure.write" if request.method == "POST" else "case.view")
     form = DisclosureForm(request.POST or None, organisation_id=request.user.organisation_id)
     refused = ""
     if request.method == "POST" and form.is_valid():
@@ -243,9 +242,7 @@ def disclosure_new(request: HttpRequest, case_id) -> HttpResponse:
 @reauth_required
 @require_http_methods(["GET", "POST"])
 def concern_new(request: HttpRequest, case_id) -> HttpResponse:
-    case = access.get_case_for(
-        request.user, case_id, action="concern.write" if request.method == "POST" else "case.view"
-    )
+    case = case_for_page(request.user, case_id, action="concern.write" if request.method == "POST" else "case.view")
     form = ConcernForm(request.POST or None, organisation_id=request.user.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -270,7 +267,7 @@ def concern_new(request: HttpRequest, case_id) -> HttpResponse:
 @reauth_required
 @require_http_methods(["POST"])
 def concern_approve(request: HttpRequest, case_id, concern_id) -> HttpResponse:
-    case = access.get_case_for(request.user, case_id, action="concern.approve")
+    case = case_for_page(request.user, case_id, action="concern.approve")
     concern = get_object_or_404(SecurityConcern, case=case, pk=concern_id)
     try:
         services.concern_approve_alert(actor=request.user, concern=concern)

@@ -188,13 +188,6 @@ def test_administrator_sees_no_counts(client, world):
     assert reverse("case_new") not in body and reverse("case_list") not in body  # no casework in the menu
 
 
-def test_small_cells_are_suppressed_with_a_second_cell():
-    from cases.selectors import _suppress
-
-    assert _suppress({"a": 0, "b": 3, "c": 12, "d": 7}) == {"a": "0", "b": "<5", "c": "12", "d": "≥5"}
-    assert _suppress({"a": 2, "b": 1, "c": 9}) == {"a": "<5", "b": "<5", "c": "9"}
-
-
 # Case list and search --------------------------------------------------------------------------------
 
 
