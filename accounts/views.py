@@ -22,11 +22,12 @@ from django_otp import login as otp_login
 from audit.middleware import client_ip
 from audit.models import Outcome
 from audit.services import audit_record
+from tandem.forms import form_status
 
 from . import otp, services
 from .forms import CodeForm, EnrolForm, ReauthForm, SignInForm, TokenIssueForm, TokenRevokeForm
 from .models import ApiToken, UserSession
-from .reauth import REAUTH_SESSION_KEY, mark_reauthenticated, reauth_fresh, reauth_redirect
+from .reauth import REAUTH_SESSION_KEY, mark_reauthenticated, reauth_required
 
 PASSWORD_AT_SESSION_KEY = "tandem_password_at"  # nosec B105 # the name of a session key, not a password
 
@@ -55,6 +56,11 @@ class SignInView(auth_views.LoginView):
             user=form.get_user(), session_key=self.request.session.session_key, ip=client_ip(self.request)
         )
         self.request.session[PASSWORD_AT_SESSION_KEY] = time.time()
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = form_status(form)
         return response
 
     def get_success_url(self):
@@ -104,7 +110,12 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             "code",
             _("This code is not valid, or it was already used. Wait for the next code in your app and try again."),
         )
-    return render(request, "accounts/second_factor.html", {"form": form, "next": _next_url(request, default="")})
+    return render(
+        request,
+        "accounts/second_factor.html",
+        {"form": form, "next": _next_url(request, default="")},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -135,6 +146,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             "secret": otp.base32_secret(device),
             "next": _next_url(request, default=""),
         },
+        status=form_status(form),
     )
 
 
@@ -158,7 +170,12 @@ def reauth(request: HttpRequest) -> HttpResponse:
         form.add_error(
             None, _("The password or the code did not match. Type your password and the code your app shows now.")
         )
-    return render(request, "accounts/reauth.html", {"form": form, "next": _next_url(request, default="")})
+    return render(
+        request,
+        "accounts/reauth.html",
+        {"form": form, "next": _next_url(request, default="")},
+        status=form_status(form),
+    )
 
 
 @require_POST
@@ -177,7 +194,13 @@ def logout(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _creates_lasting_access(request: HttpRequest) -> bool:
+    """Issuing a token or recovery codes: a stolen session must not turn into lasting access."""
+    return request.method == "POST" and request.POST.get("action") in {"issue", "recovery_codes"}
+
+
 @login_required
+@reauth_required(when=_creates_lasting_access)
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """The signed-in user's own API tokens (issue one, shown once; revoke), sessions and recovery codes."""
@@ -187,8 +210,6 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     context: dict = {}
     if request.method == "POST":
         action = request.POST.get("action")
-        if action in {"issue", "recovery_codes"} and not reauth_fresh(request):
-            return reauth_redirect(request)  # a stolen session must not turn into lasting access
         if action == "issue" and issue_form.is_valid():
             try:
                 token, raw = services.api_token_issue(
@@ -217,7 +238,10 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 status=400,
             )
     return render(
-        request, "accounts/api_tokens.html", {**_tokens_context(request), "issue_form": issue_form, **context}
+        request,
+        "accounts/api_tokens.html",
+        {**_tokens_context(request), "issue_form": issue_form, **context},
+        status=form_status(issue_form, revoke_form),
     )
 
 

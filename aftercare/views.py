@@ -22,6 +22,7 @@ import access
 from cases.models import Case
 from cases.selectors import assignable_staff, case_for_page, case_workers
 from programmes.models import Programme
+from tandem.forms import form_status
 
 from . import selectors, services
 from .forms import ConferenceForm, OnCallShiftForm, ReleaseContactForm, ReleasePlanForm
@@ -70,14 +71,14 @@ def release_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             else:
                 messages.success(request, _("The release plan is saved."))
                 return _back(case)
-    status = 400 if form.is_bound and form.errors else 200
+    status = form_status(form)
     return render(request, "aftercare/release_plan.html", {"case": case, "plan": plan, "form": form}, status=status)
 
 
 @login_required
 @require_http_methods(["POST"])
 def release_contact_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     plan = _plan(case)
     form = ReleaseContactForm(request.POST, staff=assignable_staff(case))
     if form.is_valid():
@@ -95,7 +96,7 @@ def release_contact_add(request: HttpRequest, case_id: uuid.UUID) -> HttpRespons
 @login_required
 @require_http_methods(["POST"])
 def release_contact_remove(request: HttpRequest, case_id: uuid.UUID, release_contact_id: int) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     contact = get_object_or_404(ReleaseContact, pk=release_contact_id, plan__case=case)
     contact.plan.case = case
     services.release_contact_remove(actor=request.user, contact=contact)
@@ -106,7 +107,7 @@ def release_contact_remove(request: HttpRequest, case_id: uuid.UUID, release_con
 @login_required
 @require_http_methods(["POST"])
 def release_check_acknowledge(request: HttpRequest, case_id: uuid.UUID, check_kind: str) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     if check_kind not in ReleaseCheck.values:
         raise Http404("No such check.")
     services.release_check_acknowledge(actor=request.user, plan=_plan(case), kind=check_kind)
@@ -152,7 +153,7 @@ def conference_record(request: HttpRequest, case_id: uuid.UUID, social_net_id: u
             else:
                 messages.success(request, _("The conference is recorded."))
                 return _back(case)
-    status = 400 if form.is_bound and form.errors else 200
+    status = form_status(form)
     return render(
         request, "aftercare/conference.html", {"case": case, "conference": conference, "form": form}, status=status
     )
@@ -190,7 +191,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
         request,
         "aftercare/on_call.html",
         {"programmes": programmes, "programme": programme, "form": form, **selectors.roster(programme, start)},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -61,7 +61,7 @@ def _index_url(case: Case, anchor: str = "") -> str:
 @require_http_methods(["GET"])
 def index(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's assessments: history, the chart per domain over time, intake, external results, plan reviews."""
-    case = case_for_page(request.user, case_id, write=request.method == "POST", action="assessment.list")
+    case = case_for_page(request.user, case_id, action="assessment.list")
     history = selectors.case_assessments(case)
     return _page(
         request,
@@ -134,7 +134,7 @@ def _detail_context(assessment: Assessment) -> dict:
 @login_required
 @require_http_methods(["GET"])
 def detail(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST", action="assessment.view")
+    case = case_for_page(request.user, case_id, action="assessment.view")
     assessment = _assessment(case, assessment_id)
     return _page(request, case, "assessments/detail.html", _detail_context(assessment))
 
@@ -172,7 +172,7 @@ def judgement(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID
 @require_http_methods(["POST"])
 def goals(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
     """Selected needs become plan needs, each with a first goal, in one step."""
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     assessment = _assessment(case, assessment_id)
     selected = request.POST.getlist("need")
     goals_by_need = {key[:60]: request.POST.get(f"goal__{key}", "") for key in selected}
@@ -215,7 +215,7 @@ def goals(request: HttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) ->
 @require_http_methods(["GET"])
 def compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Two assessments side by side, per domain and per item, changes highlighted."""
-    case = case_for_page(request.user, case_id, write=request.method == "POST", action="assessment.compare")
+    case = case_for_page(request.user, case_id, action="assessment.compare")
     history = selectors.case_assessments(case)
     by_id = {str(a.pk): a for a in history}
     older = by_id.get(request.GET.get("a", ""))

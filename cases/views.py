@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 import access
 from accounts.models import Role
 from accounts.reauth import reauth_required
+from tandem.forms import form_status
 
 from . import selectors, services
 from .forms import (
@@ -114,7 +115,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Enquiry recorded as %(pseudonym)s.") % {"pseudonym": case.client.pseudonym})
             return redirect("case_detail", case_id=case.pk)
-    return render(request, "cases/case_new.html", {"form": form})
+    return render(request, "cases/case_new.html", {"form": form}, status=form_status(form))
 
 
 def _case_page_context(request: HttpRequest, case, contact_form: ContactForm | None = None) -> dict:
@@ -168,7 +169,7 @@ def contact_new(request: HttpRequest, case_id) -> HttpResponse:
         }
         if recorded:
             context |= {"timeline": selectors.timeline(case), "oob": True}
-        return render(request, "cases/_contact_response.html", context)
+        return render(request, "cases/_contact_response.html", context, status=200 if recorded else form_status(form))
     return render(
         request,
         "cases/contact_new.html",
@@ -177,6 +178,7 @@ def contact_new(request: HttpRequest, case_id) -> HttpResponse:
             "contact_form": form,
             "is_closed": case.state == State.CLOSED,
         },
+        status=form_status(form),
     )
 
 
@@ -201,7 +203,7 @@ def case_transition(request: HttpRequest, case_id) -> HttpResponse:
             case.refresh_from_db(fields=["state"])
             messages.success(request, _("The case is now in “%(state)s”.") % {"state": case.get_state_display()})
             return redirect("case_detail", case_id=case.pk)
-    return render(request, "cases/case_transition.html", {"case": case, "form": form})
+    return render(request, "cases/case_transition.html", {"case": case, "form": form}, status=form_status(form))
 
 
 @login_required
@@ -221,7 +223,7 @@ def case_attributes(request: HttpRequest, case_id) -> HttpResponse:
         else:
             messages.success(request, _("Case details saved."))
             return redirect("case_detail", case_id=case.pk)
-    return render(request, "cases/case_attributes.html", {"case": case, "form": form})
+    return render(request, "cases/case_attributes.html", {"case": case, "form": form}, status=form_status(form))
 
 
 @login_required
@@ -232,7 +234,7 @@ def case_team(request: HttpRequest, case_id) -> HttpResponse:
         request.POST if request.POST.get("action") == "add" else None, staff_queryset=selectors.assignable_staff(case)
     )
     end_form = EndAssignmentForm(request.POST if request.POST.get("action") == "end" else None)
-    status = 200
+    unchosen = False
     if request.method == "POST":
         if add_form.is_bound and add_form.is_valid():
             data = add_form.cleaned_data
@@ -273,7 +275,7 @@ def case_team(request: HttpRequest, case_id) -> HttpResponse:
         elif not add_form.is_bound and not end_form.is_bound:
             # An unbound form cannot carry errors: say it as a message and answer 400.
             messages.error(request, _("Choose whether to add someone or to end an assignment."))
-            status = 400
+            unchosen = True
     return render(
         request,
         "cases/case_team.html",
@@ -283,7 +285,7 @@ def case_team(request: HttpRequest, case_id) -> HttpResponse:
             "add_form": add_form,
             "end_form": end_form,
         },
-        status=status,
+        status=400 if unchosen else form_status(add_form, end_form),
     )
 
 
@@ -311,4 +313,5 @@ def case_erase(request: HttpRequest, case_id) -> HttpResponse:
             "form": form,
             "other_cases": case.client.cases.exclude(pk=case.pk).count(),
         },
+        status=form_status(form),
     )

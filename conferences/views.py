@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 import access
-from accounts.reauth import reauth_prompt  # strong sign-in before anything is sent out
+from accounts.reauth import reauth_required  # strong sign-in before anything is sent out
 from cases.models import Case
 from cases.selectors import case_for_page
+from tandem.forms import form_status
 
 from . import selectors, services
 from .forms import (
@@ -108,7 +109,7 @@ def _apply(
 @login_required
 @require_http_methods(["GET"])
 def conference_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST", action="conference.list")
+    case = case_for_page(request.user, case_id, action="conference.list")
     return render(
         request,
         "conferences/conference_list.html",
@@ -134,14 +135,14 @@ def conference_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         request,
         "conferences/conference_new.html",
         {"case": case, "form": form},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
 @login_required
 @require_http_methods(["GET"])
 def conference_detail(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST", action="conference.view")
+    case = case_for_page(request.user, case_id, action="conference.view")
     return _detail_page(request, case, _conference(case, conference_id))
 
 
@@ -149,7 +150,7 @@ def conference_detail(request: HttpRequest, case_id: uuid.UUID, conference_id: u
 @require_http_methods(["GET"])
 def conference_pack(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     """The pseudonymised pack, as the participants get it."""
-    case = case_for_page(request.user, case_id, write=request.method == "POST", action="conference.pack_view")
+    case = case_for_page(request.user, case_id, action="conference.pack_view")
     conference = _conference(case, conference_id)
     return render(
         request,
@@ -165,7 +166,7 @@ def conference_pack(request: HttpRequest, case_id: uuid.UUID, conference_id: uui
 @login_required
 @require_http_methods(["POST"])
 def participant_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     if "staff" in request.POST:
         form = StaffParticipantForm(request.POST, case=case)
@@ -197,7 +198,7 @@ def participant_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uui
 @login_required
 @require_http_methods(["POST"])
 def attendance(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     form = AttendanceForm(request.POST, conference=conference)
     return _apply(
@@ -215,7 +216,7 @@ def attendance(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUI
 @login_required
 @require_http_methods(["POST"])
 def summary_write(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     form = SummaryForm(request.POST)
     return _apply(
@@ -233,7 +234,7 @@ def summary_write(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.
 @login_required
 @require_http_methods(["POST"])
 def summary_review(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     try:
         services.summary_review(actor=request.user, conference=conference)
@@ -244,12 +245,11 @@ def summary_review(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid
 
 
 @login_required
+@reauth_required
 @require_http_methods(["POST"])
 def pack_send(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
-    if (prompt := reauth_prompt(request)) is not None:
-        return prompt
     form = PackForm(request.POST, conference=conference)
     if form.is_valid():
         data = form.cleaned_data
@@ -282,7 +282,7 @@ def pack_send(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID
 @login_required
 @require_http_methods(["POST"])
 def decision_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     form = DecisionForm(request.POST)
     return _apply(
@@ -300,7 +300,7 @@ def decision_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.U
 @login_required
 @require_http_methods(["POST"])
 def action_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     form = ActionForm(request.POST, conference=conference)
 
@@ -320,7 +320,7 @@ def action_add(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUI
 @login_required
 @require_http_methods(["POST"])
 def action_status(request: HttpRequest, case_id: uuid.UUID, action_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     action = ConferenceAction.objects.select_related("conference").filter(conference__case=case, pk=action_id).first()
     if action is None:
         raise Http404("No such action.")
@@ -337,12 +337,11 @@ def action_status(request: HttpRequest, case_id: uuid.UUID, action_id: uuid.UUID
 
 
 @login_required
+@reauth_required
 @require_http_methods(["POST"])
 def identity_reveal(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
-    if (prompt := reauth_prompt(request)) is not None:
-        return prompt
     form = RevealForm(request.POST, conference=conference)
     if form.is_valid():
         data = form.cleaned_data
@@ -371,7 +370,7 @@ def identity_reveal(request: HttpRequest, case_id: uuid.UUID, conference_id: uui
 @login_required
 @require_http_methods(["POST"])
 def conference_cancel(request: HttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     try:
         services.conference_cancel(actor=request.user, conference=conference)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import Case
 from cases.selectors import case_for_page
+from tandem.forms import form_status
 
 from . import selectors, services
 from .forms import AgreementForm, GoalForm, NeedForm, PlanningForm, ServiceForm, status_form
@@ -48,15 +49,20 @@ def _error_text(form: PlanningForm) -> str:
 
 
 def _plan_response(
-    request: HttpRequest, case: Case, *, message: str = "", error: str = "", need_form: NeedForm | None = None
+    request: HttpRequest,
+    case: Case,
+    *,
+    message: str = "",
+    error: str = "",
+    need_form: NeedForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    """htmx gets the plan section re-rendered; a plain form post goes back to the case page."""
+    """htmx gets the plan section re-rendered (with `status`); a plain form post goes back to the case page."""
     if request.htmx:
         context = {"case": case, **selectors.case_plan_context(case), "plan_message": message, "plan_error": error}
         if need_form is not None:
             context["need_form"] = need_form
-        # htmx swaps only 2xx responses, so errors come back as 200 with the message in the section.
-        return render(request, "planning/_plan.html", context)
+        return render(request, "planning/_plan.html", context, status=status)
     if message:
         messages.success(request, message)
     return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + "#plan")
@@ -110,13 +116,15 @@ def agreement_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("Work agreement saved as version %(n)s.") % {"n": revision.number})
             return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + "#agreement")
-    return _form_page(request, case, "planning/agreement_edit.html", {"form": form, "current": current}, status=400)
+    return _form_page(
+        request, case, "planning/agreement_edit.html", {"form": form, "current": current}, status=form_status(form)
+    )
 
 
 @login_required
 @require_http_methods(["GET"])
 def agreement_history(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST", action="agreement.history")
+    case = case_for_page(request.user, case_id, action="agreement.history")
     revisions = list(selectors.agreement_revisions(case))
     return _form_page(request, case, "planning/agreement_history.html", {"revisions": revisions})
 
@@ -124,7 +132,7 @@ def agreement_history(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def agreement_revision(request: HttpRequest, case_id: uuid.UUID, number: int) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST", action="agreement.view")
+    case = case_for_page(request.user, case_id, action="agreement.view")
     revision = selectors.revision_for(case, number)
     if revision is None:
         raise Http404("No such version.")
@@ -134,7 +142,7 @@ def agreement_revision(request: HttpRequest, case_id: uuid.UUID, number: int) ->
 @login_required
 @require_http_methods(["GET"])
 def agreement_compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST", action="agreement.compare")
+    case = case_for_page(request.user, case_id, action="agreement.compare")
     revisions = list(selectors.agreement_revisions(case))
     by_number = {r.number: r for r in revisions}
     try:
@@ -167,7 +175,7 @@ def agreement_compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST", action="plan.view")
+    case = case_for_page(request.user, case_id, action="plan.view")
     return _form_page(request, case, "planning/plan.html", selectors.case_plan_context(case))
 
 
@@ -185,8 +193,8 @@ def need_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             else:
                 return _plan_response(request, case, message=_("Need added to the plan."))
         if request.htmx:
-            return _plan_response(request, case, error=_error_text(form), need_form=form)
-    return _form_page(request, case, "planning/need_new.html", {"form": form}, status=400 if form.is_bound else 200)
+            return _plan_response(request, case, error=_error_text(form), need_form=form, status=form_status(form))
+    return _form_page(request, case, "planning/need_new.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -204,10 +212,8 @@ def goal_new(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> Ht
             else:
                 return _plan_response(request, case, message=_("Goal added to the plan."))
         if request.htmx:
-            return _plan_response(request, case, error=_error_text(form))
-    return _form_page(
-        request, case, "planning/goal_new.html", {"form": form, "need": need}, status=400 if form.is_bound else 200
-    )
+            return _plan_response(request, case, error=_error_text(form), status=form_status(form))
+    return _form_page(request, case, "planning/goal_new.html", {"form": form, "need": need}, status=form_status(form))
 
 
 @login_required
@@ -225,9 +231,9 @@ def service_new(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) ->
             else:
                 return _plan_response(request, case, message=_("Service added to the plan."))
         if request.htmx:
-            return _plan_response(request, case, error=_error_text(form))
+            return _plan_response(request, case, error=_error_text(form), status=form_status(form))
     return _form_page(
-        request, case, "planning/service_new.html", {"form": form, "goal": goal}, status=400 if form.is_bound else 200
+        request, case, "planning/service_new.html", {"form": form, "goal": goal}, status=form_status(form)
     )
 
 
@@ -246,7 +252,7 @@ def _status_change(request: HttpRequest, case: Case, kind: str, apply) -> HttpRe
             return _plan_response(request, case, message=_("Status changed."))
     error = _("The status was not changed: %(reason)s") % {"reason": _error_text(form)}
     if request.htmx:
-        return _plan_response(request, case, error=error)
+        return _plan_response(request, case, error=error, status=status)
     return _form_page(
         request, case, "planning/plan.html", {**selectors.case_plan_context(case), "plan_error": error}, status=status
     )
@@ -255,7 +261,7 @@ def _status_change(request: HttpRequest, case: Case, kind: str, apply) -> HttpRe
 @login_required
 @require_http_methods(["POST"])
 def need_status(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     need = _need(case, need_id)
     return _status_change(
         request,
@@ -268,7 +274,7 @@ def need_status(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) ->
 @login_required
 @require_http_methods(["POST"])
 def goal_status(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     goal = _goal(case, goal_id)
     return _status_change(
         request,
@@ -281,7 +287,7 @@ def goal_status(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) ->
 @login_required
 @require_http_methods(["POST"])
 def service_status(request: HttpRequest, case_id: uuid.UUID, service_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     service = _service(case, service_id)
     return _status_change(
         request,

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 import access
 from accounts.models import Role
-from accounts.reauth import reauth_prompt  # strong sign-in before anything is sent out
+from accounts.reauth import reauth_required  # strong sign-in before anything is sent out
 from cases.selectors import case_for_page
 from programmes.models import Team
+from tandem.forms import form_status
 
 from . import selectors, services
 from .forms import (
@@ -96,7 +97,7 @@ def inbound_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Referral recorded in the inbox."))
                 return redirect("referrals:inbound_detail", inbound_id=referral.pk)
-    return render(request, "referrals/inbound_new.html", {"form": form}, status=400 if form.is_bound else 200)
+    return render(request, "referrals/inbound_new.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -158,11 +159,10 @@ def inbound_refer_on(request: HttpRequest, inbound_id: uuid.UUID) -> HttpRespons
 
 
 @login_required
+@reauth_required
 @require_http_methods(["GET", "POST"])
 def outbound_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = case_for_page(request.user, case_id, write=request.method == "POST")
-    if request.method == "POST" and (prompt := reauth_prompt(request)) is not None:
-        return prompt
     form = OutboundForm(request.POST or None, case=case)
     status = 200
     if request.method == "POST":
@@ -189,7 +189,7 @@ def outbound_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def outbound_status(request: HttpRequest, case_id: uuid.UUID, referral_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_page(request.user, case_id, write=True)
     referral = case.outbound_referrals.filter(pk=referral_id).first()
     if referral is None:
         raise Http404("No such referral.")

@@ -23,6 +23,7 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from programmes.models import Programme
 from tandem.exports import csv_response
+from tandem.forms import form_status
 
 from . import services
 from .breach import clients_opened_by
@@ -89,7 +90,7 @@ def restriction(request: HttpRequest, case_id) -> HttpResponse:
             "history": history,
             "can_change": access.supervises(request.user, case),
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -172,7 +173,7 @@ def identity_correct(request: HttpRequest, case_id) -> HttpResponse:
         "rights/identity_correct.html",
         case,
         {"form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -220,7 +221,7 @@ def access_report(request: HttpRequest, case_id) -> HttpResponse:
         "rights/access_report_form.html",
         case,
         {"form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -301,7 +302,7 @@ def retention(request: HttpRequest) -> HttpResponse:
             "can_edit": user.has_role(Role.PROGRAMME_MANAGER),
             "form_errors": form.non_field_errors() if form.is_bound else None,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -352,7 +353,7 @@ def breach(request: HttpRequest) -> HttpResponse:
         request,
         "rights/breach.html",
         {"form": form, "result": result},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 

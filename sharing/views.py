@@ -18,6 +18,7 @@ from accounts.reauth import reauth_required
 from cases.models import Case, ClientExclusion
 from cases.selectors import case_for_page
 from programmes.models import Programme
+from tandem.forms import form_status
 
 from . import selectors, services
 from .forms import (
@@ -112,7 +113,7 @@ def partner_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Partner added."))
             return redirect("sharing:partner_edit", partner_id=partner.pk)
-    return render(request, "sharing/partner_form.html", {"form": form, "partner": None})
+    return render(request, "sharing/partner_form.html", {"form": form, "partner": None}, status=form_status(form))
 
 
 @login_required
@@ -160,6 +161,7 @@ def partner_edit(request: HttpRequest, partner_id: int) -> HttpResponse:
             "can_edit": can_edit,
             "contacts": partner.contacts.all(),
         },
+        status=form_status(form, contact_form),
     )
 
 
@@ -184,7 +186,7 @@ def consent_new(request: HttpRequest, case_id) -> HttpResponse:
         else:
             messages.success(request, _("Consent recorded."))
             return redirect(_case_url(case))
-    return render(request, "sharing/consent_form.html", {"case": case, "form": form})
+    return render(request, "sharing/consent_form.html", {"case": case, "form": form}, status=form_status(form))
 
 
 @login_required
@@ -234,7 +236,7 @@ def disclosure_new(request: HttpRequest, case_id) -> HttpResponse:
         request,
         "sharing/disclosure_form.html",
         {"case": case, "form": form, "refused": refused},
-        status=409 if refused else 200,
+        status=409 if refused else form_status(form),
     )
 
 
@@ -260,7 +262,7 @@ def concern_new(request: HttpRequest, case_id) -> HttpResponse:
                 ),
             )
             return redirect(_case_url(case))
-    return render(request, "sharing/concern_form.html", {"case": case, "form": form})
+    return render(request, "sharing/concern_form.html", {"case": case, "form": form}, status=form_status(form))
 
 
 @login_required
@@ -330,7 +332,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("case_detail", case_id=case.pk)
     grants = BreakGlassGrant.objects.filter(user=user).select_related("case__client")[:20]
-    return render(request, "sharing/break_glass.html", {"form": form, "grants": grants})
+    return render(request, "sharing/break_glass.html", {"form": form, "grants": grants}, status=form_status(form))
 
 
 @login_required
