@@ -11,7 +11,7 @@ from base64 import b32decode, b32encode
 import segno
 from django.conf import settings
 from django.db import transaction
-from django_otp import DEVICE_ID_SESSION_KEY, verify_token
+from django_otp import verify_token
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -133,7 +133,3 @@ def recovery_codes_issue(user) -> list[str]:
 
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
-
-
-def session_is_verified(session) -> bool:
-    return bool(session.get(DEVICE_ID_SESSION_KEY))

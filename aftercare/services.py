@@ -161,10 +161,6 @@ def release_plan_save(
     return plan
 
 
-def release_start(plan: ReleasePlan) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(plan.release_on, plan.release_time))
-
-
 @transaction.atomic
 def release_contact_add(
     *, actor, plan: ReleasePlan, staff, starts_at: dt.datetime, ends_at: dt.datetime

@@ -75,7 +75,7 @@ def index(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             "reviews": selectors.plan_reviews(case),
             "instruments": instruments.load_all().values(),
             "intensity": selectors.recommended_intensity(case),
-            "default_instrument": services.settings_for(case.programme).instrument_key,
+            "default_instrument": selectors.settings_for(case.programme).instrument_key,
         },
     )
 
@@ -92,10 +92,10 @@ def new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     key = (
         request.POST.get("instrument")
         or request.GET.get("instrument")
-        or services.settings_for(case.programme).instrument_key
+        or selectors.settings_for(case.programme).instrument_key
     )
     instrument = instruments.get(key) or instruments.get(instruments.DEFAULT_INSTRUMENT)
-    previous = services.latest_assessment(case)
+    previous = selectors.latest_assessment(case)
     if previous is not None:
         previous.case = case
     same = previous if previous is not None and previous.instrument_key == instrument.key else None
@@ -258,7 +258,7 @@ def intake(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         write=request.method == "POST",
         action=None if request.method == "POST" else "assessment.intake_view",
     )
-    criteria = services.exclusion_criteria(case.programme)
+    criteria = selectors.exclusion_criteria(case.programme)
     if request.method == "GET":
         from django.utils import timezone
 

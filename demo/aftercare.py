@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from aftercare import selectors as aftercare_selectors
 from aftercare import services as aftercare
 from aftercare.reminders import run_daily_job
 from cases.lifecycle import State
@@ -49,7 +50,7 @@ def seed_release_and_aftercare(built: list[tuple[Case, list]], today: dt.date) -
     for index, (case, release_on) in enumerate(zip(in_transition, dates)):
         actor = _manager(case)
         plan = aftercare.release_plan_save(actor=actor, case=case, release_on=release_on, **PLAN_TEXTS)
-        start = aftercare.release_start(plan)
+        start = aftercare_selectors.release_start(plan)
         aftercare.release_contact_add(
             actor=actor, plan=plan, staff=actor, starts_at=start, ends_at=start + dt.timedelta(hours=10)
         )

@@ -122,3 +122,7 @@ def text_diff(old: str, new: str) -> list[tuple[str, str]]:
 def case_section_context(case, user) -> dict:
     """The case page's agreement and plan sections (see cases.sections)."""
     return case_plan_context(case)
+
+
+def agreement_current(case: Case) -> AgreementRevision | None:
+    return case.agreement_revisions.order_by("-number").first()

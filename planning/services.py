@@ -64,10 +64,6 @@ def _status_set(*, actor, obj, choices, status: str, case: Case, kind: str, seen
     return obj
 
 
-def agreement_current(case: Case) -> AgreementRevision | None:
-    return case.agreement_revisions.order_by("-number").first()
-
-
 @transaction.atomic
 def agreement_revise(
     *,

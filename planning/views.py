@@ -84,7 +84,7 @@ def agreement_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         write=request.method == "POST",
         action=None if request.method == "POST" else "agreement.view",
     )
-    current = services.agreement_current(case)
+    current = selectors.agreement_current(case)
     if request.method == "GET":
         return _form_page(
             request,
@@ -97,7 +97,7 @@ def agreement_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         try:
             revision = services.agreement_revise(actor=request.user, case=case, **form.service_kwargs())
         except services.EditConflict as exc:
-            current = services.agreement_current(case)
+            current = selectors.agreement_current(case)
             # Keep the practitioner's text; the new base lets them save it deliberately after comparing.
             data = request.POST.copy()
             data["base_number"] = str(current.number if current else 0)

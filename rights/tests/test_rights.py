@@ -294,7 +294,7 @@ def test_legal_hold_blocks_erasure_until_released(world):
         case_services.client_erase(actor=world.supervisor, client=client_obj)
     erase = reverse("case_erase", kwargs={"case_id": world.case.pk})
     response = supervisor.post(erase, {"pseudonym": client_obj.pseudonym})
-    assert response.status_code == 200 and "legal hold" in response.content.decode()
+    assert response.status_code == 400 and "legal hold" in response.content.decode()
     assert ClientKey.objects.get(client_id=client_obj.pk).wrapped is not None
     assert AuditEntry.objects.filter(action="client.erase", outcome="denied").exists()
     assert supervisor.post(holds, {"action": "release", "hold": str(hold.pk)}).status_code == 302
