@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 import access
 from accounts.reauth import api_reauth_ok
-from planning.models import Service
+from planning.selectors import service_in
 from referrals import selectors, services
 from sharing.models import Partner
 from tandem.ids import parse_uuid
@@ -71,12 +71,9 @@ class OutboundListView(APIView):
         service_id = data.pop("plan_service")
         plan_service = None
         if service_id is not None:
-            plan_service = (
-                Service.objects.select_related("goal__need").filter(pk=service_id, goal__need__case=case).first()
-            )
+            plan_service = service_in(case, service_id)
             if plan_service is None:
                 raise drf_serializers.ValidationError({"plan_service": [_("Choose a service of this case's plan.")]})
-            plan_service.goal.need.case = case
         try:
             referral = services.outbound_refer(
                 actor=request.user, case=case, partner=partner, plan_service=plan_service, **data
