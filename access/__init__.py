@@ -21,7 +21,6 @@ lookup uses the organisation's blind index, within the user's own cases, and is 
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
@@ -36,6 +35,7 @@ from accounts.models import Role
 from audit.models import Outcome
 from audit.services import audit_record
 from cases.models import Case, CaseAssignment, CaseQuerySet, Client, ClientExclusion, ClientName
+from tandem.ids import parse_uuid
 from vault.crypto import blind_index
 
 if TYPE_CHECKING:
@@ -107,13 +107,6 @@ def cases_for(user: User | AnonymousUser) -> CaseQuerySet:
     )
 
 
-def _parse_id(value: object) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        return None
-
-
 def get_case_for(user: User, case_id: object, *, write: bool = False, action: str | None = None) -> Case:
     """The case, if this user may see it, with an audit entry for the access; else Http404 (also audited).
 
@@ -121,7 +114,7 @@ def get_case_for(user: User, case_id: object, *, write: bool = False, action: st
     that keeps every edit path of pages and API away from a restricted record.
     """
     action = action or ("case.write" if write else "case.view")
-    parsed = _parse_id(case_id)
+    parsed = parse_uuid(case_id)
     case = None
     if parsed is not None:
         case = cases_for(user).select_related("client", "programme", "team").filter(pk=parsed).first()

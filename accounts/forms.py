@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import TandemForm
 
-from . import services
+from . import selectors, services
 
 SIGNIN_REFUSED = _(
     "The username and password did not match, or sign-in for this username is paused after too "
@@ -26,7 +26,7 @@ class SignInForm(AuthenticationForm):
         password = self.cleaned_data.get("password")
         if username is None or not password:
             return self.cleaned_data
-        if services.signin_locked(username=username):
+        if selectors.signin_locked(username=username):
             # The same work and the same answer as a wrong password: a lock reveals nothing about the name.
             authenticate(self.request, username=username, password=password)
             services.signin_failure_record(username=username, locked=True)

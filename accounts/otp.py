@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import segno
 from django.conf import settings
 from django.db import transaction
-from django_otp import DEVICE_ID_SESSION_KEY, verify_token
+from django_otp import verify_token
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -137,7 +137,3 @@ def recovery_codes_issue(user: User) -> list[str]:
 
 def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
-
-
-def session_is_verified(session) -> bool:
-    return bool(session.get(DEVICE_ID_SESSION_KEY))

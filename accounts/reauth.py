@@ -11,7 +11,7 @@ Pages::
 A signed-in user who has not given their password and a fresh second-factor code within the last
 ``TANDEM_REAUTH_SECONDS`` (5 minutes by default) is sent to the re-authentication page and then back to
 the page they asked for (a POST is not replayed: they see the page again and submit it once more). An
-htmx request gets an ``HX-Redirect`` header instead of the redirect.
+htmx request gets an ``HX-Redirect`` header instead of the redirect. Pages use this decorator and nothing else.
 
 API::
 
@@ -21,13 +21,15 @@ API::
         raise PermissionDenied("Send a current code of your authenticator app in the X-Tandem-Reauth header.")
 
 An API client re-authenticates by sending a current TOTP code of the token's user in the
-``X-Tandem-Reauth`` header. Each code is accepted once (a replayed code is refused).
+``X-Tandem-Reauth`` header. Each code is accepted once (a replayed code is refused). API views use
+``api_reauth_ok`` and nothing else.
 """
 
 from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -67,18 +69,17 @@ def reauth_redirect(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
-def reauth_prompt(request: HttpRequest, max_age: int | None = None) -> HttpResponse | None:
-    """For views that check access first (outsiders get 404, not a sign-in prompt): None when the
-    sign-in is fresh, else the redirect to re-authenticate."""
-    return None if reauth_fresh(request, max_age) else reauth_redirect(request)
+def reauth_required(view_func=None, *, max_age: int | None = None, when: Callable[[HttpRequest], bool] | None = None):
+    """Decorate a page view (after ``@login_required``); use bare or as ``@reauth_required(max_age=..., when=...)``.
 
-
-def reauth_required(view_func=None, *, max_age: int | None = None):
-    """Decorate a page view (after ``@login_required``); use bare or as ``@reauth_required(max_age=...)``."""
+    ``when`` narrows it to the requests that need it (e.g. one action of a page with several); by default every
+    request to the page does."""
 
     def decorator(func):
         @functools.wraps(func)
         def wrapper(request: HttpRequest, *args, **kwargs):
+            if when is not None and not when(request):
+                return func(request, *args, **kwargs)
             if request.user.is_authenticated and reauth_fresh(request, max_age):
                 return func(request, *args, **kwargs)
             if not request.user.is_authenticated:

@@ -201,11 +201,6 @@ def username_digest(username: str) -> str:
     return salted_hmac("tandem.accounts.signin", (username or "").strip().casefold(), algorithm="sha256").hexdigest()
 
 
-def signin_locked(*, username: str) -> bool:
-    row = SignInThrottle.objects.filter(username_digest=username_digest(username)).first()
-    return bool(row and row.locked_until and row.locked_until > timezone.now())
-
-
 @transaction.atomic
 def signin_failure_record(*, username: str, locked: bool = False) -> None:
     """Count a failed sign-in for a username (known or unknown alike) and audit it without the name."""

@@ -23,11 +23,12 @@ from django_otp import login as otp_login
 from audit.middleware import client_ip
 from audit.models import Outcome
 from audit.services import audit_record
+from tandem.forms import form_status
 
 from . import otp, services
 from .forms import CodeForm, EnrolForm, ReauthForm, SignInForm, TokenIssueForm, TokenRevokeForm
 from .models import ApiToken, User, UserSession
-from .reauth import REAUTH_SESSION_KEY, mark_reauthenticated, reauth_fresh, reauth_redirect
+from .reauth import REAUTH_SESSION_KEY, mark_reauthenticated, reauth_required
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedHttpRequest
@@ -59,6 +60,11 @@ class SignInView(auth_views.LoginView):
             user=form.get_user(), session_key=self.request.session.session_key, ip=client_ip(self.request)
         )
         self.request.session[PASSWORD_AT_SESSION_KEY] = time.time()
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = form_status(form)
         return response
 
     def get_success_url(self):
@@ -108,7 +114,12 @@ def second_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
             "code",
             _("This code is not valid, or it was already used. Wait for the next code in your app and try again."),
         )
-    return render(request, "accounts/second_factor.html", {"form": form, "next": _next_url(request, default="")})
+    return render(
+        request,
+        "accounts/second_factor.html",
+        {"form": form, "next": _next_url(request, default="")},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -139,6 +150,7 @@ def otp_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
             "secret": otp.base32_secret(device),
             "next": _next_url(request, default=""),
         },
+        status=form_status(form),
     )
 
 
@@ -162,7 +174,12 @@ def reauth(request: AuthenticatedHttpRequest) -> HttpResponse:
         form.add_error(
             None, _("The password or the code did not match. Type your password and the code your app shows now.")
         )
-    return render(request, "accounts/reauth.html", {"form": form, "next": _next_url(request, default="")})
+    return render(
+        request,
+        "accounts/reauth.html",
+        {"form": form, "next": _next_url(request, default="")},
+        status=form_status(form),
+    )
 
 
 @require_POST
@@ -181,7 +198,13 @@ def logout(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _creates_lasting_access(request: HttpRequest) -> bool:
+    """Issuing a token or recovery codes: a stolen session must not turn into lasting access."""
+    return request.method == "POST" and request.POST.get("action") in {"issue", "recovery_codes"}
+
+
 @login_required
+@reauth_required(when=_creates_lasting_access)
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in user's own API tokens (issue one, shown once; revoke), sessions and recovery codes."""
@@ -191,8 +214,6 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict = {}
     if request.method == "POST":
         action = request.POST.get("action")
-        if action in {"issue", "recovery_codes"} and not reauth_fresh(request):
-            return reauth_redirect(request)  # a stolen session must not turn into lasting access
         if action == "issue" and issue_form.is_valid():
             try:
                 token, raw = services.api_token_issue(
@@ -221,7 +242,10 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
                 status=400,
             )
     return render(
-        request, "accounts/api_tokens.html", {**_tokens_context(request), "issue_form": issue_form, **context}
+        request,
+        "accounts/api_tokens.html",
+        {**_tokens_context(request), "issue_form": issue_form, **context},
+        status=form_status(issue_form, revoke_form),
     )
 
 

@@ -3,12 +3,13 @@ release-day checks and gaps in who is reachable. No database access here."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from tandem.dates import add_months
 
 from .holidays import holiday_name
 
@@ -16,13 +17,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from .models import AftercarePhase
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later; the month's last day when it is shorter (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def phase_on(phases: Sequence, release_on: dt.date, day: dt.date):

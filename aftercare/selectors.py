@@ -92,8 +92,8 @@ def _release_context(plans: list[ReleasePlan]) -> ReleaseContext:
     configs = {c.programme_id: c for c in ProgrammeAftercare.objects.filter(programme_id__in=programme_ids)}
     shifts: dict[int, list] = defaultdict(list)
     if plans:
-        earliest = min(services.release_start(p) for p in plans)
-        latest = max(services.release_start(p) for p in plans) + dt.timedelta(
+        earliest = min(release_start(p) for p in plans)
+        latest = max(release_start(p) for p in plans) + dt.timedelta(
             hours=max([c.first_days_hours for c in configs.values()] + [72])
         )
         for shift in OnCallShift.objects.filter(
@@ -117,7 +117,7 @@ def release_checks(plan: ReleasePlan, ctx: ReleaseContext | None = None) -> list
         CheckResult(c.kind, _message(c.kind, plan, c.detail))
         for c in release_day_checks(plan.release_on, config.holiday_region)
     ]
-    start = services.release_start(plan)
+    start = release_start(plan)
     end = start + dt.timedelta(hours=config.first_days_hours)
     covered = ctx.shifts.get(plan.case.programme_id, []) + [(c.starts_at, c.ends_at) for c in plan.contacts.all()]
     gaps = coverage_gaps(covered, start, end)
@@ -227,7 +227,7 @@ def case_section_context(case: Case, user: User) -> dict:
             )
         ]
         status = frequency_status(_phases(phases, case.programme), plan.release_on, contact_days, today)
-    start = services.release_start(plan)
+    start = release_start(plan)
     config = _config(ctx, case.programme_id)
     context |= {
         "aftercare_checks": [c for c in checks if not c.acknowledged],
@@ -287,3 +287,7 @@ def unread_count(user: User) -> int:
         return len(case_ids)
     visible = set(access.cases_for(user).filter(pk__in=on_cases).values_list("pk", flat=True))
     return sum(1 for case_id in case_ids if case_id is None or case_id in visible)
+
+
+def release_start(plan: ReleasePlan) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(plan.release_on, plan.release_time))

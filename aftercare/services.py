@@ -15,6 +15,7 @@ import access
 from audit.services import audit_record
 from cases.models import Case
 from programmes.models import Programme, Setting
+from tandem.dates import add_months
 
 from .models import (
     DEFAULT_PHASES,
@@ -30,7 +31,6 @@ from .models import (
     ReleasePlan,
     SocialNetConference,
 )
-from .rhythm import add_months
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -163,10 +163,6 @@ def release_plan_save(
     _follow_up_sync(actor=actor, plan=plan)
     audit_record("release_plan.create" if created else "release_plan.update", plan, actor=actor)
     return plan
-
-
-def release_start(plan: ReleasePlan) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(plan.release_on, plan.release_time))
 
 
 @transaction.atomic

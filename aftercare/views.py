@@ -21,22 +21,21 @@ from django.views.decorators.http import require_http_methods
 
 import access
 from cases.models import Case
-from cases.selectors import assignable_staff, case_workers
+from cases.selectors import assignable_staff, case_for_page, case_workers
 from programmes.models import Programme
+from tandem.forms import form_status
 
 from . import selectors, services
 from .forms import ConferenceForm, OnCallShiftForm, ReleaseContactForm, ReleasePlanForm
 from .models import OnCallShift, ReleaseCheck, ReleaseContact, ReleasePlan, SocialNetConference
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
     from accounts.http import AuthenticatedHttpRequest
+if TYPE_CHECKING:
     from accounts.models import User
 
-
-def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
-    return access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 def _back(case: Case) -> HttpResponse:
@@ -54,7 +53,12 @@ def _plan(case: Case) -> ReleasePlan:
 @login_required
 @require_http_methods(["GET", "POST"])
 def release_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "release_plan.view")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "release_plan.view",
+    )
     plan = ReleasePlan.objects.filter(case=case).first()
     if request.method == "GET":
         if plan is not None:
@@ -76,14 +80,14 @@ def release_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
             else:
                 messages.success(request, _("The release plan is saved."))
                 return _back(case)
-    status = 400 if form.is_bound and form.errors else 200
+    status = form_status(form)
     return render(request, "aftercare/release_plan.html", {"case": case, "plan": plan, "form": form}, status=status)
 
 
 @login_required
 @require_http_methods(["POST"])
 def release_contact_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     plan = _plan(case)
     form = ReleaseContactForm(request.POST, staff=assignable_staff(case))
     if form.is_valid():
@@ -103,7 +107,7 @@ def release_contact_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -
 def release_contact_remove(
     request: AuthenticatedHttpRequest, case_id: uuid.UUID, release_contact_id: int
 ) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     contact = get_object_or_404(ReleaseContact, pk=release_contact_id, plan__case=case)
     contact.plan.case = case
     services.release_contact_remove(actor=request.user, contact=contact)
@@ -114,7 +118,7 @@ def release_contact_remove(
 @login_required
 @require_http_methods(["POST"])
 def release_check_acknowledge(request: AuthenticatedHttpRequest, case_id: uuid.UUID, check_kind: str) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     if check_kind not in ReleaseCheck.values:
         raise Http404("No such check.")
     services.release_check_acknowledge(actor=request.user, plan=_plan(case), kind=check_kind)
@@ -127,7 +131,12 @@ def release_check_acknowledge(request: AuthenticatedHttpRequest, case_id: uuid.U
 def conference_record(
     request: AuthenticatedHttpRequest, case_id: uuid.UUID, social_net_id: uuid.UUID | None = None
 ) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "conference.view")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "conference.view",
+    )
     conference = None
     if social_net_id is not None:
         conference = get_object_or_404(SocialNetConference, pk=social_net_id, case=case)
@@ -157,7 +166,7 @@ def conference_record(
             else:
                 messages.success(request, _("The conference is recorded."))
                 return _back(case)
-    status = 400 if form.is_bound and form.errors else 200
+    status = form_status(form)
     return render(
         request, "aftercare/conference.html", {"case": case, "conference": conference, "form": form}, status=status
     )
@@ -195,7 +204,7 @@ def on_call(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "aftercare/on_call.html",
         {"programmes": programmes, "programme": programme, "form": form, **selectors.roster(programme, start)},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -18,9 +18,10 @@ from conferences import selectors, services
 from conferences.models import Conference, ConferenceAction
 from conferences.summary import build_summary
 from sharing.models import Partner
+from tandem.ids import parse_uuid
 
 from . import conferences_serializers as s
-from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _uuid, _valid
+from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _valid
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedRequest
@@ -34,7 +35,7 @@ ACTION_ID = OpenApiParameter(
 
 
 def _conference_in(case, conference_id: str) -> Conference:
-    conference = selectors.conference_in(case, pk) if (pk := _uuid(conference_id)) else None
+    conference = selectors.conference_in(case, pk) if (pk := parse_uuid(conference_id)) else None
     if conference is None:
         raise exceptions.NotFound(_("This case has no such conference."))
     return conference
@@ -174,7 +175,7 @@ class ConferenceActionDetailView(APIView):
             )
             .filter(conference__case=case, pk=pk)
             .first()
-            if (pk := _uuid(action_id))
+            if (pk := parse_uuid(action_id))
             else None
         )
         if action is None:

@@ -18,12 +18,13 @@ from rest_framework.views import APIView
 
 import access
 from accounts.reauth import api_reauth_ok
-from planning.models import Service
+from planning.selectors import service_in
 from referrals import selectors, services
 from sharing.models import Partner
+from tandem.ids import parse_uuid
 
 from . import referrals_serializers as s
-from .views import CASE_ID, INVALID, NOT_FOUND, _uuid, _valid
+from .views import CASE_ID, INVALID, NOT_FOUND, _valid
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedRequest
@@ -74,12 +75,9 @@ class OutboundListView(APIView):
         service_id = data.pop("plan_service")
         plan_service = None
         if service_id is not None:
-            plan_service = (
-                Service.objects.select_related("goal__need").filter(pk=service_id, goal__need__case=case).first()
-            )
+            plan_service = service_in(case, service_id)
             if plan_service is None:
                 raise drf_serializers.ValidationError({"plan_service": [_("Choose a service of this case's plan.")]})
-            plan_service.goal.need.case = case
         try:
             referral = services.outbound_refer(
                 actor=request.user, case=case, partner=partner, plan_service=plan_service, **data
@@ -100,7 +98,7 @@ class OutboundDetailView(APIView):
         case = access.get_case_for(request.user, case_id, write=True)
         referral = (
             case.outbound_referrals.select_related("partner", "plan_service__goal__need").filter(pk=pk).first()
-            if (pk := _uuid(referral_id))
+            if (pk := parse_uuid(referral_id))
             else None
         )
         if referral is None:

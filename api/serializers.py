@@ -113,7 +113,7 @@ class CaseListOut(serializers.Serializer):
 
     @extend_schema_field(TandemOut)
     def get_tandem(self, case) -> dict:
-        # `current_tandem` is prefetched by the view (see api.views.with_tandem).
+        # `current_tandem` is prefetched by the view (cases.selectors.with_current_tandem or current_tandem).
         by_role = {a.role: a.staff for a in case.current_tandem}
 
         def person(role: str) -> dict | None:

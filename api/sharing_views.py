@@ -23,9 +23,10 @@ from audit.services import audit_record
 from sharing import services
 from sharing.models import Consent, Partner
 from sharing.policy import Ground, Purpose
+from tandem.ids import parse_uuid
 
 from . import sharing_serializers as s
-from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _uuid, _valid
+from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _valid
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedRequest
@@ -100,7 +101,7 @@ class ConsentWithdrawView(APIView):
         consent = get_object_or_404(
             Consent.objects.select_related("partner", "recorded_by"),
             case=case,
-            pk=_uuid(consent_id) or "00000000-0000-0000-0000-000000000000",
+            pk=parse_uuid(consent_id) or "00000000-0000-0000-0000-000000000000",
         )
         consent = services.consent_withdraw(actor=request.user, consent=consent)
         return Response(s.ConsentOut(consent).data)

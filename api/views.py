@@ -6,12 +6,10 @@ write through the cases and planning services. Objects below a case are looked u
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -25,7 +23,9 @@ from rest_framework.views import APIView
 import access
 from accounts.models import Role
 from cases import services as case_services
-from cases.models import TANDEM_ROLES, Case, CaseAssignment
+from cases.models import Case, CaseAssignment
+from cases.selectors import current_tandem, with_current_tandem
+from planning import selectors as planning_selectors
 from planning import services as plan_services
 from planning.models import Goal, Need, Service
 from programmes.models import Team, Topic
@@ -72,66 +72,31 @@ def _page(request: Request, view: APIView, queryset, serializer_class) -> tuple[
     return paginator.get_paginated_response(serializer_class(rows, many=True).data), len(rows)
 
 
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def with_tandem(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Cases ready for CaseListOut: related rows joined, today's tandem prefetched as `current_tandem`."""
-    tandem = (
-        CaseAssignment.objects.current()
-        .filter(role__in=TANDEM_ROLES)
-        .select_related("staff")
-        .order_by("role", "starts_on")
-    )
-    return cases.select_related("client", "programme", "team").prefetch_related(
-        Prefetch("assignments", queryset=tandem, to_attr="current_tandem")
-    )
-
-
 def _detail(case: Case) -> dict:
     """A case from access.get_case_for, with its assignments, as CaseDetailOut."""
-    today = timezone.localdate()
-    assignments = list(case.assignments.select_related("staff").order_by("role", "starts_on"))
-    case.all_assignments = assignments
-    # The attribute with_current_tandem's prefetch sets, which the Django plugin knows on that queryset only.
-    case.current_tandem = [  # type: ignore[attr-defined]
-        a
-        for a in assignments
-        if a.role in TANDEM_ROLES and a.starts_on <= today and (a.ends_on is None or a.ends_on >= today)
-    ]
+    case.all_assignments = list(case.assignments.select_related("staff").order_by("role", "starts_on"))
+    current_tandem(case)
     return s.CaseDetailOut(case).data
 
 
 def _need_in(case: Case, need_id: str) -> Need:
-    need = case.needs.filter(pk=pk).first() if (pk := _uuid(need_id)) else None
+    need = planning_selectors.need_in(case, need_id)
     if need is None:
         raise exceptions.NotFound(_("This case has no such need."))
     return need
 
 
 def _goal_in(case: Case, goal_id: str) -> Goal:
-    goal = (
-        Goal.objects.filter(need__case=case, pk=pk).select_related("need").first() if (pk := _uuid(goal_id)) else None
-    )
+    goal = planning_selectors.goal_in(case, goal_id)
     if goal is None:
         raise exceptions.NotFound(_("This case has no such goal."))
-    goal.need.case = case
     return goal
 
 
 def _service_in(case: Case, service_id: str) -> Service:
-    service = (
-        Service.objects.filter(goal__need__case=case, pk=pk).select_related("goal__need").first()
-        if (pk := _uuid(service_id))
-        else None
-    )
+    service = planning_selectors.service_in(case, service_id)
     if service is None:
         raise exceptions.NotFound(_("This case has no such service."))
-    service.goal.need.case = case
     return service
 
 
@@ -175,7 +140,9 @@ class CaseListView(APIView):
             cases = cases.filter(Exists(works_on))
         if wanted.get("q", "").strip():
             cases = cases.filter(client__pseudonym__istartswith=wanted["q"].strip())
-        response, shown = _page(request, self, with_tandem(cases).order_by("client__pseudonym", "id"), s.CaseListOut)
+        response, shown = _page(
+            request, self, with_current_tandem(cases).order_by("client__pseudonym", "id"), s.CaseListOut
+        )
         access.audit_list("case.list", shown, user=request.user)
         return response
 
@@ -267,7 +234,7 @@ class ClientLookupView(APIView):
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         name = _valid(s.LookupIn, request)["name"]
-        cases = with_tandem(access.lookup_cases_by_name(request.user, name)).order_by("client__pseudonym", "id")
+        cases = with_current_tandem(access.lookup_cases_by_name(request.user, name)).order_by("client__pseudonym", "id")
         return Response({"results": s.CaseListOut(cases, many=True).data})
 
 

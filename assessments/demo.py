@@ -42,10 +42,10 @@ EXTERNAL = ["VERA-2R", "ERG22+"]
 
 
 def _staff_on(case, day: dt.date):
-    rows = [a for a in case.assignments.all() if a.role == AssignmentRole.CASE_MANAGER]
-    covering = [a for a in rows if a.starts_on <= day and (a.ends_on is None or a.ends_on >= day)]
-    chosen = covering or sorted(rows, key=lambda a: a.starts_on)
-    return chosen[0].staff if chosen else None
+    """The case manager on the day, else the first one the case had."""
+    managers = case.assignments.filter(role=AssignmentRole.CASE_MANAGER).select_related("staff").order_by("starts_on")
+    chosen = managers.current(day).first() or managers.first()
+    return chosen.staff if chosen else None
 
 
 def add_demo_assessments(cases, rng: random.Random, today: dt.date | None = None) -> int:

@@ -6,6 +6,7 @@ Every function here runs a fixed number of queries, however many assessments a c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -13,10 +14,19 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseQuerySet
+from tandem.dates import add_months
 
 from . import instruments
-from .models import Assessment, ExternalResult, IntakeScreening, Intensity, PlanReview, Rating
-from .services import exclusion_advice, settings_for
+from .models import (
+    Assessment,
+    AssessmentSettings,
+    ExclusionAction,
+    ExternalResult,
+    IntakeScreening,
+    Intensity,
+    PlanReview,
+    Rating,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -313,3 +323,40 @@ def answered(assessment: Assessment) -> list[AnsweredDomain]:
 
 def need_rows(assessment: Assessment, result) -> list[tuple[instruments.Item, str]]:
     return [(item, item.scale.label_for(assessment.answers.get(item.key))) for item in result.needs] if result else []
+
+
+def settings_for(programme) -> AssessmentSettings:
+    """The programme's assessment settings, or the defaults (unsaved) when it has none."""
+    try:
+        return programme.assessment_settings
+    except AssessmentSettings.DoesNotExist:
+        return AssessmentSettings(programme=programme)
+
+
+def next_due(programme, level: str, assessed_on: dt.date) -> dt.date:
+    return add_months(assessed_on, settings_for(programme).months_for(level))
+
+
+def latest_assessment(case: Case) -> Assessment | None:
+    return case.assessments.order_by("-assessed_on", "-recorded_at").first()
+
+
+def exclusion_criteria(programme) -> list[dict]:
+    return list(settings_for(programme).exclusion_criteria or [])
+
+
+def exclusion_advice(programme, keys: Iterable[str]) -> list[dict]:
+    """What the programme says to do for each met criterion: label and action label, in the active language."""
+    from .instruments import tr
+
+    labels = dict(ExclusionAction.choices)
+    criteria = {c["key"]: c for c in exclusion_criteria(programme)}
+    return [
+        {
+            "key": key,
+            "label": tr(criteria[key]) or key,
+            "action": str(labels.get(criteria[key].get("action", ""), criteria[key].get("action", ""))),
+        }
+        for key in keys
+        if key in criteria
+    ]

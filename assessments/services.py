@@ -6,7 +6,6 @@ counts, and it alone updates the case's risk level.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 from collections.abc import Iterable
@@ -24,8 +23,6 @@ from cases.services import case_attributes_update
 from . import instruments
 from .models import (
     Assessment,
-    AssessmentSettings,
-    ExclusionAction,
     ExternalResult,
     Fit,
     GroupPosition,
@@ -37,29 +34,12 @@ from .models import (
     Rating,
     Source,
 )
+from .selectors import exclusion_criteria, latest_assessment, next_due
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 MAX_TEXT = 20000
-
-
-def settings_for(programme) -> AssessmentSettings:
-    """The programme's assessment settings, or the defaults (unsaved) when it has none."""
-    try:
-        return programme.assessment_settings
-    except AssessmentSettings.DoesNotExist:
-        return AssessmentSettings(programme=programme)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def next_due(programme, level: str, assessed_on: dt.date) -> dt.date:
-    return add_months(assessed_on, settings_for(programme).months_for(level))
 
 
 def _check_date(value, field: str, errors: dict, *, label: str) -> None:
@@ -71,10 +51,6 @@ def _check_date(value, field: str, errors: dict, *, label: str) -> None:
 
 def _text(value: str | None) -> str:
     return (value or "").strip()[:MAX_TEXT]
-
-
-def latest_assessment(case: Case) -> Assessment | None:
-    return case.assessments.order_by("-assessed_on", "-recorded_at").first()
 
 
 @transaction.atomic
@@ -208,10 +184,6 @@ def judgement_revise(*, actor: User, assessment: Assessment, final_level: str, r
     return assessment
 
 
-def exclusion_criteria(programme) -> list[dict]:
-    return list(settings_for(programme).exclusion_criteria or [])
-
-
 @transaction.atomic
 def intake_screening_record(
     *,
@@ -257,23 +229,6 @@ def intake_screening_record(
     )
     audit_record("assessment.intake", case, detail=f"intake:{screening.pk} {outcome}", actor=actor)
     return screening
-
-
-def exclusion_advice(programme, keys: Iterable[str]) -> list[dict]:
-    """What the programme says to do for each met criterion: label and action label, in the active language."""
-    from .instruments import tr
-
-    labels = dict(ExclusionAction.choices)
-    criteria = {c["key"]: c for c in exclusion_criteria(programme)}
-    return [
-        {
-            "key": key,
-            "label": tr(criteria[key]) or key,
-            "action": str(labels.get(criteria[key].get("action", ""), criteria[key].get("action", ""))),
-        }
-        for key in keys
-        if key in criteria
-    ]
 
 
 @transaction.atomic

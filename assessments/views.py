@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-import access
 from cases.models import Case
+from cases.selectors import case_for_page
 
 from . import instruments, selectors, services
 from .forms import AssessmentForm, ExternalResultForm, IntakeForm, JudgementForm, PlanReviewForm
@@ -25,10 +25,6 @@ from .models import Assessment
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedHttpRequest
-
-
-def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
-    return access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
 
 
 def _assessment(case: Case, assessment_id) -> Assessment:
@@ -69,7 +65,7 @@ def _index_url(case: Case, anchor: str = "") -> str:
 @require_http_methods(["GET"])
 def index(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's assessments: history, the chart per domain over time, intake, external results, plan reviews."""
-    case = _case(request, case_id, action="assessment.list")
+    case = case_for_page(request.user, case_id, action="assessment.list")
     history = selectors.case_assessments(case)
     return _page(
         request,
@@ -83,7 +79,7 @@ def index(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse
             "reviews": selectors.plan_reviews(case),
             "instruments": instruments.load_all().values(),
             "intensity": selectors.recommended_intensity(case),
-            "default_instrument": services.settings_for(case.programme).instrument_key,
+            "default_instrument": selectors.settings_for(case.programme).instrument_key,
         },
     )
 
@@ -91,14 +87,19 @@ def index(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "assessment.form")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "assessment.form",
+    )
     key = (
         request.POST.get("instrument")
         or request.GET.get("instrument")
-        or services.settings_for(case.programme).instrument_key
+        or selectors.settings_for(case.programme).instrument_key
     )
     instrument = instruments.get(key) or instruments.load_all()[instruments.DEFAULT_INSTRUMENT]
-    previous = services.latest_assessment(case)
+    previous = selectors.latest_assessment(case)
     if previous is not None:
         previous.case = case
     same = previous if previous is not None and previous.instrument_key == instrument.key else None
@@ -137,7 +138,7 @@ def _detail_context(assessment: Assessment) -> dict:
 @login_required
 @require_http_methods(["GET"])
 def detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action="assessment.view")
+    case = case_for_page(request.user, case_id, action="assessment.view")
     assessment = _assessment(case, assessment_id)
     return _page(request, case, "assessments/detail.html", _detail_context(assessment))
 
@@ -145,7 +146,12 @@ def detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, assessment_id:
 @login_required
 @require_http_methods(["GET", "POST"])
 def judgement(request: AuthenticatedHttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "assessment.view")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "assessment.view",
+    )
     assessment = _assessment(case, assessment_id)
     if request.method == "GET":
         form = JudgementForm(initial={"final_level": assessment.final_level, "rationale": assessment.rationale})
@@ -170,7 +176,7 @@ def judgement(request: AuthenticatedHttpRequest, case_id: uuid.UUID, assessment_
 @require_http_methods(["POST"])
 def goals(request: AuthenticatedHttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
     """Selected needs become plan needs, each with a first goal, in one step."""
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     assessment = _assessment(case, assessment_id)
     selected = request.POST.getlist("need")
     goals_by_need = {key[:60]: request.POST.get(f"goal__{key}", "") for key in selected}
@@ -213,7 +219,7 @@ def goals(request: AuthenticatedHttpRequest, case_id: uuid.UUID, assessment_id: 
 @require_http_methods(["GET"])
 def compare(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Two assessments side by side, per domain and per item, changes highlighted."""
-    case = _case(request, case_id, action="assessment.compare")
+    case = case_for_page(request.user, case_id, action="assessment.compare")
     history = selectors.case_assessments(case)
     by_id = {str(a.pk): a for a in history}
     older = by_id.get(request.GET.get("a", ""))
@@ -250,8 +256,13 @@ def compare(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "assessment.intake_view")
-    criteria = services.exclusion_criteria(case.programme)
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "assessment.intake_view",
+    )
+    criteria = selectors.exclusion_criteria(case.programme)
     if request.method == "GET":
         from django.utils import timezone
 
@@ -272,7 +283,12 @@ def intake(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def external_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "assessment.external_view")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "assessment.external_view",
+    )
     if request.method == "GET":
         return _form_page(
             request, case, "assessments/external_new.html", ExternalResultForm(), "external", request.path
@@ -292,7 +308,12 @@ def external_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_review_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "assessment.review_view")
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "assessment.review_view",
+    )
     history = selectors.case_assessments(case)
     if request.method == "GET":
         from django.utils import timezone

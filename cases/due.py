@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -65,15 +65,6 @@ def due_items(cases_qs: CaseQuerySet, today: dt.date | None = None) -> list[DueI
     for path in DUE_ITEM_PROVIDERS:
         items.extend(import_string(path)(cases_qs, today))
     return sorted(items, key=lambda item: (item.due_on, item.kind))
-
-
-def _with_tandem(cases_qs: CaseQuerySet, today: dt.date) -> QuerySet:
-    from .models import TANDEM_ROLES, CaseAssignment
-
-    tandem = CaseAssignment.objects.current(today).filter(role__in=TANDEM_ROLES).select_related("staff")
-    return cases_qs.select_related("client", "programme").prefetch_related(
-        Prefetch("assignments", queryset=tandem, to_attr="due_tandem")
-    )
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -138,9 +129,11 @@ def tandem_due(cases_qs: CaseQuerySet, today: dt.date) -> list[DueItem]:
         current.filter(role=AssignmentRole.CO_WORKER)
     )
     items = []
-    for case in _with_tandem(cases_qs.filter(state__in=WORKED_STATES).filter(incomplete), today):
+    from .selectors import with_current_tandem
+
+    for case in with_current_tandem(cases_qs.filter(state__in=WORKED_STATES).filter(incomplete), today):
         since = timezone.localtime(case.state_changed_at).date()
-        roles = {a.role for a in case.due_tandem}
+        roles = {a.role for a in case.current_tandem}
         url = case_url(case, "team-heading")
         if AssignmentRole.CASE_MANAGER not in roles:
             items.append(

@@ -163,7 +163,7 @@ class Case(models.Model):
     objects = CaseQuerySet.as_manager()
 
     # Set on loaded cases by the selectors' prefetches and by the case pages, for the templates.
-    current_tandem_list: list[CaseAssignment]
+    current_tandem: list[CaseAssignment]
     team_list: list[CaseAssignment]
     all_assignments: list[CaseAssignment]
 
@@ -250,10 +250,22 @@ class AssignmentRole(models.TextChoices):
 TANDEM_ROLES = (AssignmentRole.CASE_MANAGER, AssignmentRole.CO_WORKER)
 
 
-class CaseAssignmentQuerySet(models.QuerySet["CaseAssignment"]):
+def _current_on(on: dt.date | None) -> models.Q:
+    """The one rule for "current": started on or before the day, not ended before it."""
+    on = on or timezone.localdate()
+    return models.Q(starts_on__lte=on) & (models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on))
+
+
+class CaseAssignmentQuerySet(models.QuerySet):
     def current(self, on: dt.date | None = None) -> CaseAssignmentQuerySet:
-        on = on or timezone.localdate()
-        return self.filter(starts_on__lte=on).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on))
+        return self.filter(_current_on(on))
+
+    def with_is_current(self, on: dt.date | None = None) -> CaseAssignmentQuerySet:
+        """Every assignment, each with `is_current` by the same rule as current()."""
+        return self.annotate(is_current=models.ExpressionWrapper(_current_on(on), output_field=models.BooleanField()))
+
+    def tandem(self) -> CaseAssignmentQuerySet:
+        return self.filter(role__in=TANDEM_ROLES)
 
 
 class CaseAssignment(models.Model):

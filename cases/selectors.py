@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -16,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 import access
 from accounts.models import Role, RoleGrant, User
 from programmes.models import Setting
+from tandem.small_cells import suppress_small_cells
 
 from . import due
 from .due import DueItem
@@ -24,8 +25,6 @@ from .models import TANDEM_ROLES, Case, CaseAssignment, CaseTransition, Contact,
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-SMALL_CELL = 5
 
 
 @dataclass
@@ -39,12 +38,29 @@ class CaseloadRow:
         return self.due[0] if self.due else None
 
 
-def with_current_tandem(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """Cases with their client, programme and team, and today's tandem as `current_tandem`."""
-    tandem = CaseAssignment.objects.current().filter(role__in=TANDEM_ROLES).select_related("staff").order_by("role")
-    return queryset.select_related("client", "programme", "team").prefetch_related(
-        Prefetch("assignments", queryset=tandem, to_attr="current_tandem")
-    )
+def _current_tandem_prefetch(on: dt.date | None = None) -> Prefetch:
+    tandem = CaseAssignment.objects.current(on).tandem().select_related("staff").order_by("role", "starts_on")
+    return Prefetch("assignments", queryset=tandem, to_attr="current_tandem")
+
+
+def with_current_tandem(queryset: QuerySet[Case], on: dt.date | None = None) -> QuerySet[Case]:
+    """Cases with their client, programme and team, and the tandem on the day (today) as `current_tandem`."""
+    return queryset.select_related("client", "programme", "team").prefetch_related(_current_tandem_prefetch(on))
+
+
+def current_tandem(case: Case) -> list[CaseAssignment]:
+    """The case's tandem today (case manager, co-worker), read once and kept on the case as `current_tandem`."""
+    if not hasattr(case, "current_tandem"):
+        prefetch_related_objects([case], _current_tandem_prefetch())
+    return case.current_tandem
+
+
+def case_for_page(user: User, case_id: object, *, write: bool = False, action: str | None = None) -> Case:
+    """The case for a page, through access.get_case_for (404 outside need-to-know, audited), with what the case
+    header shows: its client, programme, team and `current_tandem`."""
+    case = access.get_case_for(user, case_id, write=write, action=action)
+    current_tandem(case)
+    return case
 
 
 def days_since(moment: dt.datetime | None, today: dt.date | None = None) -> int | None:
@@ -96,26 +112,13 @@ def caseload(user: User, *, page: int | str | None = 1, per_page: int = 50) -> C
     return Caseload(rows=rows, page=shown, open_cases=len(ordered), due=items)
 
 
-def _suppress(counts: dict[str, int]) -> dict[str, str]:
-    """Small cells (1-4) shown as "<5"; a lone small cell takes the next smallest with it so sums cannot reveal it."""
-    small = {k for k, n in counts.items() if 0 < n < SMALL_CELL}
-    if len(small) == 1:
-        others = sorted((n, k) for k, n in counts.items() if n >= SMALL_CELL)
-        if others:
-            small.add(others[0][1])
-    return {
-        k: ("<5" if k in small and counts[k] < SMALL_CELL else ("≥5" if k in small else str(n)))
-        for k, n in counts.items()
-    }
-
-
 def organisation_counts(organisation_id: int) -> dict[str, list[tuple[StrOrPromise, str]]]:
     """Case counts by state and by setting for one organisation: numbers only, small cells suppressed."""
     base = Case.objects.filter(programme__organisation_id=organisation_id, client__erased_at__isnull=True)
     by_state = dict(base.values_list("state").annotate(n=Count("pk")).order_by())
     by_setting = dict(base.values_list("setting").annotate(n=Count("pk")).order_by())
-    states = _suppress({s: by_state.get(s, 0) for s in State.values})
-    settings_ = _suppress({s: by_setting.get(s, 0) for s in Setting.values})
+    states = suppress_small_cells({s: by_state.get(s, 0) for s in State.values})
+    settings_ = suppress_small_cells({s: by_setting.get(s, 0) for s in Setting.values})
     return {
         "by_state": [(State(s).label, states[s]) for s in State.values],
         "by_setting": [(Setting(s).label, settings_[s]) for s in Setting.values],
@@ -186,10 +189,7 @@ def assignable_staff(case: Case) -> QuerySet[User]:
 
 def case_team(case: Case) -> list[CaseAssignment]:
     """Everyone who is or was on the case; current first."""
-    today = timezone.localdate()
-    assignments = list(case.assignments.select_related("staff").order_by("role", "-starts_on"))
-    for a in assignments:
-        a.is_current = a.starts_on <= today and (a.ends_on is None or a.ends_on >= today)
+    assignments = list(case.assignments.with_is_current().select_related("staff").order_by("role", "-starts_on"))
     return sorted(assignments, key=lambda a: (not a.is_current, a.role not in TANDEM_ROLES))
 
 

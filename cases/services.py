@@ -21,6 +21,7 @@ from programmes.models import Programme, Team, Topic
 from vault import crypto
 from vault.services import client_key_create, client_key_destroy
 
+from . import selectors
 from .lifecycle import EDGES, WORKED_STATES, ClosureReason, State
 from .models import (
     TANDEM_ROLES,
@@ -210,10 +211,6 @@ def enquiry_create(
     return case_open(actor=actor, client=client, programme=programme, team=team, **case_fields)
 
 
-def current_tandem(case: Case) -> dict[str, CaseAssignment]:
-    return {a.role: a for a in case.assignments.current().filter(role__in=TANDEM_ROLES)}
-
-
 @transaction.atomic
 def case_transition(
     *, actor: User, case: Case, to_state: str, closure_reason: str = "", note: str = "", at: dt.datetime | None = None
@@ -234,7 +231,7 @@ def case_transition(
     elif closure_reason:
         raise ValidationError({"closure_reason": _("A closure reason is only given when the case closes.")})
     if to_state in WORKED_STATES:
-        tandem = current_tandem(case)
+        tandem = {a.role for a in selectors.current_tandem(case)}
         if AssignmentRole.CASE_MANAGER not in tandem or AssignmentRole.CO_WORKER not in tandem:
             raise ValidationError(
                 {

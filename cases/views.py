@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 import access
 from accounts.models import Role, User
 from accounts.reauth import reauth_required
+from tandem.forms import form_status
 
 from . import selectors, services
 from .forms import (
@@ -119,14 +120,13 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Enquiry recorded as %(pseudonym)s.") % {"pseudonym": case.client.pseudonym})
             return redirect("case_detail", case_id=case.pk)
-    return render(request, "cases/case_new.html", {"form": form})
+    return render(request, "cases/case_new.html", {"form": form}, status=form_status(form))
 
 
 def _case_page_context(request: AuthenticatedHttpRequest, case, contact_form: ContactForm | None = None) -> dict:
     return {
         "case": case,
-        "tandem": case.current_tandem_list,
-        "team": case.team_list,
+        "team": selectors.case_team(case),
         "timeline": selectors.timeline(case, request.GET.get("timeline", 1)),
         "contact_form": contact_form or ContactForm(case=case),
         "can_erase": access.supervises(request.user, case),
@@ -135,34 +135,24 @@ def _case_page_context(request: AuthenticatedHttpRequest, case, contact_form: Co
     }
 
 
-def _load_case(request: AuthenticatedHttpRequest, case_id, *, write: bool = False, action: str | None = None):
-    case = access.get_case_for(request.user, case_id, write=write, action=action)
-    # One query serves both the sticky header (today's tandem) and the team section.
-    case.team_list = selectors.case_team(case)
-    case.current_tandem_list = [a for a in case.team_list if a.is_current and a.is_tandem]
-    return case
-
-
 @login_required
 @require_http_methods(["GET"])
 def case_detail(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id)
+    case = selectors.case_for_page(request.user, case_id)
     return render(request, "cases/case_detail.html", _case_page_context(request, case))
 
 
 @login_required
 @require_http_methods(["GET"])
 def case_identity(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id, action="client.identity_view")
-    return render(
-        request, "cases/case_identity.html", {"case": case, "client": case.client, "tandem": case.current_tandem_list}
-    )
+    case = selectors.case_for_page(request.user, case_id, action="client.identity_view")
+    return render(request, "cases/case_identity.html", {"case": case, "client": case.client})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id, write=request.method == "POST")
+    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
     form = ContactForm(request.POST or None, case=case)
     recorded = False
     if request.method == "POST" and form.is_valid():
@@ -184,23 +174,23 @@ def contact_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
         }
         if recorded:
             context |= {"timeline": selectors.timeline(case), "oob": True}
-        return render(request, "cases/_contact_response.html", context)
+        return render(request, "cases/_contact_response.html", context, status=200 if recorded else form_status(form))
     return render(
         request,
         "cases/contact_new.html",
         {
             "case": case,
-            "tandem": case.current_tandem_list,
             "contact_form": form,
             "is_closed": case.state == State.CLOSED,
         },
+        status=form_status(form),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_transition(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id, write=request.method == "POST")
+    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
     form = TransitionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -218,15 +208,13 @@ def case_transition(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
             case.refresh_from_db(fields=["state"])
             messages.success(request, _("The case is now in “%(state)s”.") % {"state": case.get_state_display()})
             return redirect("case_detail", case_id=case.pk)
-    return render(
-        request, "cases/case_transition.html", {"case": case, "tandem": case.current_tandem_list, "form": form}
-    )
+    return render(request, "cases/case_transition.html", {"case": case, "form": form}, status=form_status(form))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_attributes(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id, write=request.method == "POST")
+    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
     form = AttributesForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
@@ -240,20 +228,18 @@ def case_attributes(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
         else:
             messages.success(request, _("Case details saved."))
             return redirect("case_detail", case_id=case.pk)
-    return render(
-        request, "cases/case_attributes.html", {"case": case, "tandem": case.current_tandem_list, "form": form}
-    )
+    return render(request, "cases/case_attributes.html", {"case": case, "form": form}, status=form_status(form))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_team(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id, write=request.method == "POST")
+    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
     add_form = AssignmentForm(
         request.POST if request.POST.get("action") == "add" else None, staff_queryset=selectors.assignable_staff(case)
     )
     end_form = EndAssignmentForm(request.POST if request.POST.get("action") == "end" else None)
-    status = 200
+    unchosen = False
     if request.method == "POST":
         if add_form.is_bound and add_form.is_valid():
             data = add_form.cleaned_data
@@ -288,24 +274,23 @@ def case_team(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
                     messages.success(
                         request,
                         _("%(name)s's assignment ends on %(date)s.")
-                        % {"name": assignment.staff.display_name, "date": assignment.ends_on.isoformat()},
+                        % {"name": assignment.staff.display_name, "date": end_form.cleaned_data["ends_on"].isoformat()},
                     )
                     return redirect("case_team", case_id=case.pk)
         elif not add_form.is_bound and not end_form.is_bound:
             # An unbound form cannot carry errors: say it as a message and answer 400.
             messages.error(request, _("Choose whether to add someone or to end an assignment."))
-            status = 400
+            unchosen = True
     return render(
         request,
         "cases/case_team.html",
         {
             "case": case,
-            "tandem": case.current_tandem_list,
-            "team": case.team_list,
+            "team": selectors.case_team(case),
             "add_form": add_form,
             "end_form": end_form,
         },
-        status=status,
+        status=400 if unchosen else form_status(add_form, end_form),
     )
 
 
@@ -313,7 +298,7 @@ def case_team(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
 @reauth_required
 @require_http_methods(["GET", "POST"])
 def case_erase(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = _load_case(request, case_id, write=request.method == "POST")
+    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
     if not access.supervises(request.user, case):
         raise PermissionDenied
     form = EraseForm(request.POST or None, expected=case.client.pseudonym)
@@ -330,8 +315,8 @@ def case_erase(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
         "cases/case_erase.html",
         {
             "case": case,
-            "tandem": case.current_tandem_list,
             "form": form,
             "other_cases": case.client.cases.exclude(pk=case.pk).count(),
         },
+        status=form_status(form),
     )

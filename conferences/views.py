@@ -17,8 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 import access
-from accounts.reauth import reauth_prompt  # strong sign-in before anything is sent out
+from accounts.reauth import (
+    reauth_required,  # strong sign-in before anything is sent out
+)
 from cases.models import Case
+from cases.selectors import case_for_page
+from tandem.forms import form_status
 
 from . import selectors, services
 from .forms import (
@@ -38,14 +42,6 @@ from .summary import build_summary
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedHttpRequest
-
-
-def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
-    case = access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
-    case.current_tandem_list = list(
-        case.assignments.current().filter(role__in=("case_manager", "co_worker")).select_related("staff")
-    )
-    return case
 
 
 def _conference(case: Case, conference_id: uuid.UUID) -> Conference:
@@ -86,7 +82,6 @@ def _detail_page(
 ) -> HttpResponse:
     context = {
         "case": case,
-        "tandem": case.current_tandem_list,
         "conference": conference,
         **selectors.conference_detail(conference),
         **_forms(request, case, conference, bound),
@@ -120,18 +115,18 @@ def _apply(
 @login_required
 @require_http_methods(["GET"])
 def conference_list(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action="conference.list")
+    case = case_for_page(request.user, case_id, action="conference.list")
     return render(
         request,
         "conferences/conference_list.html",
-        {"case": case, "tandem": case.current_tandem_list, "conferences": selectors.case_conferences(case)},
+        {"case": case, "conferences": selectors.case_conferences(case)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def conference_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     form = ConferenceForm(request.POST or None, case=case, initial={"chair": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
@@ -144,15 +139,15 @@ def conference_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
     return render(
         request,
         "conferences/conference_new.html",
-        {"case": case, "tandem": case.current_tandem_list, "form": form},
-        status=400 if form.is_bound else 200,
+        {"case": case, "form": form},
+        status=form_status(form),
     )
 
 
 @login_required
 @require_http_methods(["GET"])
 def conference_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action="conference.view")
+    case = case_for_page(request.user, case_id, action="conference.view")
     return _detail_page(request, case, _conference(case, conference_id))
 
 
@@ -160,14 +155,13 @@ def conference_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, con
 @require_http_methods(["GET"])
 def conference_pack(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
     """The pseudonymised pack, as the participants get it."""
-    case = _case(request, case_id, action="conference.pack_view")
+    case = case_for_page(request.user, case_id, action="conference.pack_view")
     conference = _conference(case, conference_id)
     return render(
         request,
         "conferences/conference_pack.html",
         {
             "case": case,
-            "tandem": case.current_tandem_list,
             "conference": conference,
             "summary": build_summary(conference),
         },
@@ -177,7 +171,7 @@ def conference_pack(request: AuthenticatedHttpRequest, case_id: uuid.UUID, confe
 @login_required
 @require_http_methods(["POST"])
 def participant_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     form: StaffParticipantForm | ParticipantForm
     if "staff" in request.POST:
@@ -210,7 +204,7 @@ def participant_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, confe
 @login_required
 @require_http_methods(["POST"])
 def attendance(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     form = AttendanceForm(request.POST, conference=conference)
     return _apply(
@@ -228,7 +222,7 @@ def attendance(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference
 @login_required
 @require_http_methods(["POST"])
 def summary_write(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     form = SummaryForm(request.POST)
     return _apply(
@@ -246,7 +240,7 @@ def summary_write(request: AuthenticatedHttpRequest, case_id: uuid.UUID, confere
 @login_required
 @require_http_methods(["POST"])
 def summary_review(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     try:
         services.summary_review(actor=request.user, conference=conference)
@@ -257,12 +251,11 @@ def summary_review(request: AuthenticatedHttpRequest, case_id: uuid.UUID, confer
 
 
 @login_required
+@reauth_required
 @require_http_methods(["POST"])
 def pack_send(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
-    if (prompt := reauth_prompt(request)) is not None:
-        return prompt
     form = PackForm(request.POST, conference=conference)
     if form.is_valid():
         data = form.cleaned_data
@@ -295,7 +288,7 @@ def pack_send(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_
 @login_required
 @require_http_methods(["POST"])
 def decision_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     form = DecisionForm(request.POST)
     return _apply(
@@ -313,7 +306,7 @@ def decision_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conferen
 @login_required
 @require_http_methods(["POST"])
 def action_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     form = ActionForm(request.POST, conference=conference)
 
@@ -333,7 +326,7 @@ def action_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference
 @login_required
 @require_http_methods(["POST"])
 def action_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     action = ConferenceAction.objects.select_related("conference").filter(conference__case=case, pk=action_id).first()
     if action is None:
         raise Http404("No such action.")
@@ -350,12 +343,11 @@ def action_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action_
 
 
 @login_required
+@reauth_required
 @require_http_methods(["POST"])
 def identity_reveal(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
-    if (prompt := reauth_prompt(request)) is not None:
-        return prompt
     form = RevealForm(request.POST, conference=conference)
     if form.is_valid():
         data = form.cleaned_data
@@ -384,7 +376,7 @@ def identity_reveal(request: AuthenticatedHttpRequest, case_id: uuid.UUID, confe
 @login_required
 @require_http_methods(["POST"])
 def conference_cancel(request: AuthenticatedHttpRequest, case_id: uuid.UUID, conference_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     conference = _conference(case, conference_id)
     try:
         services.conference_cancel(actor=request.user, conference=conference)

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
+from aftercare import selectors as aftercare_selectors
 from aftercare import services as aftercare
 from aftercare.reminders import run_daily_job
 from cases.lifecycle import State
@@ -56,7 +57,7 @@ def seed_release_and_aftercare(built: list[tuple[Case, list]], today: dt.date) -
     for index, (case, release_on) in enumerate(zip(in_transition, dates, strict=False)):
         actor = _manager(case)
         plan = aftercare.release_plan_save(actor=actor, case=case, release_on=release_on, **PLAN_TEXTS)
-        start = aftercare.release_start(plan)
+        start = aftercare_selectors.release_start(plan)
         aftercare.release_contact_add(
             actor=actor, plan=plan, staff=actor, starts_at=start, ends_at=start + dt.timedelta(hours=10)
         )

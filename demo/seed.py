@@ -23,6 +23,7 @@ from assessments.demo import add_demo_assessments
 from cases import services as cases
 from cases.lifecycle import State
 from cases.models import Case, Contact
+from planning import selectors as planning_selectors
 from planning import services as planning
 from planning.models import AgreementRevision, Goal, Need, Service
 from programmes.models import Organisation, Programme, Team, Topic
@@ -697,7 +698,7 @@ class DemoBuilder:
 
     def _revise(self, ctx: dict, actor: User, agreed_on: dt.date) -> AgreementRevision:
         rng, case = self.rng, ctx["case"]
-        current = planning.agreement_current(case)
+        current = planning_selectors.agreement_current(case)
         if current is None:
             objectives = rng.sample(C.OBJECTIVES, rng.choice((2, 3)))
         else:

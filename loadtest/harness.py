@@ -20,7 +20,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -266,7 +265,3 @@ class ProductionServer:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.process = None
-
-
-def new_database_name(prefix: str) -> str:
-    return f"{prefix}_{uuid.uuid4().hex[:8]}"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch
 
 from cases.models import Case
+from tandem.ids import parse_uuid
 
 from .forms import NeedForm
 from .models import (
@@ -36,6 +37,32 @@ class DomainGroup:
     domain: str
     label: StrOrPromise
     needs: list[Need] = field(default_factory=list)
+
+
+def need_in(case: Case, need_id: object) -> Need | None:
+    """A need of this case only (pages and API alike): an id from another case, or no id at all, is not found."""
+    need = case.needs.filter(pk=pk).first() if (pk := parse_uuid(need_id)) else None
+    if need is not None:
+        need.case = case
+    return need
+
+
+def goal_in(case: Case, goal_id: object) -> Goal | None:
+    """A goal of this case only, with its need."""
+    pk = parse_uuid(goal_id)
+    goal = Goal.objects.select_related("need").filter(pk=pk, need__case=case).first() if pk else None
+    if goal is not None:
+        goal.need.case = case
+    return goal
+
+
+def service_in(case: Case, service_id: object) -> Service | None:
+    """A service of this case only, with its goal and need."""
+    pk = parse_uuid(service_id)
+    service = Service.objects.select_related("goal__need").filter(pk=pk, goal__need__case=case).first() if pk else None
+    if service is not None:
+        service.goal.need.case = case
+    return service
 
 
 def agreement_revisions(case: Case):
@@ -101,3 +128,7 @@ def text_diff(old: str, new: str) -> list[tuple[str, str]]:
 def case_section_context(case, user: User) -> dict:
     """The case page's agreement and plan sections (see cases.sections)."""
     return case_plan_context(case)
+
+
+def agreement_current(case: Case) -> AgreementRevision | None:
+    return case.agreement_revisions.order_by("-number").first()

@@ -68,10 +68,6 @@ def _status_set(*, actor: User, obj, choices, status: str, case: Case, kind: str
     return obj
 
 
-def agreement_current(case: Case) -> AgreementRevision | None:
-    return case.agreement_revisions.order_by("-number").first()
-
-
 @transaction.atomic
 def agreement_revise(
     *,

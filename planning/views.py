@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-import access
 from cases.models import Case
+from cases.selectors import case_for_page
+from tandem.forms import form_status
 
 from . import selectors, services
 from .forms import AgreementForm, GoalForm, NeedForm, PlanningForm, ServiceForm, status_form
@@ -26,25 +27,24 @@ if TYPE_CHECKING:
     from accounts.http import AuthenticatedHttpRequest
 
 
-def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: str | None = None) -> Case:
-    return access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
-
-
 def _need(case: Case, need_id: uuid.UUID) -> Need:
-    need = get_object_or_404(Need, pk=need_id, case=case)
-    need.case = case
+    need = selectors.need_in(case, need_id)
+    if need is None:
+        raise Http404("No such need.")
     return need
 
 
 def _goal(case: Case, goal_id: uuid.UUID) -> Goal:
-    goal = get_object_or_404(Goal.objects.select_related("need"), pk=goal_id, need__case=case)
-    goal.need.case = case
+    goal = selectors.goal_in(case, goal_id)
+    if goal is None:
+        raise Http404("No such goal.")
     return goal
 
 
 def _service(case: Case, service_id: uuid.UUID) -> Service:
-    service = get_object_or_404(Service.objects.select_related("goal__need"), pk=service_id, goal__need__case=case)
-    service.goal.need.case = case
+    service = selectors.service_in(case, service_id)
+    if service is None:
+        raise Http404("No such service.")
     return service
 
 
@@ -59,14 +59,14 @@ def _plan_response(
     message: str = "",
     error: str = "",
     need_form: NeedForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    """htmx gets the plan section re-rendered; a plain form post goes back to the case page."""
+    """htmx gets the plan section re-rendered (with `status`); a plain form post goes back to the case page."""
     if request.htmx:
         context = {"case": case, **selectors.case_plan_context(case), "plan_message": message, "plan_error": error}
         if need_form is not None:
             context["need_form"] = need_form
-        # htmx swaps only 2xx responses, so errors come back as 200 with the message in the section.
-        return render(request, "planning/_plan.html", context)
+        return render(request, "planning/_plan.html", context, status=status)
     if message:
         messages.success(request, message)
     return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + "#plan")
@@ -84,8 +84,13 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action=None if request.method == "POST" else "agreement.view")
-    current = services.agreement_current(case)
+    case = case_for_page(
+        request.user,
+        case_id,
+        write=request.method == "POST",
+        action=None if request.method == "POST" else "agreement.view",
+    )
+    current = selectors.agreement_current(case)
     if request.method == "GET":
         return _form_page(
             request,
@@ -98,7 +103,7 @@ def agreement_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
         try:
             revision = services.agreement_revise(actor=request.user, case=case, **form.service_kwargs())
         except services.EditConflict as exc:
-            current = services.agreement_current(case)
+            current = selectors.agreement_current(case)
             # Keep the practitioner's text; the new base lets them save it deliberately after comparing.
             data = request.POST.copy()
             data["base_number"] = str(current.number if current else 0)
@@ -117,13 +122,15 @@ def agreement_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
         else:
             messages.success(request, _("Work agreement saved as version %(n)s.") % {"n": revision.number})
             return redirect(reverse("case_detail", kwargs={"case_id": case.pk}) + "#agreement")
-    return _form_page(request, case, "planning/agreement_edit.html", {"form": form, "current": current}, status=400)
+    return _form_page(
+        request, case, "planning/agreement_edit.html", {"form": form, "current": current}, status=form_status(form)
+    )
 
 
 @login_required
 @require_http_methods(["GET"])
 def agreement_history(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action="agreement.history")
+    case = case_for_page(request.user, case_id, action="agreement.history")
     revisions = list(selectors.agreement_revisions(case))
     return _form_page(request, case, "planning/agreement_history.html", {"revisions": revisions})
 
@@ -131,7 +138,7 @@ def agreement_history(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> 
 @login_required
 @require_http_methods(["GET"])
 def agreement_revision(request: AuthenticatedHttpRequest, case_id: uuid.UUID, number: int) -> HttpResponse:
-    case = _case(request, case_id, action="agreement.view")
+    case = case_for_page(request.user, case_id, action="agreement.view")
     revision = selectors.revision_for(case, number)
     if revision is None:
         raise Http404("No such version.")
@@ -141,7 +148,7 @@ def agreement_revision(request: AuthenticatedHttpRequest, case_id: uuid.UUID, nu
 @login_required
 @require_http_methods(["GET"])
 def agreement_compare(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action="agreement.compare")
+    case = case_for_page(request.user, case_id, action="agreement.compare")
     revisions = list(selectors.agreement_revisions(case))
     by_number = {r.number: r for r in revisions}
     try:
@@ -174,14 +181,14 @@ def agreement_compare(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> 
 @login_required
 @require_http_methods(["GET"])
 def plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, action="plan.view")
+    case = case_for_page(request.user, case_id, action="plan.view")
     return _form_page(request, case, "planning/plan.html", selectors.case_plan_context(case))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def need_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     form = NeedForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -192,14 +199,14 @@ def need_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
             else:
                 return _plan_response(request, case, message=_("Need added to the plan."))
         if request.htmx:
-            return _plan_response(request, case, error=_error_text(form), need_form=form)
-    return _form_page(request, case, "planning/need_new.html", {"form": form}, status=400 if form.is_bound else 200)
+            return _plan_response(request, case, error=_error_text(form), need_form=form, status=form_status(form))
+    return _form_page(request, case, "planning/need_new.html", {"form": form}, status=form_status(form))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     need = _need(case, need_id)
     form = GoalForm(request.POST or None)
     if request.method == "POST":
@@ -211,16 +218,14 @@ def goal_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uui
             else:
                 return _plan_response(request, case, message=_("Goal added to the plan."))
         if request.htmx:
-            return _plan_response(request, case, error=_error_text(form))
-    return _form_page(
-        request, case, "planning/goal_new.html", {"form": form, "need": need}, status=400 if form.is_bound else 200
-    )
+            return _plan_response(request, case, error=_error_text(form), status=form_status(form))
+    return _form_page(request, case, "planning/goal_new.html", {"form": form, "need": need}, status=form_status(form))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     goal = _goal(case, goal_id)
     form = ServiceForm(request.POST or None)
     if request.method == "POST":
@@ -232,9 +237,9 @@ def service_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id: 
             else:
                 return _plan_response(request, case, message=_("Service added to the plan."))
         if request.htmx:
-            return _plan_response(request, case, error=_error_text(form))
+            return _plan_response(request, case, error=_error_text(form), status=form_status(form))
     return _form_page(
-        request, case, "planning/service_new.html", {"form": form, "goal": goal}, status=400 if form.is_bound else 200
+        request, case, "planning/service_new.html", {"form": form, "goal": goal}, status=form_status(form)
     )
 
 
@@ -253,7 +258,7 @@ def _status_change(request: AuthenticatedHttpRequest, case: Case, kind: str, app
             return _plan_response(request, case, message=_("Status changed."))
     error = _("The status was not changed: %(reason)s") % {"reason": _error_text(form)}
     if request.htmx:
-        return _plan_response(request, case, error=error)
+        return _plan_response(request, case, error=error, status=status)
     return _form_page(
         request, case, "planning/plan.html", {**selectors.case_plan_context(case), "plan_error": error}, status=status
     )
@@ -262,7 +267,7 @@ def _status_change(request: AuthenticatedHttpRequest, case: Case, kind: str, app
 @login_required
 @require_http_methods(["POST"])
 def need_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     need = _need(case, need_id)
     return _status_change(
         request,
@@ -275,7 +280,7 @@ def need_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: 
 @login_required
 @require_http_methods(["POST"])
 def goal_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     goal = _goal(case, goal_id)
     return _status_change(
         request,
@@ -288,7 +293,7 @@ def goal_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id: 
 @login_required
 @require_http_methods(["POST"])
 def service_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, service_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     service = _service(case, service_id)
     return _status_change(
         request,

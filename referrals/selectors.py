@@ -5,8 +5,6 @@ Like access.get_case_for, a referral outside the inbox does not exist for the ca
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -14,6 +12,7 @@ from accounts.models import Role, RoleGrant, User
 from audit.models import Outcome
 from audit.services import audit_record
 from programmes.models import Programme
+from tandem.ids import parse_uuid
 
 from .models import InboundReferral, InboundStatus, OutboundReferral
 
@@ -38,11 +37,8 @@ def inbox_for(user: User) -> QuerySet[InboundReferral]:
     return InboundReferral.objects.filter(programme__in=inbox_programmes(user))
 
 
-def get_referral_for(user: User, referral_id: object, *, action: str = "referral.view") -> InboundReferral:
-    try:
-        parsed = referral_id if isinstance(referral_id, uuid.UUID) else uuid.UUID(str(referral_id))
-    except (TypeError, ValueError, AttributeError):
-        parsed = None
+def get_referral_for(user, referral_id: object, *, action: str = "referral.view") -> InboundReferral:
+    parsed = parse_uuid(referral_id)
     referral = None
     if parsed is not None:
         referral = (

@@ -20,8 +20,10 @@ from django.views.decorators.http import require_http_methods
 
 import access
 from accounts.models import Role, User
-from accounts.reauth import reauth_prompt  # strong sign-in before anything is sent out
+from accounts.reauth import reauth_required  # strong sign-in before anything is sent out
+from cases.selectors import case_for_page
 from programmes.models import Team
+from tandem.forms import form_status
 
 from . import selectors, services
 from .forms import (
@@ -101,7 +103,7 @@ def inbound_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Referral recorded in the inbox."))
             return redirect("referrals:inbound_detail", inbound_id=referral.pk)
-    return render(request, "referrals/inbound_new.html", {"form": form}, status=400 if form.is_bound else 200)
+    return render(request, "referrals/inbound_new.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -162,20 +164,11 @@ def inbound_refer_on(request: AuthenticatedHttpRequest, inbound_id: uuid.UUID) -
     return _detail(request, referral, bound={"refer_on_form": form}, status=400)
 
 
-def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: str | None = None):
-    case = access.get_case_for(request.user, case_id, write=request.method == "POST", action=action)
-    case.current_tandem_list = list(
-        case.assignments.current().filter(role__in=("case_manager", "co_worker")).select_related("staff")
-    )
-    return case
-
-
 @login_required
+@reauth_required
 @require_http_methods(["GET", "POST"])
 def outbound_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
-    if request.method == "POST" and (prompt := reauth_prompt(request)) is not None:
-        return prompt
+    case = case_for_page(request.user, case_id, write=request.method == "POST")
     form = OutboundForm(request.POST or None, case=case)
     status = 200
     if request.method == "POST":
@@ -194,7 +187,7 @@ def outbound_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
     return render(
         request,
         "referrals/outbound_new.html",
-        {"case": case, "tandem": case.current_tandem_list, "form": form},
+        {"case": case, "form": form},
         status=status,
     )
 
@@ -202,7 +195,7 @@ def outbound_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
 @login_required
 @require_http_methods(["POST"])
 def outbound_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, referral_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
+    case = case_for_page(request.user, case_id, write=True)
     referral = case.outbound_referrals.filter(pk=referral_id).first()
     if referral is None:
         raise Http404("No such referral.")
@@ -223,6 +216,6 @@ def outbound_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, refer
     return render(
         request,
         "referrals/outbound_list.html",
-        {"case": case, "tandem": case.current_tandem_list, "referrals_outbound": selectors.case_outbound(case)},
+        {"case": case, "referrals_outbound": selectors.case_outbound(case)},
         status=400,
     )

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from cases.lifecycle import ClosureReason, State
+from cases.lifecycle import State
 from cases.models import Client
 from programmes.models import Organisation, Programme
 
 from .models import HoldBasis, LegalHold, Restriction, RetentionRun
+from .selectors import client_retention_ends
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Cases that ended before the work began are kept for the shorter period of their programme.
-NOT_TAKEN_UP = frozenset({ClosureReason.DECLINED_BY_CLIENT, ClosureReason.NOT_ACCEPTED})
 MAX_RETENTION_MONTHS = 12 * 30
 
 
@@ -120,38 +120,6 @@ def retention_rules_set(
     programme.save(update_fields=["retention_closed_months", "retention_not_taken_up_months"])
     audit_record("programme.retention", programme, detail=f"{closed_months}/{not_taken_up_months} months", actor=actor)
     return programme
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
-def case_retention_ends(case) -> dt.date | None:
-    """The day after which a closed case may be erased; None while the case is open."""
-    if case.state != State.CLOSED:
-        return None
-    months = (
-        case.programme.retention_not_taken_up_months
-        if case.closure_reason in NOT_TAKEN_UP
-        else case.programme.retention_closed_months
-    )
-    return add_months(timezone.localdate(case.state_changed_at), months)
-
-
-def client_retention_ends(cases) -> dt.date | None:
-    """A client is kept until the period of every one of their cases has passed."""
-    ends = [case_retention_ends(c) for c in cases]
-    known = [e for e in ends if e is not None]
-    if not ends or len(known) < len(ends):
-        return None
-    return max(known)
 
 
 @dataclass

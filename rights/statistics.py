@@ -10,12 +10,19 @@ from django.utils.translation import gettext as _
 from cases.lifecycle import ClosureReason, State
 from cases.models import Case
 from programmes.models import Ideology, Setting
+from tandem.small_cells import suppress_small_cells
 
-SMALL_CELL = 5
 
-
-def suppressed(count: int) -> str:
-    return f"<{SMALL_CELL}" if 0 < count < SMALL_CELL else str(count)
+def _rows(title: str, counts, label) -> list[list[object]]:
+    """One dimension's rows, programme by programme; each programme's cells are one table to suppress."""
+    tables: dict[str, dict] = {}
+    for programme, value, n in counts:
+        tables.setdefault(programme, {})[value] = n
+    rows: list[list[object]] = []
+    for programme in sorted(tables):
+        shown = suppress_small_cells(tables[programme])
+        rows += [[programme, title, label(value), shown[value]] for value in sorted(shown)]
+    return rows
 
 
 def programme_statistics_rows(organisation_id: int) -> list[list[object]]:
@@ -30,11 +37,9 @@ def programme_statistics_rows(organisation_id: int) -> list[list[object]]:
     rows: list[list[object]] = [[_("Programme"), _("Dimension"), _("Category"), _("Cases")]]
     for key, title, labels in dimensions:
         counts = cases.exclude(**{key: ""}).values_list("programme__name", key).annotate(n=Count("id"))
-        for programme, value, n in sorted(counts):
-            rows.append([programme, title, str(labels.get(value, value)), suppressed(n)])
+        rows += _rows(title, counts, lambda value, labels=labels: str(labels.get(value, value)))
     by_year = (
         cases.annotate(year=ExtractYear("opened_on")).values_list("programme__name", "year").annotate(n=Count("id"))
     )
-    for programme, year, n in sorted(by_year):
-        rows.append([programme, _("Year opened"), str(year), suppressed(n)])
+    rows += _rows(_("Year opened"), by_year, str)
     return rows

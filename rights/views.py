@@ -24,6 +24,7 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from programmes.models import Programme
 from tandem.exports import csv_response
+from tandem.forms import form_status
 
 from . import services
 from .breach import clients_opened_by
@@ -46,15 +47,8 @@ if TYPE_CHECKING:
     from accounts.http import AuthenticatedHttpRequest
 
 
-def _case(request: AuthenticatedHttpRequest, case_id, *, action: str, write: bool = False):
-    case = access.get_case_for(request.user, case_id, write=write, action=action)
-    case.team_list = case_selectors.case_team(case)
-    case.current_tandem_list = [a for a in case.team_list if a.is_current and a.is_tandem]
-    return case
-
-
 def _page(request: AuthenticatedHttpRequest, template: str, case, context: dict, status: int = 200) -> HttpResponse:
-    return render(request, template, {"case": case, "tandem": case.current_tandem_list, **context}, status=status)
+    return render(request, template, {"case": case, **context}, status=status)
 
 
 def _only_supervisor(user: User, case) -> None:
@@ -69,8 +63,8 @@ def _only_supervisor(user: User, case) -> None:
 @require_http_methods(["GET", "POST"])
 def restriction(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     # Setting and lifting a restriction is not an edit of the record, so it does not ask for write access.
-    case = _case(
-        request, case_id, action="client.restriction" if request.method == "POST" else "client.restriction_view"
+    case = case_selectors.case_for_page(
+        request.user, case_id, action="client.restriction" if request.method == "POST" else "client.restriction_view"
     )
     client = case.client
     form = RestrictionForm(request.POST or None)
@@ -100,7 +94,7 @@ def restriction(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
             "history": history,
             "can_change": access.supervises(request.user, case),
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -110,7 +104,9 @@ def restriction(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def legal_holds(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = _case(request, case_id, action="client.legal_hold" if request.method == "POST" else "client.legal_hold_view")
+    case = case_selectors.case_for_page(
+        request.user, case_id, action="client.legal_hold" if request.method == "POST" else "client.legal_hold_view"
+    )
     client = case.client
     action = request.POST.get("action")
     place_form = LegalHoldForm(request.POST if action == "place" else None)
@@ -164,7 +160,9 @@ def legal_holds(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def identity_correct(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     writing = request.method == "POST"
-    case = _case(request, case_id, write=writing, action="client.update" if writing else "client.identity_view")
+    case = case_selectors.case_for_page(
+        request.user, case_id, write=writing, action="client.update" if writing else "client.identity_view"
+    )
     form = IdentityCorrectionForm.for_client(case.client, request.POST if writing else None)
     if writing and form.is_valid():
         try:
@@ -179,14 +177,14 @@ def identity_correct(request: AuthenticatedHttpRequest, case_id) -> HttpResponse
         "rights/identity_correct.html",
         case,
         {"form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
 @login_required
 @require_http_methods(["GET"])
 def identity_history(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = _case(request, case_id, action="client.identity_history")
+    case = case_selectors.case_for_page(request.user, case_id, action="client.identity_history")
     revisions = list(IdentityRevision.objects.filter(client=case.client).select_related("by"))
     labels = {name: str(field.label) for name, field in IdentityCorrectionForm.base_fields.items()}
     for revision in revisions:
@@ -203,8 +201,10 @@ def identity_history(request: AuthenticatedHttpRequest, case_id) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def access_report(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
     # The data subject's own copy is given also while the record is restricted (Art. 15 is not restricted).
-    case = _case(
-        request, case_id, action="client.access_report" if request.method == "POST" else "client.access_report_view"
+    case = case_selectors.case_for_page(
+        request.user,
+        case_id,
+        action="client.access_report" if request.method == "POST" else "client.access_report_view",
     )
     form = AccessReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -225,7 +225,7 @@ def access_report(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
         "rights/access_report_form.html",
         case,
         {"form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -308,7 +308,7 @@ def retention(request: AuthenticatedHttpRequest) -> HttpResponse:
             "can_edit": user.has_role(Role.PROGRAMME_MANAGER),
             "form_errors": form.non_field_errors() if form.is_bound else None,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -359,7 +359,7 @@ def breach(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "rights/breach.html",
         {"form": form, "result": result},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 

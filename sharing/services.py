@@ -659,16 +659,6 @@ def concern_approve_alert(*, actor: User, concern: SecurityConcern) -> Disclosur
     return disclosure
 
 
-@transaction.atomic
-def concern_close(*, actor: User, concern: SecurityConcern) -> SecurityConcern:
-    if not _works_on_case(actor, concern.case):
-        raise ValidationError({"concern": _("Only the practitioners on the case and its supervisors close a concern.")})
-    concern.status = ConcernStatus.CLOSED
-    concern.save(update_fields=["status"])
-    audit_record("concern.close", concern, actor=actor)
-    return concern
-
-
 # ---- break-glass -------------------------------------------------------------------------------
 
 

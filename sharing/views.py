@@ -18,7 +18,9 @@ import access
 from accounts.models import Role, User
 from accounts.reauth import reauth_required
 from cases.models import Case, ClientExclusion
+from cases.selectors import case_for_page
 from programmes.models import Programme
+from tandem.forms import form_status
 
 from . import selectors, services
 from .forms import (
@@ -118,7 +120,7 @@ def partner_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Partner added."))
             return redirect("sharing:partner_edit", partner_id=partner.pk)
-    return render(request, "sharing/partner_form.html", {"form": form, "partner": None})
+    return render(request, "sharing/partner_form.html", {"form": form, "partner": None}, status=form_status(form))
 
 
 @login_required
@@ -166,6 +168,7 @@ def partner_edit(request: AuthenticatedHttpRequest, partner_id: int) -> HttpResp
             "can_edit": can_edit,
             "contacts": partner.contacts.all(),
         },
+        status=form_status(form, contact_form),
     )
 
 
@@ -175,7 +178,7 @@ def partner_edit(request: AuthenticatedHttpRequest, partner_id: int) -> HttpResp
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = access.get_case_for(
+    case = case_for_page(
         request.user,
         case_id,
         write=request.method == "POST",
@@ -190,13 +193,13 @@ def consent_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
         else:
             messages.success(request, _("Consent recorded."))
             return redirect(_case_url(case))
-    return render(request, "sharing/consent_form.html", {"case": case, "form": form})
+    return render(request, "sharing/consent_form.html", {"case": case, "form": form}, status=form_status(form))
 
 
 @login_required
 @require_http_methods(["POST"])
 def consent_withdraw(request: AuthenticatedHttpRequest, case_id, consent_id) -> HttpResponse:
-    case = access.get_case_for(request.user, case_id, action="consent.write")
+    case = case_for_page(request.user, case_id, action="consent.write")
     consent = get_object_or_404(Consent, case=case, pk=consent_id)
     try:
         services.consent_withdraw(actor=request.user, consent=consent)
@@ -211,9 +214,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, case_id, consent_id) -> 
 @reauth_required
 @require_http_methods(["GET", "POST"])
 def disclosure_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = access.get_case_for(
-        request.user, case_id, action="disclosure.write" if request.method == "POST" else "case.view"
-    )
+    case = case_for_page(request.user, case_id, action="disclosure.write" if request.method == "POST" else "case.view")
     form = DisclosureForm(request.POST or None, organisation_id=request.user.organisation_id)
     refused = ""
     if request.method == "POST" and form.is_valid():
@@ -242,7 +243,7 @@ def disclosure_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
         request,
         "sharing/disclosure_form.html",
         {"case": case, "form": form, "refused": refused},
-        status=409 if refused else 200,
+        status=409 if refused else form_status(form),
     )
 
 
@@ -250,9 +251,7 @@ def disclosure_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
 @reauth_required
 @require_http_methods(["GET", "POST"])
 def concern_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = access.get_case_for(
-        request.user, case_id, action="concern.write" if request.method == "POST" else "case.view"
-    )
+    case = case_for_page(request.user, case_id, action="concern.write" if request.method == "POST" else "case.view")
     form = ConcernForm(request.POST or None, organisation_id=request.user.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -270,14 +269,14 @@ def concern_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
                 ),
             )
             return redirect(_case_url(case))
-    return render(request, "sharing/concern_form.html", {"case": case, "form": form})
+    return render(request, "sharing/concern_form.html", {"case": case, "form": form}, status=form_status(form))
 
 
 @login_required
 @reauth_required
 @require_http_methods(["POST"])
 def concern_approve(request: AuthenticatedHttpRequest, case_id, concern_id) -> HttpResponse:
-    case = access.get_case_for(request.user, case_id, action="concern.approve")
+    case = case_for_page(request.user, case_id, action="concern.approve")
     concern = get_object_or_404(SecurityConcern, case=case, pk=concern_id)
     try:
         services.concern_approve_alert(actor=request.user, concern=concern)
@@ -340,7 +339,7 @@ def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
                 )
                 return redirect("case_detail", case_id=case.pk)
     grants = BreakGlassGrant.objects.filter(user=user).select_related("case__client")[:20]
-    return render(request, "sharing/break_glass.html", {"form": form, "grants": grants})
+    return render(request, "sharing/break_glass.html", {"form": form, "grants": grants}, status=form_status(form))
 
 
 @login_required

@@ -25,7 +25,7 @@ def _plan(world, case, release_on, **extra):
 
 
 def _cover(world, plan, hours=72):
-    start = services.release_start(plan)
+    start = selectors.release_start(plan)
     services.release_contact_add(
         actor=world.case_manager,
         plan=plan,
@@ -129,7 +129,7 @@ def test_holiday_warning_names_the_holiday_in_the_active_language(world, prison_
 
 def test_nobody_reachable_in_the_first_72_hours_is_a_warning_until_covered(world, prison_case):
     plan = _plan(world, prison_case, dt.date(2025, 3, 12), release_time=dt.time(9, 0))
-    start = services.release_start(plan)
+    start = selectors.release_start(plan)
     assert _kinds(plan) == {ReleaseCheck.UNREACHABLE}
 
     # The roster covers the nights, the case manager the first day: a gap remains on day two.

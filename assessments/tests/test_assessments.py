@@ -212,7 +212,7 @@ def test_intake_checklist_excluded_case_cannot_be_accepted(world):
         outcome="review",
         exclusions=["active_violent_planning"],
     )
-    advice = services.exclusion_advice(world.case.programme, screening.exclusions)
+    advice = selectors.exclusion_advice(world.case.programme, screening.exclusions)
     assert advice[0]["action"] == "Inform the police (imminent danger)"
 
 

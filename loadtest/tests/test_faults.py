@@ -17,6 +17,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 
 import pytest
 
@@ -109,7 +110,7 @@ def machine_postgres():
     url = harness.server_url()
     if not harness.postgres_reachable(url):
         pytest.skip(f"no PostgreSQL server answers at {url}")
-    name = harness.new_database_name("tandem_fault")
+    name = f"tandem_fault_{uuid.uuid4().hex[:8]}"
     yield harness.create_database(url, name)
     harness.drop_database(url, name)
 

@@ -303,7 +303,7 @@ def test_htmx_add_and_status_return_the_plan_section(cm, world):
 
 def test_htmx_invalid_need_keeps_typed_text(cm, world):
     response = cm.post(url("need_new", world.case), {"domain": "", "description": "Typed but no domain"}, **HTMX)
-    assert response.status_code == 200
+    assert response.status_code == 400
     content = response.content.decode()
     assert "Choose the area of life this need belongs to." in content
     assert "Typed but no domain" in content
@@ -422,7 +422,7 @@ def test_htmx_status_conflict_redraws_the_plan_with_the_current_status(cm, world
     response = cm.post(
         url("need_status", world.case, need_id=need.pk), {"status": "no_longer_relevant", "seen_status": "open"}, **HTMX
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     body = response.content.decode()
     assert "Nothing was changed" in body
     assert 'name="seen_status" value="addressed"' in body

@@ -319,6 +319,7 @@ def _fill_release(world, case, marker: str) -> dict:
     """A release plan with a reachable contact, its follow-up conference, an on-call shift and a notification."""
     import datetime as dt
 
+    from aftercare import selectors as aftercare_selectors
     from aftercare import services as aftercare
     from aftercare.reminders import _notify_case
     from cases import services
@@ -328,7 +329,7 @@ def _fill_release(world, case, marker: str) -> dict:
     plan = aftercare.release_plan_save(
         actor=actor, case=case, release_on=timezone.localdate() + dt.timedelta(days=30), housing=f"{marker} housing"
     )
-    start = aftercare.release_start(plan)
+    start = aftercare_selectors.release_start(plan)
     contact = aftercare.release_contact_add(
         actor=actor, plan=plan, staff=actor, starts_at=start, ends_at=start + dt.timedelta(hours=8)
     )

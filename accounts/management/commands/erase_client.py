@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 import access
 from cases.models import Case
 from cases.services import client_erase
+from tandem.ids import parse_uuid
 from vault.crypto import key_scope
 
 from ._provisioning import user_by_username
@@ -28,10 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, case: str, actor: str, yes: bool, **options):
         user = user_by_username(actor)
-        try:
-            case_id = uuid.UUID(case)
-        except ValueError as exc:
-            raise CommandError(f"{case!r} is not a case id (a UUID).") from exc
+        case_id = parse_uuid(case)
+        if case_id is None:
+            raise CommandError(f"{case!r} is not a case id (a UUID).")
         found = Case.objects.select_related("client", "team").filter(pk=case_id).first()
         # Unknown, other organisation or not supervised: one answer, so the command reveals nothing.
         if (
