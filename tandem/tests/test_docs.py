@@ -43,3 +43,11 @@ def test_no_document_names_a_path_of_one_machine():
         if MACHINE_PATH.search(line)
     ]
     assert not found, "use project-relative paths or placeholders:\n" + "\n".join(found)
+
+
+def test_the_makefile_declares_only_targets_it_has():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    phony = set(re.search(r"^\.PHONY:(.*)$", makefile, re.MULTILINE).group(1).split())
+    rules = set(re.findall(r"^([\w-]+):", makefile, re.MULTILINE))
+    assert phony - rules == set(), "declared .PHONY but no rule"
+    assert {"run", "test", "lint"} <= phony
