@@ -8,15 +8,18 @@ from rest_framework import serializers
 
 from aftercare.models import ReleaseCheck
 
-from .serializers import Day, Input, StaffOut
+from .serializers import Clock, Day, Input, StaffOut
 
 TEXT: dict[str, Any] = {"required": False, "allow_blank": True, "max_length": 20000, "default": ""}
 
 
 class ReleasePlanIn(Input):
     release_on = Day()
-    release_time = serializers.TimeField(
-        required=False, allow_null=True, default=None, help_text="Local time the client leaves; 08:00 when empty."
+    release_time = Clock(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Local time (HH:MM) the client leaves; 08:00 when empty.",
     )
     follow_up_months = serializers.ChoiceField(
         choices=[3, 6],
@@ -44,7 +47,7 @@ class ReleaseCheckOut(serializers.Serializer):
 
 class ReleasePlanOut(serializers.Serializer):
     release_on = serializers.DateField()
-    release_time = serializers.TimeField()
+    release_time = Clock(help_text="Local time (HH:MM) the client leaves.")
     follow_up_months = serializers.IntegerField()
     follow_up_on = serializers.DateField(allow_null=True)
     place = serializers.CharField(allow_null=True)

@@ -16,6 +16,7 @@ from aftercare import selectors, services
 from aftercare.models import ConferenceKind, ReleasePlan
 
 from . import aftercare_serializers as s
+from .pagination import PAGE
 from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _valid
 
 if TYPE_CHECKING:
@@ -91,7 +92,16 @@ class ReleasePlanView(APIView):
 
 
 class NotificationListView(APIView):
-    @extend_schema(summary="Your notifications, newest first", responses={200: _paginated(s.NotificationOut)})
+    @extend_schema(
+        summary="Your notifications, newest first",
+        operation_id="notifications_list",
+        parameters=[PAGE],
+        responses={
+            200: _paginated(s.NotificationOut),
+            400: INVALID,
+            404: OpenApiResponse(description="No such page."),
+        },
+    )
     def get(self, request: AuthenticatedRequest) -> Response:
         response, _count = _page(request, self, selectors.notifications_for(request.user), s.NotificationOut)
         return response

@@ -65,7 +65,7 @@ class InstrumentOut(serializers.Serializer):
         return ScaleOut(list(instrument.scales.values()), many=True).data  # type: ignore[return-value]
 
 
-class DomainRatingIn(serializers.Serializer):
+class DomainRatingIn(Input):
     rating = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True, default="")
     evidence_for = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
     evidence_against = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
-from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,7 +20,9 @@ from sharing.models import Partner
 from tandem.ids import parse_uuid
 
 from . import conferences_serializers as s
-from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _valid
+from .exceptions import Refused
+from .pagination import PAGE
+from .views import CASE_ID, INVALID, LIST_ERRORS, NOT_FOUND, _page, _paginated, _valid
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedRequest
@@ -46,7 +47,7 @@ def _staff(user_id: int | None, case) -> User | None:
         return None
     staff = User.objects.filter(pk=user_id, organisation_id=case.programme.organisation_id).first()
     if staff is None:
-        raise drf_serializers.ValidationError({"staff": [_("No such staff member in your organisation.")]})
+        raise Refused({"staff": [_("No such staff member in your organisation.")]})
     return staff
 
 
@@ -65,9 +66,9 @@ def _detail(conference: Conference) -> dict:
 class ConferenceListView(APIView):
     @extend_schema(
         summary="The case's conferences, newest first",
-        parameters=[CASE_ID],
+        parameters=[CASE_ID, PAGE],
         operation_id="cases_conferences_list",
-        responses={200: _paginated(s.ConferenceListOut), 404: NOT_FOUND},
+        responses={200: _paginated(s.ConferenceListOut), **LIST_ERRORS},
     )
     def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id, action="conference.list")
@@ -91,7 +92,7 @@ class ConferenceListView(APIView):
                 pk=partner_id, organisation_id=case.programme.organisation_id
             ).first()
             if data["chair_partner"] is None:
-                raise drf_serializers.ValidationError({"chair_partner": [_("No such partner in your directory.")]})
+                raise Refused({"chair_partner": [_("No such partner in your directory.")]})
         data["staff_participants"] = [_staff(pk, case) for pk in data["staff_participants"]]
         conference = services.conference_schedule(actor=request.user, case=case, **data)
         return Response(_detail(_conference_in(case, str(conference.pk))), status=status.HTTP_201_CREATED)
@@ -147,9 +148,7 @@ class ConferenceActionListView(APIView):
         if participant_id is not None:
             owner = conference.participants.select_related("staff", "partner").filter(pk=participant_id).first()
             if owner is None:
-                raise drf_serializers.ValidationError(
-                    {"owner_participant": [_("Choose a participant of this conference.")]}
-                )
+                raise Refused({"owner_participant": [_("Choose a participant of this conference.")]})
         action = services.action_add(
             actor=request.user,
             conference=conference,

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,6 +23,7 @@ from sharing.models import Partner
 from tandem.ids import parse_uuid
 
 from . import referrals_serializers as s
+from .exceptions import Refused
 from .views import CASE_ID, INVALID, NOT_FOUND, _valid
 
 if TYPE_CHECKING:
@@ -71,13 +71,13 @@ class OutboundListView(APIView):
             )
         partner = Partner.objects.filter(pk=data.pop("partner"), organisation_id=case.programme.organisation_id).first()
         if partner is None:
-            raise drf_serializers.ValidationError({"partner": [_("No such partner in your directory.")]})
+            raise Refused({"partner": [_("No such partner in your directory.")]})
         service_id = data.pop("plan_service")
         plan_service = None
         if service_id is not None:
             plan_service = service_in(case, service_id)
             if plan_service is None:
-                raise drf_serializers.ValidationError({"plan_service": [_("Choose a service of this case's plan.")]})
+                raise Refused({"plan_service": [_("Choose a service of this case's plan.")]})
         try:
             referral = services.outbound_refer(
                 actor=request.user, case=case, partner=partner, plan_service=plan_service, **data

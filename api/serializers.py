@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
+from django.core.validators import EmailValidator, RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -31,43 +35,141 @@ from programmes.models import Ideology, Setting
 
 MAX_ID = 2**63 - 1  # largest primary key the databases hold; larger numbers are refused, not overflowed
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+RECORD_YEARS = {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+NOT_BLANK = r"\S"  # JSON Schema for a text DRF accepts as not blank: something besides white space
 
 
 # --- Field types -----------------------------------------------------------------------------------
 
 
 class Moment(serializers.DateTimeField):
-    default_error_messages = {"out_of_range": _("Enter a date between the years {first} and {last}.")}
+    """A date and time in any year the schema allows; `refusals` then refuses years outside Tandem's records."""
 
     def enforce_timezone(self, value):
-        # Checked before the time zone is applied: near year 1 or 9999 that conversion overflows.
+        # Near year 1 or 9999 the conversion overflows; such a value is refused later in any case.
         if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            self.fail("out_of_range", first=EARLIEST_YEAR, last=LATEST_YEAR)
+            return value
         return super().enforce_timezone(value)
 
 
 class Day(serializers.DateField):
-    default_error_messages = {"out_of_range": _("Enter a date between the years {first} and {last}.")}
+    """A date in any year the schema allows; `refusals` then applies the years of the records and `past`."""
+
+    def __init__(self, *, past: bool = False, **kwargs) -> None:
+        self.past = past
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "08:00"})
+class Clock(serializers.TimeField):
+    """A local time of day as HH:MM (no time zone: the programme's own)."""
+
+    PATTERN = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%H:%M", **kwargs)
 
     def to_internal_value(self, value):
-        parsed = super().to_internal_value(value)
-        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
-            self.fail("out_of_range", first=EARLIEST_YEAR, last=LATEST_YEAR)
-        return parsed
+        # The schema's pattern, matched as JSON Schema validators in Python match it.
+        if not isinstance(value, str) or not self.PATTERN.search(value):
+            self.fail("invalid", format="HH:MM")
+        return dt.time(int(value[:2]), int(value[3:5]))
+
+
+EMAIL = r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
+
+
+@extend_schema_field({"type": "string", "pattern": EMAIL, "maxLength": 254, "example": "name@example.org"})
+class Email(serializers.CharField):
+    """An e-mail address, or empty: checked with the schema's own pattern, so that both agree on every value."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=254, allow_blank=True, **kwargs)
+        self.validators.append(RegexValidator(EMAIL, message=EmailValidator.message))
+
+
+def refusals(serializer: serializers.Serializer, data: dict) -> dict:
+    """Well-formed values that Tandem's rules refuse (dates outside the years of its records, a `past` date in
+    the future), as field messages; checked only once the whole request matches the schema."""
+    errors: dict = {}
+    for name, field in serializer.fields.items():
+        value = data.get(name)
+        if value is None:
+            continue
+        if isinstance(field, Input):
+            if nested := refusals(field, value):
+                errors[name] = nested
+        elif isinstance(field, Day | Moment) and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            errors[name] = [_("Enter a date between the years %(first)s and %(last)s.") % RECORD_YEARS]
+        elif isinstance(field, Day) and field.past and value > timezone.localdate():
+            errors[name] = [_("This date cannot be in the future.")]
+    return errors
 
 
 def record_id(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
+WRONG_TYPE = {
+    bool: _("Expected true or false."),
+    int: _("Expected a whole number."),
+    str: _("Expected a string."),
+}
+
+
+def _json_type(field: serializers.Field) -> type | None:
+    """The JSON type a field takes, where DRF would otherwise coerce (1 into "1", "true" into True)."""
+    if isinstance(field, serializers.BooleanField):
+        return bool
+    if isinstance(field, serializers.ChoiceField):
+        kinds = {type(value) for value in field.choices}
+        return kinds.pop() if len(kinds) == 1 else None
+    if isinstance(field, serializers.IntegerField):
+        return int
+    textual = serializers.CharField | serializers.UUIDField | serializers.DateField | serializers.DateTimeField
+    if isinstance(field, textual | serializers.TimeField):
+        return str
+    return None
+
+
+def _raw_errors(field: serializers.Field, value: object) -> object:
+    """Messages for values of the wrong JSON type or too long as sent (None when all are right), shaped as DRF's
+    errors."""
+    if value is None:
+        return None  # allow_null is the field's own rule
+    if isinstance(field, serializers.ListField) and isinstance(value, list):
+        errors = {i: error for i, item in enumerate(value) if (error := _raw_errors(field.child, item))}
+        return errors or None
+    if isinstance(field, serializers.DictField) and isinstance(value, dict):
+        errors = {key: error for key, item in value.items() if (error := _raw_errors(field.child, item))}
+        return errors or None
+    expected = _json_type(field)
+    # An exact type: bool is a subclass of int in Python, never in JSON.
+    if expected is not None and type(value) is not expected:
+        return [WRONG_TYPE[expected]]
+    # The length as sent, as the schema counts it (DRF would count it after trimming white space).
+    if isinstance(field, serializers.CharField) and field.max_length is not None and len(value) > field.max_length:
+        return [field.error_messages["max_length"].format(max_length=field.max_length)]
+    return None
+
+
 class Input(serializers.Serializer):
-    """Base for request bodies: unknown keys are an error, not silently dropped."""
+    """Base for request bodies: unknown keys, values of the wrong JSON type and text longer than allowed as sent
+    are errors, never dropped, converted or trimmed into shape."""
+
+    # Rules across fields, as JSON Schema keywords for the schema (api.schema.ClosedRequestBody).
+    schema_rules: dict = {}
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError({key: [_("Unknown field.")] for key in unknown})
+            wrong = {
+                name: error for name, field in self.fields.items() if (error := _raw_errors(field, data.get(name)))
+            }
+            if wrong:
+                raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)
 
 
@@ -146,7 +248,9 @@ class CaseFilterIn(serializers.Serializer):
     setting = serializers.ChoiceField(choices=Setting.choices, required=False)
     ideology = serializers.ChoiceField(choices=Ideology.choices, required=False)
     worker = record_id(required=False, help_text="Only cases this staff member (user id) currently works on.")
-    q = serializers.CharField(required=False, max_length=12, help_text="Pseudonym prefix, any letter case.")
+    q = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=12, help_text="Pseudonym prefix, any letter case."
+    )
 
 
 class IdentityIn(Input):
@@ -155,18 +259,21 @@ class IdentityIn(Input):
     aliases = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
     )
-    date_of_birth = Day(required=False, allow_null=True, default=None)
+    date_of_birth = Day(required=False, allow_null=True, default=None, past=True)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, max_length=254, default="")
+    email = Email(required=False)
     address = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+    schema_rules = {
+        "anyOf": [
+            {"required": ["given_name"], "properties": {"given_name": {"pattern": NOT_BLANK}}},
+            {"required": ["family_name"], "properties": {"family_name": {"pattern": NOT_BLANK}}},
+            {"required": ["aliases"], "properties": {"aliases": {"minItems": 1}}},
+        ]
+    }
 
     def validate_aliases(self, value: list[str]) -> list[str]:
         return [" ".join(alias.split()) for alias in value if alias.strip()]
-
-    def validate_date_of_birth(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError(_("The date of birth cannot be in the future."))
-        return value
 
     def validate(self, attrs: dict) -> dict:
         if not (attrs["given_name"].strip() or attrs["family_name"].strip() or attrs["aliases"]):
@@ -196,6 +303,8 @@ class CaseAttributesIn(Input):
     participation = serializers.ChoiceField(choices=Participation.choices, required=False)
     ideology = serializers.ChoiceField(choices=Ideology.choices, required=False)
     team = record_id(required=False, help_text="Another team of the case's programme.")
+
+    schema_rules = {"minProperties": 1}
 
     def validate(self, attrs: dict) -> dict:
         if not attrs:

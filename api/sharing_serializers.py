@@ -8,7 +8,7 @@ from rest_framework import serializers
 from sharing.models import ConsentForm, Outcome
 from sharing.policy import DataCategory, Ground, Purpose, RecipientCategory
 
-from .serializers import Input, StaffOut, record_id
+from .serializers import Day, Input, StaffOut, record_id
 
 
 class PartnerRefOut(serializers.Serializer):
@@ -17,18 +17,40 @@ class PartnerRefOut(serializers.Serializer):
     category = serializers.ChoiceField(choices=RecipientCategory.choices)
 
 
+# A partner from the directory, or else a recipient category.
+PARTNER_OR_CATEGORY = {
+    "anyOf": [
+        {"required": ["partner"], "properties": {"partner": {"type": "integer"}}},
+        {"required": ["recipient_category"]},
+    ]
+}
+
+
+def _partner_or_category(attrs: dict) -> dict:
+    if attrs["partner"] is None and not attrs.get("recipient_category"):
+        raise serializers.ValidationError({"recipient_category": [_("Choose a partner or a recipient category.")]})
+    return attrs
+
+
 class ConsentIn(Input):
     partner = record_id(required=False, allow_null=True, default=None)
-    recipient_category = serializers.ChoiceField(choices=RecipientCategory.choices, required=False, default="")
+    recipient_category = serializers.ChoiceField(
+        choices=RecipientCategory.choices, required=False, help_text=_("Needed when no partner is named.")
+    )
     data_categories = serializers.ListField(
         child=serializers.ChoiceField(choices=DataCategory.choices), min_length=1, max_length=len(DataCategory.values)
     )
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     form = serializers.ChoiceField(choices=ConsentForm.choices)
     witness = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    given_on = serializers.DateField()
-    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+    given_on = Day()
+    valid_until = Day(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
+
+    schema_rules = PARTNER_OR_CATEGORY
+
+    def validate(self, attrs: dict) -> dict:
+        return _partner_or_category(attrs)
 
 
 class ConsentOut(serializers.Serializer):
@@ -48,7 +70,9 @@ class ConsentOut(serializers.Serializer):
 
 class DisclosureIn(Input):
     partner = record_id(required=False, allow_null=True, default=None)
-    recipient_category = serializers.ChoiceField(choices=RecipientCategory.choices, required=False, default="")
+    recipient_category = serializers.ChoiceField(
+        choices=RecipientCategory.choices, required=False, help_text=_("Needed when no partner is named.")
+    )
     data_categories = serializers.ListField(
         child=serializers.ChoiceField(choices=DataCategory.choices), min_length=1, max_length=len(DataCategory.values)
     )
@@ -76,6 +100,11 @@ class DisclosureIn(Input):
             "Never honoured: the sharing policy cannot be overridden. Callers without the supervisor role get 403."
         ),
     )
+
+    schema_rules = PARTNER_OR_CATEGORY
+
+    def validate(self, attrs: dict) -> dict:
+        return _partner_or_category(attrs)
 
 
 class DisclosureOut(serializers.Serializer):

@@ -26,7 +26,9 @@ from sharing.policy import Ground, Purpose
 from tandem.ids import parse_uuid
 
 from . import sharing_serializers as s
-from .views import CASE_ID, INVALID, NOT_FOUND, _page, _paginated, _valid
+from .exceptions import Refused
+from .pagination import PAGE
+from .views import CASE_ID, INVALID, LIST_ERRORS, NOT_FOUND, _page, _paginated, _valid
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedRequest
@@ -49,7 +51,7 @@ def _partner(user: User, partner_id: int | None) -> Partner | None:
         else None
     )
     if partner is None:
-        raise exceptions.ValidationError({"partner": [_("No such partner in your organisation's directory.")]})
+        raise Refused({"partner": [_("No such partner in your organisation's directory.")]})
     return partner
 
 
@@ -62,9 +64,9 @@ def _flag(value) -> bool:
 class ConsentListView(APIView):
     @extend_schema(
         summary="The case's consents, newest first",
-        parameters=[CASE_ID],
+        parameters=[CASE_ID, PAGE],
         operation_id="cases_consents_list",
-        responses={200: _paginated(s.ConsentOut), 404: NOT_FOUND},
+        responses={200: _paginated(s.ConsentOut), **LIST_ERRORS},
     )
     def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
@@ -110,9 +112,9 @@ class ConsentWithdrawView(APIView):
 class DisclosureListView(APIView):
     @extend_schema(
         summary="The case's disclosure register: disclosures and refused attempts, newest first",
-        parameters=[CASE_ID],
+        parameters=[CASE_ID, PAGE],
         operation_id="cases_disclosures_list",
-        responses={200: _paginated(s.DisclosureOut), 404: NOT_FOUND},
+        responses={200: _paginated(s.DisclosureOut), **LIST_ERRORS},
     )
     def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
@@ -156,7 +158,7 @@ class DisclosureListView(APIView):
             )
         data = _valid(s.DisclosureIn, request)
         if override:
-            raise exceptions.ValidationError({"override": [_("The sharing policy cannot be overridden.")]})
+            raise exceptions.PermissionDenied(_("The sharing policy cannot be overridden."))
         partner = _partner(request.user, data["partner"])
         if emergency:
             concern = services.concern_raise(
@@ -165,7 +167,7 @@ class DisclosureListView(APIView):
                 kind="danger_to_others",
                 justification=data["justification"],
                 alert=True,
-                recipient_category=data["recipient_category"],
+                recipient_category=data.get("recipient_category", ""),
                 partner=partner,
                 data_categories=data["data_categories"],
                 alert_content=data["content"],
@@ -179,14 +181,14 @@ class DisclosureListView(APIView):
                 status=status.HTTP_202_ACCEPTED,
             )
         if data["ground"] == Ground.IMMINENT_DANGER:
-            raise exceptions.ValidationError(
+            raise Refused(
                 {"ground": [_("Raise an imminent-danger alert as an emergency; it needs a second approval.")]}
             )
         try:
             disclosure = services.disclose(
                 actor=request.user,
                 case=case,
-                recipient_category=data["recipient_category"],
+                recipient_category=data.get("recipient_category", ""),
                 partner=partner,
                 data_categories=data["data_categories"],
                 purpose=data["purpose"] or Purpose.REFERRAL,

@@ -15,7 +15,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework import serializers as drf_serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,6 +30,8 @@ from planning.models import Goal, Need, Service
 from programmes.models import Team, Topic
 
 from . import serializers as s
+from .exceptions import Refused
+from .pagination import PAGE, Pages
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedRequest
@@ -42,8 +43,11 @@ SERVICE_ID = OpenApiParameter(
     "service_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A service of this case."
 )
 NOT_FOUND = OpenApiResponse(description="No such case for you (outside need-to-know, or it does not exist).")
-INVALID = OpenApiResponse(description="Invalid input; field names map to messages.")
-CONFLICT = OpenApiResponse(description="Someone else saved a newer version first; nothing was saved.")
+INVALID = OpenApiResponse(description="The request does not match this schema; field names map to messages.")
+CONFLICT = OpenApiResponse(
+    description="Someone else saved a newer version first, or a rule refuses the change; nothing was saved."
+)
+LIST_ERRORS = {400: INVALID, 404: NOT_FOUND}  # a bad page number; no such case, or a page past the last
 
 
 def _paginated(serializer_class: type[drf_serializers.Serializer]) -> type[drf_serializers.Serializer]:
@@ -61,13 +65,16 @@ def _paginated(serializer_class: type[drf_serializers.Serializer]) -> type[drf_s
 
 
 def _valid(serializer_class: type[drf_serializers.Serializer], request: Request) -> dict:
+    """The request body, validated: 400 when it does not match the schema, then 409 when a rule refuses it."""
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
+    if refused := s.refusals(serializer, serializer.validated_data):
+        raise Refused(refused)
     return serializer.validated_data
 
 
 def _page(request: Request, view: APIView, queryset, serializer_class) -> tuple[Response, int]:
-    paginator = PageNumberPagination()
+    paginator = Pages()
     rows: list[Any] = paginator.paginate_queryset(queryset, request, view=view) or []
     return paginator.get_paginated_response(serializer_class(rows, many=True).data), len(rows)
 
@@ -109,7 +116,7 @@ def _identity_for_service(data: dict) -> dict[str, str]:
         "aliases": "\n".join(data["aliases"]),
         "date_of_birth": born.isoformat() if born else "",
         "phone": data["phone"].strip(),
-        "email": data["email"].strip(),
+        "email": data.get("email", "").strip(),
         "address": data["address"].strip(),
     }
 
@@ -123,9 +130,9 @@ class CaseListView(APIView):
         operation_id="cases_list",
         parameters=[
             s.CaseFilterIn,
-            OpenApiParameter("page", OpenApiTypes.INT, description="Page number (50 per page)."),
+            PAGE,
         ],
-        responses={200: _paginated(s.CaseListOut), 400: INVALID},
+        responses={200: _paginated(s.CaseListOut), 400: INVALID, 404: OpenApiResponse(description="No such page.")},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
         filters = s.CaseFilterIn(data=request.query_params)
@@ -162,9 +169,7 @@ class CaseListView(APIView):
         opens_cases = {Role.PRACTITIONER, Role.SUPERVISOR}
         if not access.sees_case_content(user) or user.organisation_id is None or not user.role_codes() & opens_cases:
             raise exceptions.PermissionDenied(_("Only practitioners and supervisors record enquiries."))
-        serializer = s.EnquiryIn(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(_valid(s.EnquiryIn, request))
         identity = _identity_for_service(data.pop("identity"))
         team = (
             Team.objects.select_related("programme")
@@ -177,7 +182,7 @@ class CaseListView(APIView):
             .first()
         )
         if team is None:
-            raise drf_serializers.ValidationError({"team": [_("Choose a team you work in.")]})
+            raise Refused({"team": [_("Choose a team you work in.")]})
         with transaction.atomic():
             case = case_services.enquiry_create(
                 actor=user, programme=team.programme, team=team, identity=identity, **data
@@ -205,7 +210,7 @@ class CaseDetailView(APIView):
         if "team" in changes:
             team = Team.objects.filter(pk=changes["team"], programme_id=case.programme_id).first()
             if team is None:
-                raise drf_serializers.ValidationError({"team": [_("Choose a team of this case's programme.")]})
+                raise Refused({"team": [_("Choose a team of this case's programme.")]})
             changes["team"] = team
         case = case_services.case_attributes_update(actor=request.user, case=case, **changes)
         return Response(_detail(case))
@@ -244,9 +249,9 @@ class ClientLookupView(APIView):
 class TransitionListView(APIView):
     @extend_schema(
         summary="The case's state history, oldest first",
-        parameters=[CASE_ID],
+        parameters=[CASE_ID, PAGE],
         operation_id="cases_transitions_list",
-        responses={200: _paginated(s.TransitionOut), 404: NOT_FOUND},
+        responses={200: _paginated(s.TransitionOut), **LIST_ERRORS},
     )
     def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
@@ -267,9 +272,9 @@ class TransitionListView(APIView):
 class ContactListView(APIView):
     @extend_schema(
         summary="The case's contacts, newest first",
-        parameters=[CASE_ID],
+        parameters=[CASE_ID, PAGE],
         operation_id="cases_contacts_list",
-        responses={200: _paginated(s.ContactOut), 404: NOT_FOUND},
+        responses={200: _paginated(s.ContactOut), **LIST_ERRORS},
     )
     def get(self, request: AuthenticatedRequest, case_id: str) -> Response:
         case = access.get_case_for(request.user, case_id)
@@ -295,9 +300,7 @@ class ContactListView(APIView):
         )
         unknown = [code for code in codes if code not in topic_ids]
         if unknown:
-            raise drf_serializers.ValidationError(
-                {"topics": [_("Not a topic of this programme: %(codes)s.") % {"codes": ", ".join(unknown)}]}
-            )
+            raise Refused({"topics": [_("Not a topic of this programme: %(codes)s.") % {"codes": ", ".join(unknown)}]})
         contact = case_services.contact_record(
             actor=request.user, case=case, topic_ids=list(topic_ids.values()), **data
         )

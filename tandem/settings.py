@@ -61,6 +61,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_rate(name: str, default: str) -> str | None:
+    """A request rate such as `300/minute` (second, minute, hour, day); `off` for none."""
+    raw = (os.environ.get(name) or default).strip().lower()
+    if raw == "off":
+        return None
+    count, _slash, period = raw.partition("/")
+    if not (count.isdigit() and int(count) > 0 and period in {"second", "minute", "hour", "day"}):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 300/minute (per second, minute, hour or day) or off")
+    return raw
+
+
 DEBUG = env_bool("TANDEM_DEBUG", False)
 _secret = env_str("TANDEM_SECRET_KEY")
 if not _secret:
@@ -230,14 +241,22 @@ TANDEM_KEYRING = os.environ.get("TANDEM_KEYRING")  # the keyring JSON itself (no
 TANDEM_API_TOKEN_DAYS = env_int("TANDEM_API_TOKEN_DAYS", 90)
 TANDEM_CASELOAD_CONTACT_DAYS = env_int("TANDEM_CASELOAD_CONTACT_DAYS", 14)
 
+
+# API rate limit per staff member (tokens and sessions share it): 429 with Retry-After beyond it. Counted in
+# each server process (Django's local-memory cache), so several gunicorn workers each allow this rate.
+TANDEM_API_RATE = env_rate("TANDEM_API_RATE", "300/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
         "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: form encodings cannot carry the nested objects and lists of the request bodies.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.StaffRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -248,6 +267,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH bodies are validated whole (each names what it changes), so they need no "Patched" copy.
+    "COMPONENT_SPLIT_PATCH": False,
+    # Request bodies are closed; every operation documents 401 and 429 (api.schema).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.common_responses"],
     # Several models share field names ("status", "kind"); name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "cases.lifecycle.State",

@@ -19,3 +19,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # A test database is thrown away: its commits need not wait for the disk.
     DATABASES["default"]["OPTIONS"]["options"] = "-c synchronous_commit=off"  # noqa: F405
+# The suite calls the API far faster than anyone would, with the same user ids test after test; the rate limit
+# has its own tests (api/tests/test_throttling.py), which set a rate.
+TANDEM_API_RATE = None

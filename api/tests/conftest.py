@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import api_token_issue
 from planning import services as plan_services
+from tandem.tests.live import LiveServer
 
 
 def client_for(user) -> APIClient:
@@ -64,3 +65,13 @@ def plan(world):
 
 def url(name: str, **kwargs) -> str:
     return reverse(f"api:{name}", kwargs={key: str(value) for key, value in kwargs.items()})
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """A real server with the demo programme on its own database, shared by the tests over HTTP (the generated
+    client, then the fuzzing). Without a rate limit: the fuzzing sends far more requests than anyone would."""
+    server = LiveServer(tmp_path_factory.mktemp("demo-server"))
+    server.env["TANDEM_API_RATE"] = "off"
+    yield server.start()
+    server.stop()

@@ -105,8 +105,6 @@ def test_contact_list_query_count_does_not_grow_with_contacts(world, api):
     [
         ({"occurred_at": None}, "occurred_at"),
         ({"occurred_at": "last Tuesday"}, "occurred_at"),
-        ({"occurred_at": "2999-05-01T10:00:00+02:00"}, "occurred_at"),
-        ({"occurred_at": "0001-01-01T00:00:00"}, "occurred_at"),
         ({"duration_minutes": 0}, "duration_minutes"),
         ({"duration_minutes": 1441}, "duration_minutes"),
         ({"duration_minutes": 10**40}, "duration_minutes"),
@@ -117,7 +115,6 @@ def test_contact_list_query_count_does_not_grow_with_contacts(world, api):
         ({"participants": []}, "participants"),
         ({"participants": "client"}, "participants"),
         ({"participants": ["client", "neighbours"]}, "participants"),
-        ({"topics": ["housing", "astrology"]}, "topics"),
         ({"topics": [1, 2]}, "topics"),
         ({"topics": None}, "topics"),
         ({"note": {"text": "x"}}, "note"),
@@ -135,18 +132,35 @@ def test_bad_contact_is_400_and_writes_nothing(world, api, overrides, field):
     assert Contact.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"occurred_at": "2999-05-01T10:00:00+02:00"}, "occurred_at"),
+        ({"occurred_at": "0001-01-01T00:00:00"}, "occurred_at"),
+        ({"topics": ["housing", "astrology"]}, "topics"),
+    ],
+)
+def test_contact_refused_by_a_rule_is_409_and_writes_nothing(world, api, overrides, field):
+    response = api(world.case_manager).post(
+        url("case-contacts", case_id=world.case.pk), contact(**overrides), format="json"
+    )
+    assert response.status_code == 409, response.content
+    assert field in response.json()
+    assert Contact.objects.count() == 0
+
+
 def test_topics_of_another_programme_are_refused(world, api):
     foreign_code = world.foreign_case.programme.topics.first().code
     world.programme.topics.filter(code=foreign_code).update(active=False)
     response = api(world.case_manager).post(
         url("case-contacts", case_id=world.case.pk), contact(topics=[foreign_code]), format="json"
     )
-    assert response.status_code == 400 and "topics" in response.json()
+    assert response.status_code == 409 and "topics" in response.json()
     assert Contact.objects.count() == 0
 
 
-def test_contact_on_a_closed_case_is_400(world, api):
+def test_contact_on_a_closed_case_is_409(world, api):
     services.case_transition(actor=world.case_manager, case=world.case, to_state="closed", closure_reason="relocated")
     response = api(world.case_manager).post(url("case-contacts", case_id=world.case.pk), contact(), format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert Contact.objects.count() == 0

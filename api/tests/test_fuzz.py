@@ -8,10 +8,6 @@ same requests, so CI does not flake, and a failure here reproduces with the same
 
 from __future__ import annotations
 
-import pytest
-
-from tandem.tests.live import LiveServer
-
 from . import fuzz
 
 OWNER = "cm.nord"  # a case manager with a caseload of every state, with plans, conferences and referrals
@@ -22,13 +18,6 @@ OUTSIDERS = (
 )
 EXAMPLES_PER_OPERATION_AND_MODE = 15  # valid and invalid requests for each of the ~40 operations
 MINIMUM_REQUESTS = 1000
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("fuzz")).start()
-    yield server
-    server.stop()
 
 
 def test_generated_requests_get_no_server_error_and_respect_need_to_know(demo_server):
