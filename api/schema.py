@@ -81,14 +81,22 @@ class RequestText(OpenApiSerializerFieldExtension):
 RETRY_AFTER = {
     "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds until the next request is allowed."}
 }
-ERROR = {"application/json": {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}}
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 
 
 REFUSED = {
     "description": "The request matches this schema, but Tandem's rules or the records as they are refuse it "
     "(e.g. a move the case's state does not allow, an id that is not yours to use); field names map to messages; "
     "nothing was saved.",
-    "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}},
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FieldErrors"}}},
+}
+COMPONENTS = {
+    "Error": {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+    "FieldErrors": {
+        "type": "object",
+        "description": "Field names (`non_field_errors` for the whole request) map to messages.",
+        "additionalProperties": True,
+    },
 }
 
 
@@ -96,6 +104,7 @@ def common_responses(result, generator, request, public):
     """Every operation may answer 401 (no valid token or verified session) and 429 (the rate limit, with
     Retry-After); every write may answer 403 (your role may not, or the record is restricted) and 409 (refused by
     a rule or by the records as they are)."""
+    result["components"]["schemas"].update(COMPONENTS)
     for operations in result["paths"].values():
         for method, operation in operations.items():
             responses = operation["responses"]

@@ -36,7 +36,6 @@ from programmes.models import Ideology, Setting
 MAX_ID = 2**63 - 1  # largest primary key the databases hold; larger numbers are refused, not overflowed
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 RECORD_YEARS = {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
-NOT_BLANK = r"\S"  # JSON Schema for a text DRF accepts as not blank: something besides white space
 
 
 # --- Field types -----------------------------------------------------------------------------------
@@ -103,6 +102,8 @@ def refusals(serializer: serializers.Serializer, data: dict) -> dict:
             errors[name] = [_("Enter a date between the years %(first)s and %(last)s.") % RECORD_YEARS]
         elif isinstance(field, Day) and field.past and value > timezone.localdate():
             errors[name] = [_("This date cannot be in the future.")]
+    if not errors and isinstance(serializer, Input):
+        errors = serializer.refuse(data)
     return errors
 
 
@@ -157,8 +158,13 @@ class Input(serializers.Serializer):
     """Base for request bodies: unknown keys, values of the wrong JSON type and text longer than allowed as sent
     are errors, never dropped, converted or trimmed into shape."""
 
-    # Rules across fields, as JSON Schema keywords for the schema (api.schema.ClosedRequestBody).
+    # Rules across fields, as JSON Schema keywords for the schema (api.schema.ClosedRequestBody); only those that
+    # generated clients understand (no anyOf: it turns a body into a union). Other rules go to `refuse`.
     schema_rules: dict = {}
+
+    def refuse(self, attrs: dict) -> dict:
+        """Field messages for well-formed values that a rule across fields refuses (a 409, see `refusals`)."""
+        return {}
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -264,21 +270,13 @@ class IdentityIn(Input):
     email = Email(required=False)
     address = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
-    schema_rules = {
-        "anyOf": [
-            {"required": ["given_name"], "properties": {"given_name": {"pattern": NOT_BLANK}}},
-            {"required": ["family_name"], "properties": {"family_name": {"pattern": NOT_BLANK}}},
-            {"required": ["aliases"], "properties": {"aliases": {"minItems": 1}}},
-        ]
-    }
-
     def validate_aliases(self, value: list[str]) -> list[str]:
         return [" ".join(alias.split()) for alias in value if alias.strip()]
 
-    def validate(self, attrs: dict) -> dict:
+    def refuse(self, attrs: dict) -> dict:
         if not (attrs["given_name"].strip() or attrs["family_name"].strip() or attrs["aliases"]):
-            raise serializers.ValidationError({"given_name": _("Enter at least a name or an alias.")})
-        return attrs
+            return {"given_name": [_("Enter at least a name or an alias.")]}
+        return {}
 
 
 class EnquiryIn(Input):

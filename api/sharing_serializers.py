@@ -17,21 +17,6 @@ class PartnerRefOut(serializers.Serializer):
     category = serializers.ChoiceField(choices=RecipientCategory.choices)
 
 
-# A partner from the directory, or else a recipient category.
-PARTNER_OR_CATEGORY = {
-    "anyOf": [
-        {"required": ["partner"], "properties": {"partner": {"type": "integer"}}},
-        {"required": ["recipient_category"]},
-    ]
-}
-
-
-def _partner_or_category(attrs: dict) -> dict:
-    if attrs["partner"] is None and not attrs.get("recipient_category"):
-        raise serializers.ValidationError({"recipient_category": [_("Choose a partner or a recipient category.")]})
-    return attrs
-
-
 class ConsentIn(Input):
     partner = record_id(required=False, allow_null=True, default=None)
     recipient_category = serializers.ChoiceField(
@@ -46,11 +31,6 @@ class ConsentIn(Input):
     given_on = Day()
     valid_until = Day(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
-
-    schema_rules = PARTNER_OR_CATEGORY
-
-    def validate(self, attrs: dict) -> dict:
-        return _partner_or_category(attrs)
 
 
 class ConsentOut(serializers.Serializer):
@@ -100,11 +80,6 @@ class DisclosureIn(Input):
             "Never honoured: the sharing policy cannot be overridden. Callers without the supervisor role get 403."
         ),
     )
-
-    schema_rules = PARTNER_OR_CATEGORY
-
-    def validate(self, attrs: dict) -> dict:
-        return _partner_or_category(attrs)
 
 
 class DisclosureOut(serializers.Serializer):
