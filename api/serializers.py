@@ -99,7 +99,7 @@ def refusals(serializer: serializers.Serializer, data: dict) -> dict:
             if nested := refusals(field, value):
                 errors[name] = nested
         elif isinstance(field, Day | Moment) and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            errors[name] = [_("Enter a date between the years %(first)s and %(last)s.") % RECORD_YEARS]
+            errors[name] = [_("Enter a date between the years {first} and {last}.").format(**RECORD_YEARS)]
         elif isinstance(field, Day) and field.past and value > timezone.localdate():
             errors[name] = [_("This date cannot be in the future.")]
     if not errors and isinstance(serializer, Input):
