@@ -3,6 +3,7 @@ bodies, the responses every operation shares."""
 
 import inspect
 
+from django.core.validators import EmailValidator, RegexValidator, URLValidator
 from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
     OpenApiSerializerExtension,
@@ -10,10 +11,10 @@ from drf_spectacular.extensions import (
 )
 from rest_framework.fields import ListField
 
-from .serializers import Input
+from .serializers import WHITE_SPACE, Input
 
 TEXT = r"^[^\x00]*$"  # DRF refuses NUL characters
-NOT_BLANK_TEXT = r"^\s*[^\s\x00][^\x00]*$"  # ... and, unless blank is allowed, text of white space only
+NOT_BLANK_TEXT = rf"^[{WHITE_SPACE}]*[^{WHITE_SPACE}\x00][^\x00]*$"  # ... and, unless allowed, white space only
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
@@ -72,7 +73,9 @@ class RequestText(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        if direction == "request" and schema.get("type") == "string" and not {"pattern", "format"} & set(schema):
+        # Fields with a pattern of their own (slugs, e-mail addresses) are left to drf-spectacular.
+        own_pattern = any(isinstance(v, RegexValidator | EmailValidator | URLValidator) for v in self.target.validators)
+        if direction == "request" and schema.get("type") == "string" and not own_pattern and "format" not in schema:
             blank_refused = self.target.trim_whitespace and not self.target.allow_blank
             schema["pattern"] = NOT_BLANK_TEXT if blank_refused else TEXT
         return schema

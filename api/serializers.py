@@ -75,7 +75,10 @@ class Clock(serializers.TimeField):
         return dt.time(int(value[:2]), int(value[3:5]))
 
 
-EMAIL = r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
+# White space as Python counts it (str.strip, which DRF trims with), spelled out: JSON Schema validators in other
+# languages count \s differently.
+WHITE_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+EMAIL = rf"^[^@{WHITE_SPACE}\x00]+@[^@{WHITE_SPACE}\x00]+\.[^@{WHITE_SPACE}\x00]+$"
 
 
 @extend_schema_field({"type": "string", "pattern": EMAIL, "maxLength": 254, "example": "name@example.org"})
@@ -249,6 +252,15 @@ class CaseDetailOut(CaseListOut):
 
 class CaseFilterIn(serializers.Serializer):
     """Query parameters of the case list (other parameters, such as `page`, are left to the paginator)."""
+
+    def to_internal_value(self, data):
+        # DRF reads `?state=` as no filter at all; the schema does not allow an empty value, so neither does the API.
+        empty = [name for name in self.fields if data.get(name) == ""]
+        if empty:
+            raise serializers.ValidationError(
+                {name: [_("Leave out a filter rather than send it empty.")] for name in empty}
+            )
+        return super().to_internal_value(data)
 
     state = serializers.ChoiceField(choices=State.choices, required=False)
     setting = serializers.ChoiceField(choices=Setting.choices, required=False)
