@@ -152,7 +152,11 @@ def _raw_errors(field: serializers.Field, value: object) -> object:
     if expected is not None and type(value) is not expected:
         return [WRONG_TYPE[expected]]
     # The length as sent, as the schema counts it (DRF would count it after trimming white space).
-    if isinstance(field, serializers.CharField) and field.max_length is not None and len(value) > field.max_length:
+    if (
+        isinstance(field, serializers.CharField)
+        and isinstance(value, str)
+        and len(value) > (field.max_length or len(value))
+    ):
         return [field.error_messages["max_length"].format(max_length=field.max_length)]
     return None
 
