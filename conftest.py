@@ -211,7 +211,7 @@ def server(tmp_path_factory):
     from tandem.tests.live import LiveServer, require_chromium
 
     require_chromium()
-    live = LiveServer(tmp_path_factory.mktemp("live")).start()
+    live = LiveServer.demo(tmp_path_factory.mktemp("live")).start()
     yield live
     live.stop()
 

@@ -71,7 +71,7 @@ def url(name: str, **kwargs) -> str:
 def demo_server(tmp_path_factory):
     """A real server with the demo programme on its own database, shared by the tests over HTTP (the generated
     client, then the fuzzing). Without a rate limit: the fuzzing sends far more requests than anyone would."""
-    server = LiveServer(tmp_path_factory.mktemp("demo-server"))
+    server = LiveServer.demo(tmp_path_factory.mktemp("demo-server"))
     server.env["TANDEM_API_RATE"] = "off"
     yield server.start()
     server.stop()

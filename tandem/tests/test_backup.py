@@ -7,38 +7,35 @@ import shutil
 
 import pytest
 
-from vault.tests.test_at_rest import Instance, _json_line
+from tandem.tests.live import Installation, ManageError
+from vault.tests.test_at_rest import json_line, script
 
 
 @pytest.mark.django_db(databases=[])
 def test_backup_restores_into_an_empty_instance_and_everything_decrypts(tmp_path):
-    source = Instance(tmp_path / "source")
-    (tmp_path / "source").mkdir(exist_ok=True)
-    target_dir = tmp_path / "target"
-    target_dir.mkdir()
+    source = Installation.migrated(tmp_path / "source")
     try:
         source.manage("init_keys")
-        source.manage("migrate", "--no-input", "-v", "0")
-        info = _json_line(source.script("populate('BACKUPMARK')"), "AT_REST")
-        before = _json_line(source.script(f"try_open({info['client']!r})"), "OPEN")
+        info = json_line(script(source, "populate('BACKUPMARK')"), "AT_REST")
+        before = json_line(script(source, f"try_open({info['client']!r})"), "OPEN")
         backup = tmp_path / "backup.tbk"
         source.manage("backup", "--output", str(backup))
         assert b"BACKUPMARK" not in backup.read_bytes()
 
-        target = Instance(target_dir)
+        # A newly migrated, empty instance that shares only the keyring.
+        target = Installation.migrated(tmp_path / "target")
         try:
-            shutil.copy(tmp_path / "source" / "keyring.json", target_dir / "keyring.json")
-            target.manage("migrate", "--no-input", "-v", "0")
+            shutil.copy(source.tmp / "keyring.json", target.tmp / "keyring.json")
             out = target.manage("restore", str(backup))
             assert "Audit log verified" in out
-            after = _json_line(target.script(f"try_open({info['client']!r})"), "OPEN")
+            after = json_line(script(target, f"try_open({info['client']!r})"), "OPEN")
             assert after == before and after["refused"] == 0
             target.manage("verify_audit")
             # The restored instance keeps working: new audit entries chain on.
-            target.script("populate('AFTERRESTORE')")
+            script(target, "populate('AFTERRESTORE')")
             target.manage("verify_audit")
             # A second restore into the now non-empty instance is refused.
-            with pytest.raises(AssertionError, match="not empty"):
+            with pytest.raises(ManageError, match="not empty"):
                 target.manage("restore", str(backup))
         finally:
             target.close()
@@ -48,26 +45,23 @@ def test_backup_restores_into_an_empty_instance_and_everything_decrypts(tmp_path
 
 @pytest.mark.django_db(databases=[])
 def test_backup_does_not_open_without_its_keyring(tmp_path):
-    source = Instance(tmp_path / "a")
-    (tmp_path / "a").mkdir(exist_ok=True)
-    (tmp_path / "b").mkdir()
+    source = Installation.migrated(tmp_path / "a")
     try:
         source.manage("init_keys")
-        source.manage("migrate", "--no-input", "-v", "0")
-        source.script("populate('NOKEY')")
+        script(source, "populate('NOKEY')")
         backup = tmp_path / "backup.tbk"
         source.manage("backup", "--output", str(backup))
-        other = Instance(tmp_path / "b")
+        other = Installation.migrated(tmp_path / "b")
         try:
-            other.manage("init_keys")  # a different keyring
-            other.manage("migrate", "--no-input", "-v", "0")
-            with pytest.raises(AssertionError, match="keyring"):
+            # A different keyring: init_keys makes one, as the migrated database holds nothing sealed yet.
+            assert "Created a new keyring" in other.manage("init_keys")
+            assert (other.tmp / "keyring.json").read_text() != (source.tmp / "keyring.json").read_text()
+            with pytest.raises(ManageError, match="keyring"):
                 other.manage("restore", str(backup))
         finally:
             other.close()
     finally:
         source.close()
-    assert json  # the module's helpers parse the scripts' JSON lines
 
 
 # The encrypted frame stream itself: large backups are written and read record by record.
