@@ -1,4 +1,5 @@
-"""The demo programme: loaded once for this module, inside a transaction that is rolled back afterwards."""
+"""The demo programme: loaded once for this module, inside a transaction that is rolled back afterwards. Every
+check of what the demo holds lives here, so that the test run seeds it once rather than once per file."""
 
 from __future__ import annotations
 
@@ -11,13 +12,20 @@ from django.utils import timezone
 
 import access
 from accounts.models import Role, User
+from aftercare import selectors as aftercare_selectors
+from aftercare.models import DailyRun, Notification, OnCallShift, ReleasePlan, SocialNetConference
+from aftercare.services import phases_ensure
 from audit.services import audit_verify
 from cases.lifecycle import WORKED_STATES, ClosureReason, State
-from cases.models import AssignmentRole, Case, CaseTransition, Contact
+from cases.models import AssignmentRole, Case, CaseTransition, Client, Contact
 from cases.selectors import current_tandem
+from conferences.models import Conference, ConferenceAction, IdentityReveal
 from demo import content
 from planning.models import AgreementRevision, Goal, Service
-from programmes.models import Organisation, Setting, Team
+from programmes.models import Organisation, Programme, Setting, Team
+from referrals.models import InboundReferral, OutboundReferral
+from rights.models import LegalHold, Restriction
+from sharing.models import Consent, Disclosure, Outcome, Partner
 from vault.crypto import key_scope
 
 
@@ -189,3 +197,77 @@ def test_demo_staff_sign_in_with_the_documented_second_factor(main_org):
     out = io.StringIO()
     call_command("demo_totp", stdout=out)
     assert totp_code(content.DEMO_TOTP_SECRET) in out.getvalue() or "valid for" in out.getvalue()
+
+
+# Release planning and aftercare: a Friday release nobody has acknowledged, released clients in their aftercare
+# phases, an on-call roster with a gap and the daily job's notifications.
+
+
+def test_demo_has_a_friday_release_warning_nobody_acknowledged(demo_db):
+    today = timezone.localdate()
+    upcoming = ReleasePlan.objects.filter(release_on__gt=today)
+    assert upcoming.count() >= 3
+    friday = upcoming.get(release_on__week_day=6)  # Django counts Sunday as 1
+    warnings = {
+        check.kind for plan, check in aftercare_selectors.open_release_warnings(Case.objects.filter(pk=friday.case_id))
+    }
+    assert "friday" in warnings
+    assert ReleasePlan.objects.filter(acknowledgements__isnull=False).exists()
+
+
+def test_demo_has_released_clients_below_frequency_and_notifications(demo_db):
+    today = timezone.localdate()
+    statuses = aftercare_selectors.frequency_statuses(Case.objects.all(), today)
+    assert len(statuses) >= 2
+    assert {status.phase.kind for _plan, status in statuses} & {"intensive", "high"}
+    assert SocialNetConference.objects.filter(kind="follow_up").exists()
+    assert OnCallShift.objects.exists()
+    run = DailyRun.objects.get(day=today)
+    assert run.notifications_created == Notification.objects.count() > 0
+    assert Notification.objects.filter(kind="release_check").exists()
+
+
+def test_demo_has_a_released_client_in_every_aftercare_phase(demo_db):
+    programme = Programme.objects.get(name__startswith="Brücke")
+    phases = phases_ensure(programme)
+    today = timezone.localdate()
+    covered = set()
+    for plan in ReleasePlan.objects.filter(case__programme=programme, release_on__lte=today):
+        months = (today.year - plan.release_on.year) * 12 + today.month - plan.release_on.month
+        current = [p for p in phases if p.starts_month <= months][-1]
+        covered.add(current.pk)
+    assert covered == {p.pk for p in phases}
+
+
+# Case conferences, referrals, sharing and data protection.
+
+
+def test_demo_shows_conferences_actions_a_reveal_and_referrals_both_ways(demo_db):
+    assert Conference.objects.filter(status="held").exists() and Conference.objects.filter(status="scheduled").exists()
+    assert ConferenceAction.objects.filter(status="open").count() >= 2
+    assert IdentityReveal.objects.count() == 1 and IdentityReveal.objects.get().disclosures
+    assert InboundReferral.objects.filter(status="pending").count() >= 3
+    assert {"declined", "referred_on"} <= set(InboundReferral.objects.values_list("status", flat=True))
+    assert {"first_appointment", "declined", "sent"} <= set(OutboundReferral.objects.values_list("status", flat=True))
+
+
+def test_demo_shows_partners_consents_disclosures_and_a_refusal(demo_db):
+    assert set(Partner.objects.values_list("category", flat=True)) >= {
+        "police",
+        "probation",
+        "employment",
+        "social_welfare",
+        "health",
+    }
+    assert Consent.objects.count() >= 4 and Consent.objects.filter(withdrawn_at__isnull=False).exists()
+    assert Disclosure.objects.filter(outcome=Outcome.DISCLOSED).count() >= 3
+    refused = Disclosure.objects.get(outcome=Outcome.REFUSED)
+    assert refused.recipient_category == "police" and refused.reason
+
+
+def test_the_demo_shows_data_protection(demo_db):
+    assert Client.objects.filter(restricted_at__isnull=False).count() == 1
+    assert Restriction.objects.get(lifted_at__isnull=True).reason
+    assert LegalHold.objects.active().count() == 1
+    periods = dict(Programme.objects.values_list("sharing_policy", "retention_closed_months"))
+    assert periods == {"independent-ngo": 60, "statutory": 120}
