@@ -99,4 +99,4 @@ faults: venv-test
 	$(BIN)/python -m pytest -m fault loadtest/tests -v
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) .venv-sbom staticfiles .pytest_cache .mypy_cache .ruff_cache
