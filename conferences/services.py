@@ -21,6 +21,7 @@ from audit.services import audit_record
 from cases.lifecycle import State
 from cases.models import Case
 from sharing import services as sharing
+from sharing.decisions import decide
 from sharing.models import Partner
 from sharing.policy import DataCategory, Ground, Rule, policy_for_programme
 from sharing.policy import Purpose as SharingPurpose
@@ -435,7 +436,7 @@ def identity_reveal(
     basis = legal_basis.strip()
     refused = []
     for participant in externals:
-        decision = sharing.decide(
+        decision = decide(
             policy=policy,
             case=case,
             recipient_category=_organisation(participant).category,

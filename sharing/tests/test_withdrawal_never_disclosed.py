@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone, translation
 
 from cases import services as case_services
-from sharing import services
+from sharing import decisions, services
 from sharing.models import Disclosure, Outcome
 from sharing.policy import DataCategory, load_policy_file, preset_path
 
@@ -106,10 +106,10 @@ def test_facts_helper_drops_withdrawal_unless_the_policy_makes_it_a_legal_duty(w
     statutory = load_policy_file(str(preset_path("statutory")))
     everything = DataCategory.values
     for recipient in ngo.rules:
-        facts = services.case_facts_for_disclosure(case, everything, ngo, recipient)
+        facts = decisions.case_facts_for_disclosure(case, everything, ngo, recipient)
         assert all(f.category not in {"attendance", "progress_summary"} for f in facts)
     # Statutory: the probation service must hear of non-attendance (a legal duty in the policy file).
-    facts = services.case_facts_for_disclosure(case, ["attendance"], statutory, "probation")
+    facts = decisions.case_facts_for_disclosure(case, ["attendance"], statutory, "probation")
     assert facts and "no (" in facts[0].value
     # ... but the job centre does not, even under the statutory policy.
-    assert services.case_facts_for_disclosure(case, ["attendance"], statutory, "employment") == []
+    assert decisions.case_facts_for_disclosure(case, ["attendance"], statutory, "employment") == []
