@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection, connections
 
     from audit.models import AuditEntry
-    from audit.services import audit_verify
+    from audit.selectors import audit_verify
 
     from . import targets as targets_mod
 

@@ -4,7 +4,8 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from audit.models import AuditEntry
-from audit.services import audit_record, audit_verify
+from audit.selectors import audit_verify
+from audit.services import audit_record
 
 
 def _entries(n=6):

@@ -15,7 +15,7 @@ from accounts.models import Role, User
 from aftercare import selectors as aftercare_selectors
 from aftercare.models import DailyRun, Notification, OnCallShift, ReleasePlan, SocialNetConference
 from aftercare.services import phases_ensure
-from audit.services import audit_verify
+from audit.selectors import audit_verify
 from cases.lifecycle import WORKED_STATES, ClosureReason, State
 from cases.models import AssignmentRole, Case, CaseTransition, Client, Contact
 from cases.selectors import current_tandem

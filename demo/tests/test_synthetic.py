@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.otp import hex_key
 from accounts.testing import TandemClient
 from audit.models import AuditEntry
-from audit.services import audit_verify
+from audit.selectors import audit_verify
 from cases.models import Case, CaseAssignment, CaseTransition, Client, ClientName, Contact
 from demo import content as C
 from demo.synthetic import ORGANISATION

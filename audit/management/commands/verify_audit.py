@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.services import audit_verify
+from audit.selectors import audit_verify
 
 
 class Command(BaseCommand):

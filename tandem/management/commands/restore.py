@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.services import audit_verify
+from audit.selectors import audit_verify
 from tandem.backup import BackupError, restore_read
 from vault.crypto import VaultError, key_scope
 
