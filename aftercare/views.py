@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 import access
 from cases.models import Case
-from cases.selectors import assignable_staff, case_for_page, case_workers
+from cases.selectors import assignable_staff, case_for_form_page, case_for_page, case_workers
 from programmes.models import Programme
 from tandem.forms import form_status
 
@@ -53,12 +53,7 @@ def _plan(case: Case) -> ReleasePlan:
 @login_required
 @require_http_methods(["GET", "POST"])
 def release_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(
-        request.user,
-        case_id,
-        write=request.method == "POST",
-        action=None if request.method == "POST" else "release_plan.view",
-    )
+    case = case_for_form_page(request, case_id, viewed="release_plan.view")
     plan = ReleasePlan.objects.filter(case=case).first()
     if request.method == "GET":
         if plan is not None:
@@ -131,12 +126,7 @@ def release_check_acknowledge(request: AuthenticatedHttpRequest, case_id: uuid.U
 def conference_record(
     request: AuthenticatedHttpRequest, case_id: uuid.UUID, social_net_id: uuid.UUID | None = None
 ) -> HttpResponse:
-    case = case_for_page(
-        request.user,
-        case_id,
-        write=request.method == "POST",
-        action=None if request.method == "POST" else "conference.view",
-    )
+    case = case_for_form_page(request, case_id, viewed="conference.view")
     conference = None
     if social_net_id is not None:
         conference = get_object_or_404(SocialNetConference, pk=social_net_id, case=case)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from cases.models import Case
-from cases.selectors import case_for_page
+from cases.selectors import case_for_form_page, case_for_page
 
 from . import instruments, selectors, services
 from .forms import AssessmentForm, ExternalResultForm, IntakeForm, JudgementForm, PlanReviewForm
@@ -87,12 +87,7 @@ def index(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(
-        request.user,
-        case_id,
-        write=request.method == "POST",
-        action=None if request.method == "POST" else "assessment.form",
-    )
+    case = case_for_form_page(request, case_id, viewed="assessment.form")
     key = (
         request.POST.get("instrument")
         or request.GET.get("instrument")
@@ -146,12 +141,7 @@ def detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, assessment_id:
 @login_required
 @require_http_methods(["GET", "POST"])
 def judgement(request: AuthenticatedHttpRequest, case_id: uuid.UUID, assessment_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(
-        request.user,
-        case_id,
-        write=request.method == "POST",
-        action=None if request.method == "POST" else "assessment.view",
-    )
+    case = case_for_form_page(request, case_id, viewed="assessment.view")
     assessment = _assessment(case, assessment_id)
     if request.method == "GET":
         form = JudgementForm(initial={"final_level": assessment.final_level, "rationale": assessment.rationale})
@@ -256,12 +246,7 @@ def compare(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(
-        request.user,
-        case_id,
-        write=request.method == "POST",
-        action=None if request.method == "POST" else "assessment.intake_view",
-    )
+    case = case_for_form_page(request, case_id, viewed="assessment.intake_view")
     criteria = selectors.exclusion_criteria(case.programme)
     if request.method == "GET":
         from django.utils import timezone
@@ -283,12 +268,7 @@ def intake(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def external_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(
-        request.user,
-        case_id,
-        write=request.method == "POST",
-        action=None if request.method == "POST" else "assessment.external_view",
-    )
+    case = case_for_form_page(request, case_id, viewed="assessment.external_view")
     if request.method == "GET":
         return _form_page(
             request, case, "assessments/external_new.html", ExternalResultForm(), "external", request.path
@@ -308,12 +288,7 @@ def external_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_review_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(
-        request.user,
-        case_id,
-        write=request.method == "POST",
-        action=None if request.method == "POST" else "assessment.review_view",
-    )
+    case = case_for_form_page(request, case_id, viewed="assessment.review_view")
     history = selectors.case_assessments(case)
     if request.method == "GET":
         from django.utils import timezone

@@ -26,6 +26,8 @@ from .models import TANDEM_ROLES, Case, CaseAssignment, CaseTransition, Contact,
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+    from accounts.http import AuthenticatedHttpRequest
+
 
 @dataclass
 class CaseloadRow:
@@ -61,6 +63,13 @@ def case_for_page(user: User, case_id: object, *, write: bool = False, action: s
     case = access.get_case_for(user, case_id, write=write, action=action)
     current_tandem(case)
     return case
+
+
+def case_for_form_page(request: AuthenticatedHttpRequest, case_id: object, *, viewed: str | None = None) -> Case:
+    """The case for a page that shows a form (GET: a read, audited as `viewed`) and takes it (POST: a write, which
+    a restricted record refuses)."""
+    posted = request.method == "POST"
+    return case_for_page(request.user, case_id, write=posted, action=None if posted else viewed)
 
 
 def days_since(moment: dt.datetime | None, today: dt.date | None = None) -> int | None:

@@ -152,7 +152,7 @@ def case_identity(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
+    case = selectors.case_for_form_page(request, case_id)
     form = ContactForm(request.POST or None, case=case)
     recorded = False
     if request.method == "POST" and form.is_valid():
@@ -190,7 +190,7 @@ def contact_new(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_transition(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
+    case = selectors.case_for_form_page(request, case_id)
     form = TransitionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -214,7 +214,7 @@ def case_transition(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_attributes(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
+    case = selectors.case_for_form_page(request, case_id)
     form = AttributesForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
@@ -234,7 +234,7 @@ def case_attributes(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_team(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
+    case = selectors.case_for_form_page(request, case_id)
     add_form = AssignmentForm(
         request.POST if request.POST.get("action") == "add" else None, staff_queryset=selectors.assignable_staff(case)
     )
@@ -298,7 +298,7 @@ def case_team(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
 @reauth_required
 @require_http_methods(["GET", "POST"])
 def case_erase(request: AuthenticatedHttpRequest, case_id) -> HttpResponse:
-    case = selectors.case_for_page(request.user, case_id, write=request.method == "POST")
+    case = selectors.case_for_form_page(request, case_id)
     if not access.supervises(request.user, case):
         raise PermissionDenied
     form = EraseForm(request.POST or None, expected=case.client.pseudonym)

@@ -21,7 +21,7 @@ from accounts.reauth import (
     reauth_required,  # strong sign-in before anything is sent out
 )
 from cases.models import Case
-from cases.selectors import case_for_page
+from cases.selectors import case_for_form_page, case_for_page
 from tandem.forms import form_status
 
 from . import selectors, services
@@ -126,7 +126,7 @@ def conference_list(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Ht
 @login_required
 @require_http_methods(["GET", "POST"])
 def conference_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_form_page(request, case_id)
     form = ConferenceForm(request.POST or None, case=case, initial={"chair": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:

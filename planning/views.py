@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.models import Case
-from cases.selectors import case_for_page
+from cases.selectors import case_for_form_page, case_for_page
 from tandem.forms import form_status
 
 from . import selectors, services
@@ -84,12 +84,7 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(
-        request.user,
-        case_id,
-        write=request.method == "POST",
-        action=None if request.method == "POST" else "agreement.view",
-    )
+    case = case_for_form_page(request, case_id, viewed="agreement.view")
     current = selectors.agreement_current(case)
     if request.method == "GET":
         return _form_page(
@@ -188,7 +183,7 @@ def plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def need_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_form_page(request, case_id)
     form = NeedForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -206,7 +201,7 @@ def need_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_form_page(request, case_id)
     need = _need(case, need_id)
     form = GoalForm(request.POST or None)
     if request.method == "POST":
@@ -225,7 +220,7 @@ def goal_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uui
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_form_page(request, case_id)
     goal = _goal(case, goal_id)
     form = ServiceForm(request.POST or None)
     if request.method == "POST":

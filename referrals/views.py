@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 import access
 from accounts.models import Role, User
 from accounts.reauth import reauth_required  # strong sign-in before anything is sent out
-from cases.selectors import case_for_page
+from cases.selectors import case_for_form_page, case_for_page
 from programmes.models import Team
 from tandem.forms import form_status
 
@@ -168,7 +168,7 @@ def inbound_refer_on(request: AuthenticatedHttpRequest, inbound_id: uuid.UUID) -
 @reauth_required
 @require_http_methods(["GET", "POST"])
 def outbound_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_for_page(request.user, case_id, write=request.method == "POST")
+    case = case_for_form_page(request, case_id)
     form = OutboundForm(request.POST or None, case=case)
     status = 200
     if request.method == "POST":
