@@ -12,6 +12,7 @@ runs on SQLite.
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import threading
 import time
@@ -75,7 +76,8 @@ class WriteLoad:
                     token=token,
                     body=contact_body(f"fault-test write {n}"),
                 )
-            except OSError:  # connection refused or reset while the app is down: not acknowledged
+            # Refused, reset, or cut off mid-answer by the kill (IncompleteRead): not acknowledged.
+            except (OSError, http.client.HTTPException):
                 status, body = 0, b""
                 time.sleep(0.05)
             with self.lock:
