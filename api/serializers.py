@@ -228,7 +228,7 @@ class CaseListOut(serializers.Serializer):
 
     @extend_schema_field(TandemOut)
     def get_tandem(self, case) -> dict:
-        # `current_tandem` is prefetched by the view (cases.selectors.with_current_tandem or current_tandem).
+        # `current_tandem`: prefetched for lists (cases.selectors.with_current_tandem), read on use for one case.
         by_role = {a.role: a.staff for a in case.current_tandem}
 
         def person(role: str) -> dict | None:

@@ -23,7 +23,7 @@ import access
 from accounts.models import Role
 from cases import services as case_services
 from cases.models import Case, CaseAssignment
-from cases.selectors import current_tandem, with_current_tandem
+from cases.selectors import with_current_tandem
 from planning import selectors as planning_selectors
 from planning import services as plan_services
 from planning.models import Goal, Need, Service
@@ -82,7 +82,6 @@ def _page(request: Request, view: APIView, queryset, serializer_class) -> tuple[
 def _detail(case: Case) -> dict:
     """A case from access.get_case_for, with its assignments, as CaseDetailOut."""
     case.all_assignments = list(case.assignments.select_related("staff").order_by("role", "starts_on"))
-    current_tandem(case)
     return s.CaseDetailOut(case).data
 
 

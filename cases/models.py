@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Ideology, Setting
@@ -163,7 +164,6 @@ class Case(models.Model):
     objects = CaseQuerySet.as_manager()
 
     # Set on loaded cases by the selectors' prefetches and by the case pages, for the templates.
-    current_tandem: list[CaseAssignment]
     team_list: list[CaseAssignment]
     all_assignments: list[CaseAssignment]
 
@@ -206,6 +206,12 @@ class Case(models.Model):
 
     def vault_client_id(self) -> uuid.UUID:
         return self.client_id
+
+    @cached_property
+    def current_tandem(self) -> list[CaseAssignment]:
+        """Today's tandem (case manager, co-worker), read on first use; lists set it for all their cases at once
+        (cases.selectors.with_current_tandem)."""
+        return list(self.assignments.current().tandem().select_related("staff").order_by("role", "starts_on"))
 
 
 class CaseTransition(models.Model):

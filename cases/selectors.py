@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -50,19 +50,10 @@ def with_current_tandem(queryset: QuerySet[Case], on: dt.date | None = None) -> 
     return queryset.select_related("client", "programme", "team").prefetch_related(_current_tandem_prefetch(on))
 
 
-def current_tandem(case: Case) -> list[CaseAssignment]:
-    """The case's tandem today (case manager, co-worker), read once and kept on the case as `current_tandem`."""
-    if not hasattr(case, "current_tandem"):
-        prefetch_related_objects([case], _current_tandem_prefetch())
-    return case.current_tandem
-
-
 def case_for_page(user: User, case_id: object, *, write: bool = False, action: str | None = None) -> Case:
-    """The case for a page, through access.get_case_for (404 outside need-to-know, audited), with what the case
-    header shows: its client, programme, team and `current_tandem`."""
-    case = access.get_case_for(user, case_id, write=write, action=action)
-    current_tandem(case)
-    return case
+    """The case for a page, through access.get_case_for (404 outside need-to-know, audited), with its client,
+    programme and team; the header's `case.current_tandem` is read only by a page that shows it."""
+    return access.get_case_for(user, case_id, write=write, action=action)
 
 
 def case_for_form_page(request: AuthenticatedHttpRequest, case_id: object, *, viewed: str | None = None) -> Case:

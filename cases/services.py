@@ -21,7 +21,6 @@ from programmes.models import Programme, Team, Topic
 from vault import crypto
 from vault.services import client_key_create, client_key_destroy
 
-from . import selectors
 from .lifecycle import EDGES, WORKED_STATES, ClosureReason, State
 from .models import (
     TANDEM_ROLES,
@@ -231,7 +230,7 @@ def case_transition(
     elif closure_reason:
         raise ValidationError({"closure_reason": _("A closure reason is only given when the case closes.")})
     if to_state in WORKED_STATES:
-        tandem = {a.role for a in selectors.current_tandem(case)}
+        tandem = {a.role for a in case.current_tandem}
         if AssignmentRole.CASE_MANAGER not in tandem or AssignmentRole.CO_WORKER not in tandem:
             raise ValidationError(
                 {

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases import selectors, services
+from cases import services
 from cases.lifecycle import EDGES, State
 from cases.models import Case, CaseTransition, Contact
 
@@ -69,7 +69,7 @@ def test_every_state_is_reachable_from_signal():
 
 def test_new_case_manager_takes_over_the_role(world):
     services.assignment_add(actor=world.supervisor, case=world.case, staff=world.supervisor, role="case_manager")
-    tandem = {a.role: a.staff for a in selectors.current_tandem(world.case)}
+    tandem = {a.role: a.staff for a in world.case.current_tandem}
     assert tandem == {"case_manager": world.supervisor, "co_worker": world.co_worker}
 
 

@@ -18,7 +18,6 @@ from aftercare.services import phases_ensure
 from audit.selectors import audit_verify
 from cases.lifecycle import WORKED_STATES, ClosureReason, State
 from cases.models import AssignmentRole, Case, CaseTransition, Client, Contact
-from cases.selectors import current_tandem
 from conferences.models import Conference, ConferenceAction, IdentityReveal
 from demo import content
 from planning.models import AgreementRevision, Goal, Service
@@ -87,7 +86,7 @@ def test_contacts_span_two_years_and_are_plentiful(main_org):
 
 def test_every_worked_case_has_its_tandem_and_some_a_specialist(main_org):
     for case in Case.objects.filter(state__in=WORKED_STATES):
-        assert {a.role for a in current_tandem(case)} == {AssignmentRole.CASE_MANAGER, AssignmentRole.CO_WORKER}
+        assert {a.role for a in case.current_tandem} == {AssignmentRole.CASE_MANAGER, AssignmentRole.CO_WORKER}
     specialists = Case.objects.filter(assignments__role__in=["psychologist", "former", "ideology_expert"]).distinct()
     assert specialists.count() >= 8
     assert specialists.filter(assignments__ends_on__isnull=False).exists()
