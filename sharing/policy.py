@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from tandem.key_paths import key_path
 
 PRESET_DIR = Path(__file__).resolve().parent / "policies"
 SCHEMA = json.loads((Path(__file__).resolve().parent / "policy.schema.json").read_text(encoding="utf-8"))
@@ -143,13 +145,6 @@ def _choices_text(values) -> str:
     return ", ".join(values)
 
 
-def _path_text(path: Iterable[str | int]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def _schema_problem(error: jsonschema.ValidationError) -> tuple[str, str]:
     """The key path and the problem of a schema error, in the words of the policy file's author."""
     path = list(error.absolute_path)
@@ -158,24 +153,24 @@ def _schema_problem(error: jsonschema.ValidationError) -> tuple[str, str]:
     expected: Any = error.validator_value
     if error.validator == "enum" and "propertyNames" in error.schema_path:
         choices = _choices_text(expected)
-        return _path_text([*path, str(instance)]), f"unknown {schema['title']} (expected one of: {choices})"
+        return key_path([*path, str(instance)]), f"unknown {schema['title']} (expected one of: {choices})"
     if error.validator == "enum":
-        return _path_text(path), f"unknown {schema['title']} {instance!r} (expected one of: {_choices_text(expected)})"
+        return key_path(path), f"unknown {schema['title']} {instance!r} (expected one of: {_choices_text(expected)})"
     if error.validator == "additionalProperties":
         known = sorted(schema.get("properties", {}))
         extra = sorted(str(key) for key in instance if key not in known)[0]
-        return _path_text([*path, extra]), f"unknown key (expected one of: {_choices_text(known)})"
+        return key_path([*path, extra]), f"unknown key (expected one of: {_choices_text(known)})"
     if error.validator == "required":
         missing = next(key for key in expected if key not in instance)
-        return _path_text([*path, missing]), "missing (required)"
+        return key_path([*path, missing]), "missing (required)"
     if error.validator == "type":
         types = [expected] if isinstance(expected, str) else expected
-        return _path_text(path), "expected " + " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        return key_path(path), "expected " + " or ".join(_TYPE_WORDS.get(t, t) for t in types)
     if error.validator == "const":
-        return _path_text(path), f"expected {_path_text(path)}: {expected}"
+        return key_path(path), f"expected {key_path(path)}: {expected}"
     if error.validator == "pattern":
-        return _path_text(path), "expected text, not empty"
-    return _path_text(path), error.message
+        return key_path(path), "expected text, not empty"
+    return key_path(path), error.message
 
 
 def _first_schema_problem(source: str, raw: object) -> PolicyError | None:

@@ -20,6 +20,8 @@ import yaml
 from django.conf import settings
 from django.utils.translation import get_language
 
+from tandem.key_paths import key_path
+
 HERE = Path(__file__).resolve().parent
 SCHEMA = json.loads((HERE / "schema.json").read_text())
 SUFFIXES = {".yaml", ".yml", ".json"}
@@ -269,13 +271,6 @@ class Instrument:
 # --- Loading with places ----------------------------------------------------------------------------
 
 
-def _path_text(path) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
 class _Located:
     """Line numbers of every key path in a YAML (or JSON) document."""
 
@@ -314,7 +309,7 @@ class _Problems:
     def add(self, path, message: str) -> None:
         path = tuple(path)
         line = self.located.line(path) if self.located else None
-        where = f"{self.name}, {_path_text(path)}" + (f" (line {line})" if line else "")
+        where = f"{self.name}, {key_path(path) or '(top level)'}" + (f" (line {line})" if line else "")
         self.items.append(f"{where}: {message}")
 
 
